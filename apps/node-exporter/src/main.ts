@@ -1,0 +1,2 @@
+import { p2 } from '@argus/exposition';
+console.log(p2);
