@@ -1,2 +1,1 @@
-import { placeholder } from '@argus/model';
-export const p2 = placeholder + 1;
+export type { Exemplar, ExposedSample, MetricFamily, MetricType } from './metric-family.ts';
