@@ -30,7 +30,7 @@ const scripts =
 write(
   'package.json',
   JSON.stringify(
-    { name: `@argus/${name}`, version: '0.1.0', private: true, type: 'module', scripts, nx, dependencies: {} },
+    { name: kind === 'lib' ? `@argus/${name}` : `@argus-app/${name}`, version: '0.1.0', private: true, type: 'module', scripts, nx, dependencies: {} },
     null,
     2,
   ) + '\n',
@@ -40,7 +40,7 @@ write(
   JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts', 'test/**/*.ts', '*.ts'] }, null, 2) + '\n',
 );
 write('vitest.config.ts', "export { default } from '../../vitest.shared.ts';\n");
-write('README.md', `# @argus/${name}\n\nWhy it exists, its door, how to run it.\n`);
+write('README.md', `# ${kind === 'lib' ? '@argus' : '@argus-app'}/${name}\n\nWhy it exists, its door, how to run it.\n`);
 write(kind === 'lib' ? 'src/index.ts' : 'src/main.ts', 'export {};\n');
 
 if (kind === 'lib') {

@@ -1,2 +1,1 @@
-import { p2 } from '@argus/exposition';
-console.log(p2);
+export {};
