@@ -7,3 +7,4 @@ export {
   StorageError,
   TooOldSampleError,
 } from './errors.ts';
+export { InMemoryStorage, InvalidSeriesLabelsError } from './in-memory-storage.ts';
