@@ -1,1 +1,15 @@
 export type { Exemplar, ExposedSample, MetricFamily, MetricType } from './metric-family.ts';
+export {
+  DEFAULT_SCRAPE_PROTOCOLS,
+  OPENMETRICS_CONTENT_TYPE,
+  SCRAPE_PROTOCOL_MEDIA_TYPES,
+  TEXT_CONTENT_TYPE,
+  contentTypeFor,
+  detectFormat,
+  isScrapeProtocol,
+  negotiateFormat,
+  scrapeAcceptHeader,
+} from './exposition-format.ts';
+export type { EscapingScheme, ExpositionFormat, ScrapeProtocol } from './exposition-format.ts';
+export { formatText } from './format-text.ts';
+export { formatGoFloat, formatOpenMetricsFloat } from './go-float.ts';
