@@ -1,0 +1,30 @@
+export {
+  REMOTE_READ_HEADERS,
+  REMOTE_WRITE_HEADERS,
+  decodeReadRequest,
+  decodeReadResponse,
+  decodeWriteRequest,
+  encodeReadRequest,
+  encodeReadResponse,
+  encodeWriteRequest,
+  labelsToRemoteLabels,
+  remoteLabelsToLabels,
+  remoteMatchType,
+} from './write-request.ts';
+export type {
+  ReadRequest,
+  ReadResponse,
+  RemoteExemplar,
+  RemoteLabel,
+  RemoteLabelMatcher,
+  RemoteMatcherType,
+  RemoteMetadata,
+  RemoteMetricType,
+  RemoteQuery,
+  RemoteReadHints,
+  RemoteSample,
+  RemoteTimeSeries,
+  WriteRequest,
+} from './write-request.ts';
+export { DEFAULT_MAX_DECODED_BYTES, compressBlock, decompressBlock, snappyDecodedLength } from './snappy-block.ts';
+export { MalformedRequestError, RemoteError, RequestTooLargeError } from './errors.ts';
