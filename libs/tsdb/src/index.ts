@@ -1,1 +1,11 @@
-export {};
+// chunkenc
+export {
+  ChunkDecodeError,
+  Encoding,
+  MAX_SAMPLES_PER_CHUNK,
+  XorChunk,
+  XorIterator,
+  decodeXorInto,
+} from './chunkenc/xor-chunk.ts';
+
+// block
