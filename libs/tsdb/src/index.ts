@@ -8,4 +8,7 @@ export {
   decodeXorInto,
 } from './chunkenc/xor-chunk.ts';
 
+// head → block
+export type { BlockSource, SourceChunk, SourceSeries } from './block-source.ts';
+
 // block
