@@ -1,0 +1,28 @@
+import type { MetricFamily } from '@argus/exposition';
+import type { Collector, CollectorContext } from '../collector.ts';
+import { FamilyDesc } from '../family-builder.ts';
+import { NameFilter } from '../name-filter.ts';
+import { lines, readText } from '../read-file.ts';
+
+/** `vmstat`: the fields of `/proc/vmstat` matching `--collector.vmstat.fields`, untyped as upstream. */
+export function vmstatCollector({ paths, options }: CollectorContext): Collector {
+  const file = paths.proc('vmstat');
+  const wanted = new NameFilter('--collector.vmstat.fields', '', options.vmstatFields);
+  const descs = new Map<string, FamilyDesc>();
+  return {
+    name: 'vmstat',
+    async collect(): Promise<MetricFamily[]> {
+      const out: MetricFamily[] = [];
+      for (const line of lines(await readText(file))) {
+        const space = line.indexOf(' ');
+        if (space < 0) continue;
+        const key = line.slice(0, space);
+        if (wanted.ignored(key)) continue;
+        let desc = descs.get(key);
+        if (!desc) descs.set(key, (desc = new FamilyDesc(`node_vmstat_${key}`, 'untyped', `/proc/vmstat information field ${key}.`)));
+        out.push(desc.single(Number(line.slice(space + 1))));
+      }
+      return out;
+    },
+  };
+}
