@@ -1,1 +1,36 @@
-export {};
+export { defineFlags, formatHelp, parseFlags } from './flags.ts';
+export type {
+  BoolFlagSpec,
+  BytesFlagSpec,
+  DurationFlagSpec,
+  FlagParseResult,
+  FlagSpec,
+  FlagSpecs,
+  FlagValue,
+  IntFlagSpec,
+  ListFlagSpec,
+  ParsedFlags,
+  StringFlagSpec,
+} from './flags.ts';
+export { logFlags, webFlags } from './common-flags.ts';
+export { InvalidBytesError, parseBytes } from './bytes.ts';
+export { LOG_FORMATS, LOG_LEVELS, createLogger, jsonLineToLogfmt } from './logger.ts';
+export type { LogFormat, LogLevel, LogSink, Logger, LoggerOptions } from './logger.ts';
+export { REDACTED, isSecretKey, redactSecrets, redactText } from './redact.ts';
+export { parseListenAddress } from './listen-address.ts';
+export type { ListenAddress } from './listen-address.ts';
+export { TEXT_FORMAT_CONTENT_TYPE } from './metrics-endpoint.ts';
+export { createService } from './service.ts';
+export type { Service, ServiceAddress, ServiceOptions } from './service.ts';
+export { FLAG_ERROR_EXIT_CODE, runMain } from './run-main.ts';
+export type { MainEnvironment, MainOptions } from './run-main.ts';
+export {
+  ConfigError,
+  ConfigReadError,
+  FlagError,
+  ReloadError,
+  ServiceKitError,
+  WebConfigError,
+  formatProblem,
+} from './errors.ts';
+export type { ConfigProblem } from './errors.ts';

@@ -1,0 +1,37 @@
+import { defineFlags } from './flags.ts';
+import { LOG_FORMATS, LOG_LEVELS } from './logger.ts';
+
+/** `--log.level` and `--log.format`, with upstream names, defaults and help. */
+export const logFlags = defineFlags({
+  'log.level': {
+    type: 'string',
+    default: 'info',
+    choices: LOG_LEVELS,
+    help: 'Only log messages with the given severity or above. One of: [debug, info, warn, error]',
+  },
+  'log.format': {
+    type: 'string',
+    default: 'logfmt',
+    choices: LOG_FORMATS,
+    help: 'Output format of log messages. One of: [logfmt, json]',
+  },
+});
+
+/**
+ * `--web.listen-address` (default given by the service, e.g. `:9100`) and
+ * `--web.config.file`, with upstream names and help.
+ */
+export function webFlags<const A extends string>(defaultListenAddress: A) {
+  return defineFlags({
+    'web.listen-address': {
+      type: 'string',
+      default: defaultListenAddress,
+      help: 'Address on which to expose metrics and web interface.',
+    },
+    'web.config.file': {
+      type: 'string',
+      default: '',
+      help: '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.',
+    },
+  });
+}

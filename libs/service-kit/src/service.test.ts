@@ -1,0 +1,171 @@
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { Counter, Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createService } from './service.ts';
+import type { Service, ServiceOptions } from './service.ts';
+import { memoryLogger } from './test-logger.ts';
+
+const services: Service[] = [];
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((s) => s.stop()));
+});
+
+function make(options: Partial<ServiceOptions> = {}) {
+  const { logger, lines } = memoryLogger();
+  const service = createService({ displayName: 'Test Service', logger, listenAddress: '127.0.0.1:0', ...options });
+  services.push(service);
+  return { service, lines };
+}
+
+describe('createService', () => {
+  it('serves health and readiness as upstream', async () => {
+    const { service } = make({ ready: false });
+    const healthy = await service.app.inject({ url: '/-/healthy' });
+    expect([healthy.statusCode, healthy.body]).toEqual([200, 'Test Service is Healthy.\n']);
+    const notReady = await service.app.inject({ url: '/-/ready' });
+    expect([notReady.statusCode, notReady.body]).toEqual([503, 'Service Unavailable\n']);
+    service.setReady(true);
+    const ready = await service.app.inject({ url: '/-/ready' });
+    expect([ready.statusCode, ready.body]).toEqual([200, 'Test Service is Ready.\n']);
+    const head = await service.app.inject({ method: 'HEAD', url: '/-/healthy' });
+    expect(head.statusCode).toBe(200);
+  });
+
+  it('serves the registry, process metrics and the service exposition in text format', async () => {
+    const registry = new Registry();
+    new Counter({ name: 'test_things_total', help: 'Things.', registers: [registry] }).inc(3);
+    const { service } = make({ registry, exposition: () => '# TYPE node_load1 gauge\nnode_load1 0.5\n' });
+    const res = await service.app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.body).toContain('test_things_total 3\n');
+    expect(res.body).toContain('# TYPE process_cpu_seconds_total counter');
+    expect(res.body.endsWith('# TYPE node_load1 gauge\nnode_load1 0.5\n')).toBe(true);
+  });
+
+  it('gzips /metrics when the client accepts it', async () => {
+    const { service } = make({ defaultMetrics: false, exposition: () => 'a 1\n' });
+    const res = await service.app.inject({ url: '/metrics', headers: { 'accept-encoding': 'gzip' } });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(res.rawPayload).toString()).toBe('a 1\n');
+    const refused = await service.app.inject({ url: '/metrics', headers: { 'accept-encoding': 'gzip;q=0' } });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('answers 500 with the error when the exposition fails', async () => {
+    const { service } = make({
+      exposition: () => {
+        throw new Error('collector broke');
+      },
+    });
+    const res = await service.app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).toBe('An error has occurred while serving metrics:\n\ncollector broke\n');
+  });
+
+  it('serves metrics on the configured path only', async () => {
+    const { service } = make({ metricsPath: '/custom' });
+    expect((await service.app.inject({ url: '/custom' })).statusCode).toBe(200);
+    expect((await service.app.inject({ url: '/metrics' })).statusCode).toBe(404);
+  });
+
+  it('reloads on POST and PUT, refuses other methods, reports failures as 500', async () => {
+    let calls = 0;
+    let fail = false;
+    const { service } = make({
+      reload: () => {
+        calls++;
+        if (fail) throw new Error('bad config: line 3');
+      },
+    });
+    expect((await service.app.inject({ method: 'POST', url: '/-/reload' })).statusCode).toBe(200);
+    expect((await service.app.inject({ method: 'PUT', url: '/-/reload' })).statusCode).toBe(200);
+    const get = await service.app.inject({ method: 'GET', url: '/-/reload' });
+    expect(get.statusCode).toBe(405);
+    fail = true;
+    const failed = await service.app.inject({ method: 'POST', url: '/-/reload' });
+    expect([failed.statusCode, failed.body]).toEqual([500, 'failed to reload config: bad config: line 3\n']);
+    expect(calls).toBe(3);
+  });
+
+  it('has no /-/reload without a reload hook, and 403 when the lifecycle API is off', async () => {
+    const { service } = make();
+    expect((await service.app.inject({ method: 'POST', url: '/-/reload' })).statusCode).toBe(404);
+    const off = make({ reload: () => undefined, lifecycleApi: false }).service;
+    const res = await off.app.inject({ method: 'POST', url: '/-/reload' });
+    expect([res.statusCode, res.body]).toEqual([403, 'Lifecycle API is not enabled.\n']);
+  });
+
+  it('runs concurrent reloads one after another', async () => {
+    const order: string[] = [];
+    let n = 0;
+    const { service } = make({
+      reload: async () => {
+        const id = ++n;
+        order.push(`start ${id}`);
+        await new Promise((r) => setImmediate(r));
+        order.push(`end ${id}`);
+      },
+    });
+    await Promise.all([service.reload(), service.reload()]);
+    expect(order).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
+  it('adds the service routes', async () => {
+    const { service } = make({ routes: (app) => void app.get('/api/v1/status', async () => ({ status: 'success' })) });
+    await service.start();
+    const res = await fetch(`${service.address.url}/api/v1/status`);
+    expect(await res.json()).toEqual({ status: 'success' });
+  });
+
+  it('listens on a free port, runs hooks, and stops after in-flight requests finish', async () => {
+    const events: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((r) => (arrived = r));
+    const { service } = make({
+      onStart: () => void events.push('start'),
+      onStop: () => void events.push('stop'),
+      routes: (app) =>
+        void app.get('/slow', async () => {
+          arrived();
+          await held;
+          return 'done';
+        }),
+    });
+    await service.start();
+    const port = service.address.port;
+    expect(port).toBeGreaterThan(0);
+    expect(service.address.url).toBe(`http://127.0.0.1:${service.address.port}`);
+    const slow = fetch(`${service.address.url}/slow`).then((r) => r.text());
+    await inFlight;
+    const stopped = service.stop();
+    release();
+    expect(await slow).toBe('done');
+    await stopped;
+    expect(events).toEqual(['start', 'stop']);
+    expect(() => service.address).toThrow('not listening');
+    await expect(fetch(`http://127.0.0.1:${port}/-/healthy`)).rejects.toThrow();
+  });
+
+  it('fails to start on a taken port and can still be stopped', async () => {
+    const { service: first } = make();
+    await first.start();
+    const { service: second } = make({ listenAddress: `127.0.0.1:${first.address.port}` });
+    await expect(second.start()).rejects.toThrow(/EADDRINUSE/);
+    await second.stop();
+  });
+
+  it('listens on every interface for :0', async () => {
+    const { service } = make({ listenAddress: ':0' });
+    await service.start();
+    const status = await new Promise<number>((resolve, reject) => {
+      request(`${service.address.url}/-/healthy`, (res) => resolve(res.statusCode ?? 0))
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(200);
+  });
+});

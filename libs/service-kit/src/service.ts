@@ -1,0 +1,219 @@
+import { LogController, fastify } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { ReloadError } from './errors.ts';
+import { parseListenAddress } from './listen-address.ts';
+import type { Logger } from './logger.ts';
+import { serveMetrics } from './metrics-endpoint.ts';
+
+/** Where a started service listens; `url` uses a loopback host when bound to every interface. */
+export interface ServiceAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+}
+
+export interface ServiceOptions {
+  /** Shown in `/-/healthy` and `/-/ready` texts (`Prometheus Server`, `Node Exporter`). */
+  readonly displayName: string;
+  readonly logger: Logger;
+  /** Go syntax (`:9100`, `127.0.0.1:0`); port 0 picks a free port, read it from `address`. */
+  readonly listenAddress: string;
+  /** Path of the exposition endpoint; `/metrics` unless the service has `--web.telemetry-path`. */
+  readonly metricsPath?: string;
+  /** The service's own prom-client metrics; a fresh registry when omitted. */
+  readonly registry?: Registry;
+  /** Adds process_* and nodejs_* metrics to the registry (default true). */
+  readonly defaultMetrics?: boolean;
+  /**
+   * Extra exposition text appended to `/metrics` after the registry's (node-exporter's
+   * collectors, federated families). Must be valid text format 0.0.4, ending in a newline.
+   */
+  readonly exposition?: () => string | Promise<string>;
+  /** Registers the service's own routes and plugins on the fastify instance. */
+  readonly routes?: (app: FastifyInstance) => void | Promise<void>;
+  /**
+   * Re-reads the service's configuration; on error the service must keep the old one.
+   * When given, `/-/reload` (POST, PUT) and SIGHUP (through `runMain`) call it.
+   */
+  readonly reload?: () => void | Promise<void>;
+  /** Whether `/-/reload` is served at all (Prometheus's `--web.enable-lifecycle`); default true. */
+  readonly lifecycleApi?: boolean;
+  /** Initial readiness; default true. Services that replay or sync first start false and call `setReady(true)`. */
+  readonly ready?: boolean;
+  /** Called after the listener is up. */
+  readonly onStart?: () => void | Promise<void>;
+  /** Called after the listener is closed and in-flight requests are done. */
+  readonly onStop?: () => void | Promise<void>;
+  /** After this long, `stop()` closes connections still open; default 10 000 ms. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** A running (or runnable) service: the shape every `create…Service` factory returns. */
+export interface Service {
+  /** The fastify instance; routes can be exercised with `app.inject()` before `start()`. */
+  readonly app: FastifyInstance;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Throws when the service is not listening. */
+  readonly address: ServiceAddress;
+  readonly ready: boolean;
+  /** Listens, then runs `onStart`. Rejects if the address is taken or a hook fails. */
+  start(): Promise<void>;
+  /** Stops accepting, waits for in-flight requests, runs `onStop`. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Runs the reload hook; rejects with `ReloadError` and keeps the old state on failure. */
+  reload(): Promise<void>;
+  setReady(ready: boolean): void;
+}
+
+/**
+ * Builds the fastify server every Argus service runs: `/metrics` (registry plus the
+ * service's own exposition), `/-/healthy`, `/-/ready`, `/-/reload` when the service can
+ * reload, and the service's routes. Listening starts with `start()`.
+ */
+export function createService(options: ServiceOptions): Service {
+  const logger = options.logger;
+  const registry = options.registry ?? new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const listen = parseListenAddress(options.listenAddress);
+  const app = fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: 'idle',
+  }) as unknown as FastifyInstance;
+
+  let ready = options.ready ?? true;
+  let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  let stopping: Promise<void> | undefined;
+  let reloadChain: Promise<void> = Promise.resolve();
+
+  const name = options.displayName;
+  const probe = (ok: () => boolean, okText: string) => (_req: FastifyRequest, reply: FastifyReply) => {
+    if (ok()) return reply.type('text/plain; charset=utf-8').send(okText);
+    return reply.code(503).type('text/plain; charset=utf-8').send('Service Unavailable\n');
+  };
+  app.route({ method: ['GET', 'HEAD'], url: '/-/healthy', handler: probe(() => true, `${name} is Healthy.\n`) });
+  app.route({ method: ['GET', 'HEAD'], url: '/-/ready', handler: probe(() => ready, `${name} is Ready.\n`) });
+  app.get(options.metricsPath ?? '/metrics', (request, reply) => serveMetrics(request, reply, registry, options.exposition));
+
+  const reload = (): Promise<void> => {
+    const run = reloadChain.then(async () => {
+      if (!options.reload) return;
+      try {
+        await options.reload();
+      } catch (cause) {
+        const detail = cause instanceof Error ? cause.message : String(cause);
+        throw new ReloadError(detail, { cause });
+      }
+    });
+    reloadChain = run.catch(() => undefined);
+    return run;
+  };
+
+  if (options.reload) {
+    const lifecycle = options.lifecycleApi ?? true;
+    app.route({
+      method: ['POST', 'PUT'],
+      url: '/-/reload',
+      handler: async (_request, reply) => {
+        if (!lifecycle) return reply.code(403).type('text/plain; charset=utf-8').send('Lifecycle API is not enabled.\n');
+        try {
+          await reload();
+          logger.info('Completed loading of configuration file');
+          return reply.type('text/plain; charset=utf-8').send('');
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          logger.error({ err: error }, 'Error reloading config');
+          return reply.code(500).type('text/plain; charset=utf-8').send(`failed to reload config: ${message}\n`);
+        }
+      },
+    });
+    app.route({
+      method: ['GET', 'HEAD', 'DELETE', 'PATCH', 'OPTIONS'],
+      url: '/-/reload',
+      handler: (_request, reply) => reply.code(405).type('text/plain; charset=utf-8').send('Only POST or PUT requests allowed\n'),
+    });
+  }
+
+  const routesRegistered = Promise.resolve(options.routes?.(app));
+
+  let address: ServiceAddress | undefined;
+
+  return {
+    app,
+    logger,
+    registry,
+    get address(): ServiceAddress {
+      if (!address || state !== 'running') throw new Error('service is not listening');
+      return address;
+    },
+    get ready() {
+      return ready;
+    },
+    setReady(value: boolean) {
+      ready = value;
+    },
+    reload,
+    async start() {
+      if (state !== 'new') throw new Error(`service cannot start: it is ${state}`);
+      state = 'starting';
+      try {
+        await routesRegistered;
+        await listenOn(app, listen.host, listen.port);
+        const info = app.server.address() as AddressInfo;
+        address = toServiceAddress(info, listen.host === undefined);
+        state = 'running';
+        logger.info({ address: `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}` }, 'Listening on');
+        await options.onStart?.();
+      } catch (error) {
+        state = 'running';
+        await this.stop();
+        throw error;
+      }
+    },
+    stop() {
+      if (stopping) return stopping;
+      if (state === 'new') {
+        state = 'stopped';
+        stopping = app.close().then(() => options.onStop?.());
+        return stopping;
+      }
+      state = 'stopping';
+      const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
+      stopping = (async () => {
+        const timer = setTimeout(() => app.server.closeAllConnections(), timeoutMs);
+        timer.unref();
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(timer);
+        }
+        await options.onStop?.();
+        state = 'stopped';
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function listenOn(app: FastifyInstance, host: string | undefined, port: number): Promise<void> {
+  if (host !== undefined) {
+    await app.listen({ host, port });
+    return;
+  }
+  try {
+    await app.listen({ host: '::', port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error;
+    await app.listen({ host: '0.0.0.0', port });
+  }
+}
+
+function toServiceAddress(info: AddressInfo, everyInterface: boolean): ServiceAddress {
+  const host = everyInterface ? '127.0.0.1' : info.address;
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  return { host: info.address, port: info.port, url: `http://${bracketed}:${info.port}` };
+}
