@@ -1,0 +1,43 @@
+import { formatText } from '@argus/exposition';
+import { createService } from '@argus/service-kit';
+import type { Logger, Service } from '@argus/service-kit';
+import type { CollectorOptions } from './collector-options.ts';
+import type { HostPaths } from './host-paths.ts';
+import { NodeCollector } from './node-collector.ts';
+
+export interface NodeExporterOptions {
+  /** Go syntax (`:9100`, `127.0.0.1:0`). */
+  readonly listenAddress: string;
+  /** `--web.telemetry-path`, default `/metrics`. */
+  readonly telemetryPath?: string;
+  readonly logger: Logger;
+  readonly paths: HostPaths;
+  /** Names of the enabled collectors (see `COLLECTORS`). */
+  readonly collectors: readonly string[];
+  readonly collectorOptions: CollectorOptions;
+  /** `--web.disable-exporter-metrics`: no process_* and nodejs_* metrics about the exporter itself. */
+  readonly disableExporterMetrics?: boolean;
+}
+
+/**
+ * The node exporter: serves the enabled collectors' families on the telemetry path, after
+ * the exporter's own process metrics, gzipped when the client accepts it. Every scrape runs
+ * the collectors concurrently; a failing collector is logged and reported as
+ * `node_scrape_collector_success 0`. Throws `ConfigError` for unknown collectors or bad
+ * collector flags.
+ */
+export function createNodeExporterService(options: NodeExporterOptions): Service {
+  const logger = options.logger;
+  const node = NodeCollector.create(options.collectors, { paths: options.paths, options: options.collectorOptions }, (collector, error, seconds) =>
+    logger.error({ collector, duration_seconds: seconds, err: error instanceof Error ? error.message : String(error) }, 'collector failed'),
+  );
+  return createService({
+    displayName: 'Node Exporter',
+    logger,
+    listenAddress: options.listenAddress,
+    metricsPath: options.telemetryPath ?? '/metrics',
+    defaultMetrics: !options.disableExporterMetrics,
+    exposition: async () => formatText(await node.collect(), 'text'),
+    onStart: () => logger.info({ collectors: node.names.join(',') }, 'Enabled collectors'),
+  });
+}
