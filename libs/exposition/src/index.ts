@@ -13,3 +13,9 @@ export {
 export type { EscapingScheme, ExpositionFormat, ScrapeProtocol } from './exposition-format.ts';
 export { formatText } from './format-text.ts';
 export { formatGoFloat, formatOpenMetricsFloat } from './go-float.ts';
+export { Entry } from './entry.ts';
+export { ExpositionParser } from './exposition-parser.ts';
+export type { ExpositionParserOptions } from './exposition-parser.ts';
+export { ByteInterner } from './byte-interner.ts';
+export { ExpositionParseError } from './parse-error.ts';
+export { isSampleOfFamily, parseFamilies } from './parse-families.ts';
