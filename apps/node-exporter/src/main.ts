@@ -1,5 +1,6 @@
-import { runMain } from '@argus/service-kit';
+import { FlagError, runMain } from '@argus/service-kit';
 import { VERSION } from './build-info.ts';
+import { NodeExporterError } from './errors.ts';
 import { collectorOptionsFrom, enabledCollectors, hostPathsFrom, nodeExporterFlags } from './node-exporter-flags.ts';
 import { createNodeExporterService } from './node-exporter-service.ts';
 
@@ -7,14 +8,25 @@ await runMain({
   program: 'node_exporter',
   version: VERSION,
   flags: nodeExporterFlags,
-  create: (flags, logger) =>
-    createNodeExporterService({
-      listenAddress: flags['web.listen-address'],
-      telemetryPath: flags['web.telemetry-path'],
-      logger,
-      paths: hostPathsFrom(flags),
-      collectors: enabledCollectors(flags, process.argv.slice(2)),
-      collectorOptions: collectorOptionsFrom(flags),
-      disableExporterMetrics: flags['web.disable-exporter-metrics'],
-    }),
+  create: (flags, logger) => {
+    if (flags['web.config.file'] !== '') {
+      // Serving without the TLS or basic auth the file asks for would be worse than not starting.
+      throw new FlagError('--web.config.file is not supported yet: @argus/service-kit does not apply web configs');
+    }
+    try {
+      return createNodeExporterService({
+        listenAddress: flags['web.listen-address'],
+        telemetryPath: flags['web.telemetry-path'],
+        logger,
+        paths: hostPathsFrom(flags),
+        collectors: enabledCollectors(flags, process.argv.slice(2)),
+        collectorOptions: collectorOptionsFrom(flags),
+        disableExporterMetrics: flags['web.disable-exporter-metrics'],
+      });
+    } catch (error) {
+      // Bad collector flags (a regex RE2 refuses): a one-line message, not a stack trace.
+      if (error instanceof NodeExporterError) throw new FlagError(error.message, { cause: error });
+      throw error;
+    }
+  },
 });
