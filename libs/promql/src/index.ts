@@ -35,3 +35,37 @@ export type { ParserOptions } from './parser/options.ts';
 export { ParseError, positionOf } from './parser/errors.ts';
 export type { LineColumn, ParseErrorDetail } from './parser/errors.ts';
 export { parseExpr } from './parser/parse.ts';
+export { exprToString, durationToString } from './parser/printer.ts';
+export { prettify } from './parser/prettier.ts';
+export {
+  DurationExprError,
+  evaluateDuration,
+  hasDurationExpressions,
+  isDynamicDuration,
+  resolveDurations,
+} from './parser/durations.ts';
+export type { DurationContext } from './parser/durations.ts';
+export { documentedType } from './parser/check.ts';
+export { formatFloatG, formatFloatPlain, goQuote } from './parser/go-format.ts';
+// engine
+export { Engine } from './engine/engine.ts';
+export type {
+  EngineOptions,
+  MatrixSeries,
+  QueryOptions,
+  QueryResult,
+  QueryStats,
+  QueryValue,
+  VectorSample,
+} from './engine/engine.ts';
+export {
+  BadQueryError,
+  EvaluationError,
+  QueryCanceledError,
+  QueryError,
+  QueryTimeoutError,
+  TooManySamplesError,
+} from './engine/errors.ts';
+export type { QueryErrorType } from './engine/errors.ts';
+export { encodeError, encodeSuccess, encodeValue, formatSampleValue, formatTimestamp, httpStatusFor } from './engine/json.ts';
+export { QueryGate } from './engine/query-gate.ts';

@@ -1,0 +1,100 @@
+import type { Labels } from '@argus/model';
+
+/**
+ * An instant vector evaluated at every step of a query, stored by column: for series i,
+ * `values[i][k]` is its value at step k when `present[i][k]` is 1. Series without any
+ * present step may exist until {@link StepVector.compact}. `dropName[i]` marks series
+ * whose `__name__` is removed at the end of the query (delayed name removal).
+ * The order of series is the result order of instant queries.
+ */
+export class StepVector {
+  readonly labels: Labels[] = [];
+  readonly dropName: boolean[] = [];
+  readonly values: Float64Array[] = [];
+  readonly present: Uint8Array[] = [];
+
+  constructor(readonly steps: number) {}
+
+  get length(): number {
+    return this.labels.length;
+  }
+
+  /** Appends an empty series and returns its index. */
+  add(labels: Labels, dropName: boolean): number {
+    this.labels.push(labels);
+    this.dropName.push(dropName);
+    this.values.push(new Float64Array(this.steps));
+    this.present.push(new Uint8Array(this.steps));
+    return this.labels.length - 1;
+  }
+
+  /** Appends a series sharing the given columns (no copy). */
+  adopt(labels: Labels, dropName: boolean, values: Float64Array, present: Uint8Array): number {
+    this.labels.push(labels);
+    this.dropName.push(dropName);
+    this.values.push(values);
+    this.present.push(present);
+    return this.labels.length - 1;
+  }
+
+  /** Number of present points over all series and steps. */
+  pointCount(): number {
+    let n = 0;
+    for (const p of this.present) for (let k = 0; k < p.length; k++) n += p[k]!;
+    return n;
+  }
+
+  /** A copy without the series that are present at no step. */
+  compact(): StepVector {
+    const out = new StepVector(this.steps);
+    for (let i = 0; i < this.length; i++) {
+      if (this.present[i]!.includes(1)) out.adopt(this.labels[i]!, this.dropName[i]!, this.values[i]!, this.present[i]!);
+    }
+    return out;
+  }
+}
+
+/** Samples of one series as parallel columns, StaleNaN already removed; what range functions consume. */
+export interface RangeSeries {
+  readonly labels: Labels;
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly length: number;
+}
+
+/** A key for a label set, equal exactly when the label sets are equal. */
+export function labelsKey(labels: Labels): string {
+  return labels.flat.join('\xff');
+}
+
+const encoder = new TextEncoder();
+
+/** Prometheus label-set order: name by name then value, byte-wise (UTF-8), shorter first. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const x = a.flat;
+  const y = b.flat;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    if (x[i] !== y[i]) return compareUtf8(x[i]!, y[i]!);
+  }
+  return x.length - y.length;
+}
+
+/** Compares strings by their UTF-8 bytes (Go string order). */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    // Surrogates (U+D800–DFFF) encode code points above U+FFFF, which sort after U+E000–FFFF in UTF-8.
+    if (ca >= 0xd800 && cb >= 0xd800) {
+      const ea = encoder.encode(a.slice(i));
+      const eb = encoder.encode(b.slice(i));
+      return Buffer.compare(ea, eb);
+    }
+    return ca - cb;
+  }
+  return a.length - b.length;
+}
