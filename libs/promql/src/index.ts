@@ -35,6 +35,18 @@ export type { ParserOptions } from './parser/options.ts';
 export { ParseError, positionOf } from './parser/errors.ts';
 export type { LineColumn, ParseErrorDetail } from './parser/errors.ts';
 export { parseExpr } from './parser/parse.ts';
+export { exprToString, durationToString } from './parser/printer.ts';
+export { prettify } from './parser/prettier.ts';
+export {
+  DurationExprError,
+  evaluateDuration,
+  hasDurationExpressions,
+  isDynamicDuration,
+  resolveDurations,
+} from './parser/durations.ts';
+export type { DurationContext } from './parser/durations.ts';
+export { documentedType } from './parser/check.ts';
+export { formatFloatG, formatFloatPlain, goQuote } from './parser/go-format.ts';
 // engine
 export { Engine } from './engine/engine.ts';
 export type {

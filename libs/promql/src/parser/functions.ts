@@ -74,6 +74,8 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map(
     fn('log2', ['vector'], 'vector'),
     fn('mad_over_time', ['matrix'], 'vector', 0, true),
     fn('max_over_time', ['matrix'], 'vector'),
+    fn('max_of', ['scalar', 'scalar'], 'scalar', 0, true),
+    fn('min_of', ['scalar', 'scalar'], 'scalar', 0, true),
     fn('min_over_time', ['matrix'], 'vector'),
     fn('minute', ['vector'], 'vector', 1),
     fn('month', ['vector'], 'vector', 1),
