@@ -24,6 +24,13 @@ export { createService } from './service.ts';
 export type { Service, ServiceAddress, ServiceOptions } from './service.ts';
 export { FLAG_ERROR_EXIT_CODE, runMain } from './run-main.ts';
 export type { MainEnvironment, MainOptions } from './run-main.ts';
+export { loadYamlFile, loadYamlFileSync, parseYaml } from './yaml-document.ts';
+export type { YamlDocument, YamlEntry, YamlNode, YamlPosition } from './yaml-document.ts';
+export { DecodeContext, decodeYaml, schema } from './config-decoder.ts';
+export type { Decoded, DecodedObject, Decoder } from './config-decoder.ts';
+export { CLIENT_AUTH_TYPES, EMPTY_WEB_CONFIG, loadWebConfig } from './web-config.ts';
+export type { ClientAuthType, TlsSettings, WebConfig } from './web-config.ts';
+export { BasicAuthenticator } from './basic-auth.ts';
 export {
   ConfigError,
   ConfigReadError,

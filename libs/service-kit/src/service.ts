@@ -1,11 +1,19 @@
 import { LogController, fastify } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ReloadError } from './errors.ts';
 import { parseListenAddress } from './listen-address.ts';
 import type { Logger } from './logger.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
+import { EMPTY_WEB_CONFIG, loadWebConfig } from './web-config.ts';
+import type { WebConfig } from './web-config.ts';
+import { WebGuard, clientCertOptions, refuseClient } from './web-guard.ts';
 
 /** Where a started service listens; `url` uses a loopback host when bound to every interface. */
 export interface ServiceAddress {
@@ -20,6 +28,12 @@ export interface ServiceOptions {
   readonly logger: Logger;
   /** Go syntax (`:9100`, `127.0.0.1:0`); port 0 picks a free port, read it from `address`. */
   readonly listenAddress: string;
+  /**
+   * `--web.config.file` (exporter-toolkit format: TLS, basic auth, headers, rate limit);
+   * empty or omitted: plain HTTP without authentication. Read when the service is created
+   * (errors throw from `createService`) and again on every reload.
+   */
+  readonly webConfigFile?: string;
   /** Path of the exposition endpoint; `/metrics` unless the service has `--web.telemetry-path`. */
   readonly metricsPath?: string;
   /** The service's own prom-client metrics; a fresh registry when omitted. */
@@ -63,7 +77,10 @@ export interface Service {
   start(): Promise<void>;
   /** Stops accepting, waits for in-flight requests, runs `onStop`. Safe to call twice. */
   stop(): Promise<void>;
-  /** Runs the reload hook; rejects with `ReloadError` and keeps the old state on failure. */
+  /**
+   * Re-reads the web config file and runs the reload hook; the new web config takes effect
+   * only if both succeed. Rejects with `ReloadError` and keeps the old state on failure.
+   */
   reload(): Promise<void>;
   setReady(ready: boolean): void;
 }
@@ -78,11 +95,52 @@ export function createService(options: ServiceOptions): Service {
   const registry = options.registry ?? new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const listen = parseListenAddress(options.listenAddress);
+  const webConfigFile = options.webConfigFile || undefined;
+  const guard = new WebGuard(webConfigFile ? loadWebConfig(webConfigFile) : EMPTY_WEB_CONFIG);
+  const servers = new Set<Server | HttpsServer>();
+  const serverFactory = (handler: RequestListener): Server => {
+    const config = guard.config;
+    if (!config.tls) {
+      const server = createHttpServer(handler);
+      servers.add(server);
+      return server;
+    }
+    const server = createHttpsServer({ ...config.tls.secureContext, ...clientCertOptions(config) }, handler);
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const reason = refuseClient(socket, guard.config);
+      if (reason !== undefined) {
+        logger.debug({ remote: socket.remoteAddress, reason }, 'TLS client refused');
+        socket.destroy();
+      }
+    });
+    servers.add(server);
+    return server as unknown as Server;
+  };
   const app = fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
+    serverFactory: serverFactory as (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server,
   }) as unknown as FastifyInstance;
+  guard.install(app);
+
+  /** Applies a reloaded web config to the live servers; TLS cannot be switched on or off. */
+  const checkWebConfig = (next: WebConfig): void => {
+    if ((next.tls === undefined) !== (guard.config.tls === undefined)) {
+      throw new Error('switching between HTTP and HTTPS needs a restart');
+    }
+  };
+  const applyWebConfig = (next: WebConfig): void => {
+    guard.update(next);
+    if (!next.tls) return;
+    const certOptions = clientCertOptions(next);
+    for (const server of servers) {
+      const tlsServer = server as HttpsServer & { requestCert: boolean; rejectUnauthorized: boolean };
+      tlsServer.setSecureContext(next.tls.secureContext);
+      tlsServer.requestCert = certOptions.requestCert;
+      tlsServer.rejectUnauthorized = certOptions.rejectUnauthorized;
+    }
+  };
 
   let ready = options.ready ?? true;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -100,9 +158,11 @@ export function createService(options: ServiceOptions): Service {
 
   const reload = (): Promise<void> => {
     const run = reloadChain.then(async () => {
-      if (!options.reload) return;
       try {
-        await options.reload();
+        const next = webConfigFile ? loadWebConfig(webConfigFile) : undefined;
+        if (next) checkWebConfig(next);
+        await options.reload?.();
+        if (next) applyWebConfig(next);
       } catch (cause) {
         const detail = cause instanceof Error ? cause.message : String(cause);
         throw new ReloadError(detail, { cause });
@@ -163,7 +223,7 @@ export function createService(options: ServiceOptions): Service {
         await routesRegistered;
         await listenOn(app, listen.host, listen.port);
         const info = app.server.address() as AddressInfo;
-        address = toServiceAddress(info, listen.host === undefined);
+        address = toServiceAddress(info, listen.host === undefined, guard.config.tls !== undefined);
         state = 'running';
         logger.info({ address: `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}` }, 'Listening on');
         await options.onStart?.();
@@ -212,8 +272,8 @@ async function listenOn(app: FastifyInstance, host: string | undefined, port: nu
   }
 }
 
-function toServiceAddress(info: AddressInfo, everyInterface: boolean): ServiceAddress {
+function toServiceAddress(info: AddressInfo, everyInterface: boolean, tls: boolean): ServiceAddress {
   const host = everyInterface ? '127.0.0.1' : info.address;
   const bracketed = host.includes(':') ? `[${host}]` : host;
-  return { host: info.address, port: info.port, url: `http://${bracketed}:${info.port}` };
+  return { host: info.address, port: info.port, url: `${tls ? 'https' : 'http'}://${bracketed}:${info.port}` };
 }
