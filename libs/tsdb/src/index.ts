@@ -8,6 +8,36 @@ export {
   decodeXorInto,
 } from './chunkenc/xor-chunk.ts';
 
+// errors
+export { ClosedError, InvalidSampleError, TsdbError, WalCorruptionError } from './errors.ts';
+
+// index
+export { EMPTY_POSTINGS, intersectPostings, mergePostings, withoutPostings } from './index/postings.ts';
+export { MemPostings, compareBytes } from './index/mem-postings.ts';
+export { postingsForMatchers } from './index/postings-for-matchers.ts';
+export type { PostingsIndex } from './index/postings-for-matchers.ts';
+
+// head
+export { DEFAULT_CHUNK_RANGE_MS, Head } from './head/head.ts';
+export type { HeadCounters, HeadLog, HeadOptions, HeadStats, NameCount } from './head/head.ts';
+export { HeadAppender } from './head/head-appender.ts';
+export { HeadQuerier } from './head/head-querier.ts';
+export { SAMPLES_PER_CHUNK } from './head/mem-series.ts';
+
+// wal
+export { DEFAULT_SEGMENT_SIZE, PAGE_SIZE } from './wal/segment.ts';
+export { Wal } from './wal/wal.ts';
+export type { WalCounters, WalOptions } from './wal/wal.ts';
+export { replayWal } from './wal/replay.ts';
+export type { ReplayReport } from './wal/replay.ts';
+export { writeCheckpoint } from './wal/checkpoint.ts';
+export type { CheckpointStats } from './wal/checkpoint.ts';
+export { crc32c } from './wal/crc32c.ts';
+
+// tsdb
+export { Tsdb, openTsdb } from './tsdb.ts';
+export type { HeadTruncation, TsdbOptions } from './tsdb.ts';
+
 // head → block
 export type { BlockSource, SourceChunk, SourceSeries } from './block-source.ts';
 
@@ -22,3 +52,20 @@ export type { Interval } from './block/tombstones.ts';
 export { UlidGenerator, isUlid, newUlid } from './block/ulid.ts';
 export { encodeXorChunks } from './block/xor-chunks.ts';
 export { BlockCorruptionError, BlockError, BlockOpenError, BlockWriteError } from './block/errors.ts';
+export { BlockStore, TMP_FOR_DELETION_SUFFIX } from './block/block-store.ts';
+export type { BlockStoreOptions } from './block/block-store.ts';
+export {
+  DEFAULT_BLOCK_DURATION_MS,
+  defaultBlockRanges,
+  exponentialBlockRanges,
+  headCompactable,
+  rangeForTimestamp,
+} from './block/block-ranges.ts';
+export { planCompaction } from './block/compaction-plan.ts';
+export type { PlannedBlock } from './block/compaction-plan.ts';
+export { compactBlocks, cutHeadBlock, writeSeriesBlock } from './block/compactor.ts';
+export { CompactionWorkerError, InlineCompactionRunner, WorkerCompactionRunner } from './block/compaction-runner.ts';
+export type { CompactionRunner } from './block/compaction-runner.ts';
+export { deletableBlocks } from './block/retention.ts';
+export type { RetainedBlock, RetentionPolicy } from './block/retention.ts';
+export { MergeQuerier } from './block/merge-querier.ts';

@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Matcher } from '@argus/model';
+import type { Appendable, Appender, Querier, Queryable } from '@argus/storage';
+import { ClosedError } from './errors.ts';
+import { Head } from './head/head.ts';
+import type { HeadOptions } from './head/head.ts';
+import { deleteCheckpoints, writeCheckpoint } from './wal/checkpoint.ts';
+import type { CheckpointStats } from './wal/checkpoint.ts';
+import { replayWal } from './wal/replay.ts';
+import type { ReplayReport } from './wal/replay.ts';
+import { listSegments } from './wal/segment.ts';
+import { Wal } from './wal/wal.ts';
+
+export interface TsdbOptions extends HeadOptions {
+  /** WAL segment size in bytes; default 128 MiB as upstream. */
+  walSegmentSizeBytes?: number;
+}
+
+/** What {@link Tsdb.truncateHead} did. */
+export interface HeadTruncation {
+  seriesRemoved: number;
+  chunksRemoved: number;
+  /** The WAL checkpoint written, if enough segments had accumulated. */
+  checkpoint?: CheckpointStats;
+}
+
+/**
+ * The storage engine over a data directory laid out as upstream's: `wal/` holds the
+ * write-ahead log (segments and `checkpoint.N` directories). Opening replays the WAL
+ * into a new {@link Head}; every commit is logged before it becomes visible.
+ */
+export class Tsdb implements Appendable, Queryable {
+  readonly dir: string;
+  readonly head: Head;
+  readonly wal: Wal;
+  /** What the WAL replay on open found, including any repair of a torn segment. */
+  readonly replay: ReplayReport;
+  #closed = false;
+
+  private constructor(dir: string, head: Head, wal: Wal, replay: ReplayReport) {
+    this.dir = dir;
+    this.head = head;
+    this.wal = wal;
+    this.replay = replay;
+  }
+
+  /** Opens (creating) `dir`, replays `dir/wal` into the head, then starts a new WAL segment. */
+  static async open(dir: string, options: TsdbOptions = {}): Promise<Tsdb> {
+    mkdirSync(dir, { recursive: true });
+    const walDir = join(dir, 'wal');
+    mkdirSync(walDir, { recursive: true });
+    const head = new Head(options);
+    const replay = replayWal(walDir, head);
+    const wal = Wal.open(walDir, { segmentSizeBytes: options.walSegmentSizeBytes });
+    head.setLog(wal);
+    return new Tsdb(dir, head, wal, replay);
+  }
+
+  appender(): Appender {
+    if (this.#closed) throw new ClosedError('tsdb');
+    return this.head.appender();
+  }
+
+  async querier(minT: number, maxT: number): Promise<Querier> {
+    if (this.#closed) throw new ClosedError('tsdb');
+    return this.head.querier(minT, maxT);
+  }
+
+  /** Deletes samples in [minT, maxT] of the series matching the matchers (head only for now). */
+  async delete(minT: number, maxT: number, matchers: readonly Matcher[]): Promise<number> {
+    if (this.#closed) throw new ClosedError('tsdb');
+    return this.head.delete(minT, maxT, matchers);
+  }
+
+  /**
+   * After the head's data before `mint` is safely in a block: drops it from the head,
+   * then checkpoints the WAL as upstream's `truncateWAL` (start a new segment; if the
+   * older segments span at least two, checkpoint the lower two thirds keeping live
+   * series and samples ≥ mint, delete those segments and older checkpoints).
+   */
+  async truncateHead(mint: number): Promise<HeadTruncation> {
+    if (this.#closed) throw new ClosedError('tsdb');
+    const result: HeadTruncation = this.head.truncate(mint);
+    const walDir = this.wal.dir;
+    const segments = listSegments(walDir);
+    if (segments.length === 0) return result;
+    const first = segments[0]!;
+    let last = segments[segments.length - 1]!;
+    this.wal.nextSegment();
+    last = first + Math.trunc(((last - 1 - first) * 2) / 3);
+    if (last <= first) return result;
+    const head = this.head;
+    result.checkpoint = writeCheckpoint(walDir, first, last, (ref) => head.byRef(ref) !== undefined, mint);
+    this.wal.truncate(last + 1);
+    deleteCheckpoints(walDir, last);
+    return result;
+  }
+
+  /** Fsyncs and closes the WAL. Queriers already open keep working on their snapshots. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.head.setLog({
+      log() {
+        throw new ClosedError('tsdb');
+      },
+    });
+    this.wal.close();
+  }
+}
+
+/** Opens the tsdb in `dir`; see {@link Tsdb.open}. */
+export function openTsdb(dir: string, options: TsdbOptions = {}): Promise<Tsdb> {
+  return Tsdb.open(dir, options);
+}

@@ -1,0 +1,129 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClosedError } from '../errors.ts';
+import type { HeadLog } from '../head/head.ts';
+import { DEFAULT_SEGMENT_SIZE, PAGE_SIZE, frameRecords, framedSize, listSegments, segmentName } from './segment.ts';
+
+export interface WalOptions {
+  /** Maximum segment size in bytes (upstream 128 MiB); a larger single record gets a segment of its own. */
+  segmentSizeBytes?: number;
+}
+
+/** Counters a service exports as `prometheus_tsdb_wal_*`. */
+export interface WalCounters {
+  bytesWritten: number;
+  recordsWritten: number;
+  writes: number;
+  fsyncs: number;
+  segmentsCreated: number;
+}
+
+/**
+ * A write-ahead log in upstream's segment format (see README.md beside this file).
+ * On open it starts a fresh segment after the last existing one and never appends to
+ * older segments. Every {@link log} call is one `write(2)` of whole framed records;
+ * data reaches the page cache at once and the disk on segment close, checkpoint and
+ * {@link close} (`fsync`), as upstream.
+ */
+export class Wal implements HeadLog {
+  readonly dir: string;
+  readonly segmentSizeBytes: number;
+  readonly counters: WalCounters = { bytesWritten: 0, recordsWritten: 0, writes: 0, fsyncs: 0, segmentsCreated: 0 };
+  #segment = -1;
+  #fd = -1;
+  #offset = 0;
+  #closed = false;
+
+  private constructor(dir: string, segmentSizeBytes: number) {
+    this.dir = dir;
+    this.segmentSizeBytes = segmentSizeBytes;
+  }
+
+  /** Opens (creating) the WAL directory and starts a new segment after the last one. */
+  static open(dir: string, options: WalOptions = {}): Wal {
+    mkdirSync(dir, { recursive: true });
+    const w = new Wal(dir, options.segmentSizeBytes ?? DEFAULT_SEGMENT_SIZE);
+    const segments = listSegments(dir);
+    w.#openSegment(segments.length > 0 ? segments[segments.length - 1]! + 1 : 0);
+    return w;
+  }
+
+  /** Index of the segment being written. */
+  get currentSegment(): number {
+    return this.#segment;
+  }
+
+  log(records: readonly Uint8Array[]): void {
+    if (this.#closed) throw new ClosedError('WAL');
+    if (records.length === 0) return;
+    let need = 0;
+    let off = this.#offset;
+    for (const r of records) {
+      const n = framedSize(r.length, off);
+      need += n;
+      off += n;
+    }
+    if (this.#offset > 0 && this.#offset + need > this.segmentSizeBytes) this.nextSegment();
+    const bytes = frameRecords(records, this.#offset);
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written);
+    this.#offset += bytes.length;
+    this.counters.bytesWritten += bytes.length;
+    this.counters.recordsWritten += records.length;
+    this.counters.writes++;
+  }
+
+  /** Pads and fsyncs the current segment, closes it and starts the next; returns the new index. */
+  nextSegment(): number {
+    if (this.#closed) throw new ClosedError('WAL');
+    this.#finishSegment();
+    this.#openSegment(this.#segment + 1);
+    return this.#segment;
+  }
+
+  /** Deletes segments with index < `upTo` (after a checkpoint covers them). */
+  truncate(upTo: number): void {
+    for (const i of listSegments(this.dir)) {
+      if (i >= upTo || i === this.#segment) continue;
+      rmSync(join(this.dir, segmentName(i)), { force: true });
+    }
+  }
+
+  /** Fsyncs and closes the current segment. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    fsyncSync(this.#fd);
+    this.counters.fsyncs++;
+    closeSync(this.#fd);
+  }
+
+  #finishSegment(): void {
+    const pad = this.#offset % PAGE_SIZE === 0 ? 0 : PAGE_SIZE - (this.#offset % PAGE_SIZE);
+    if (pad > 0 && this.#offset > 0) {
+      writeSync(this.#fd, new Uint8Array(pad));
+      this.#offset += pad;
+    }
+    fsyncSync(this.#fd);
+    this.counters.fsyncs++;
+    closeSync(this.#fd);
+  }
+
+  #openSegment(index: number): void {
+    this.#fd = openSync(join(this.dir, segmentName(index)), 'w');
+    this.#segment = index;
+    this.#offset = 0;
+    this.counters.segmentsCreated++;
+    fsyncDir(this.dir);
+  }
+}
+
+/** Fsyncs a directory so a created, renamed or deleted entry is durable. */
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
