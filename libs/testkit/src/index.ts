@@ -1,1 +1,8 @@
-export {};
+export { freePort } from './free-port.ts';
+export { makeTempDir } from './temp-dir.ts';
+export type { TempDir } from './temp-dir.ts';
+export { ProcessStartError, startProcess, startService } from './start-process.ts';
+export type { ProcessExit, StartProcessOptions, StartServiceOptions, TestProcess } from './start-process.ts';
+export { WaitTimeoutError, waitFor } from './wait-for.ts';
+export type { WaitForOptions } from './wait-for.ts';
+export { appMain, conformancePath, findProgram, repoRoot, requireProgram } from './programs.ts';
