@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import type { Matcher } from '@argus/model';
 import type { Querier } from '@argus/storage';
 import { BlockQuerier } from './block-querier.ts';
-import { ChunkReader } from './chunk-reader.ts';
+import type { ChunkReader } from './chunk-reader.ts';
 import { CHUNKS_DIRNAME } from './chunks-format.ts';
-import { BlockOpenError } from './errors.ts';
+import { openBlockReader } from './block-reader.ts';
 import { INDEX_FILENAME } from './index-format.ts';
-import { IndexReader } from './index-reader.ts';
-import { META_FILENAME, readMetaFile, writeMetaFile, type BlockMeta } from './meta.ts';
+import type { IndexReader } from './index-reader.ts';
+import { META_FILENAME, writeMetaFile, type BlockMeta } from './meta.ts';
 import { postingsForMatchers } from './postings-for-matchers.ts';
-import { TOMBSTONES_FILENAME, Tombstones, readTombstonesFile, writeTombstonesFile } from './tombstones.ts';
+import { TOMBSTONES_FILENAME, Tombstones, writeTombstonesFile } from './tombstones.ts';
 
 /**
  * A persisted block opened for reading: its meta, index, chunk segments and
@@ -35,17 +35,8 @@ export class Block {
 
   /** Opens the block in `dir`; throws {@link BlockOpenError} or `BlockCorruptionError`. */
   static open(dir: string): Block {
-    const meta = readMetaFile(dir);
-    let index: IndexReader;
-    try {
-      index = new IndexReader(join(dir, INDEX_FILENAME));
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') throw new BlockOpenError(dir, 'no index file', { cause });
-      throw cause;
-    }
-    const chunks = new ChunkReader(dir);
-    const tombstones = readTombstonesFile(dir);
-    return new Block(dir, meta, index, chunks, tombstones);
+    const r = openBlockReader(dir);
+    return new Block(dir, r.meta, r.index, r.chunks, r.tombstones);
   }
 
   get meta(): BlockMeta {
