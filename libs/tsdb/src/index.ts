@@ -69,20 +69,3 @@ export type { CompactionRunner } from './block/compaction-runner.ts';
 export { deletableBlocks } from './block/retention.ts';
 export type { RetainedBlock, RetentionPolicy } from './block/retention.ts';
 export { MergeQuerier } from './block/merge-querier.ts';
-export { BlockStore, TMP_FOR_DELETION_SUFFIX } from './block/block-store.ts';
-export type { BlockStoreOptions } from './block/block-store.ts';
-export {
-  DEFAULT_BLOCK_DURATION_MS,
-  defaultBlockRanges,
-  exponentialBlockRanges,
-  headCompactable,
-  rangeForTimestamp,
-} from './block/block-ranges.ts';
-export { planCompaction } from './block/compaction-plan.ts';
-export type { PlannedBlock } from './block/compaction-plan.ts';
-export { compactBlocks, cutHeadBlock, writeSeriesBlock } from './block/compactor.ts';
-export { CompactionWorkerError, InlineCompactionRunner, WorkerCompactionRunner } from './block/compaction-runner.ts';
-export type { CompactionRunner } from './block/compaction-runner.ts';
-export { deletableBlocks } from './block/retention.ts';
-export type { RetainedBlock, RetentionPolicy } from './block/retention.ts';
-export { MergeQuerier } from './block/merge-querier.ts';
