@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { BytesMap } from './bytes-map.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -12,30 +13,15 @@ export const INVALID_UTF8 = Symbol('invalid-utf8');
  * `maxEntries` the table starts over.
  */
 export class ByteInterner {
-  readonly #maxEntries: number;
-  #table: Int32Array; // slot → entry index + 1, 0 when empty
-  #mask: number;
-  #hashes: Int32Array;
-  #starts: Int32Array;
-  #lengths: Int32Array;
-  #arena: Uint8Array;
-  #arenaUsed = 0;
-  #strings: string[] = [];
-  #count = 0;
+  readonly #map: BytesMap<string>;
 
   constructor(maxEntries = 1 << 20) {
-    this.#maxEntries = maxEntries;
-    this.#table = new Int32Array(1024);
-    this.#mask = 1023;
-    this.#hashes = new Int32Array(512);
-    this.#starts = new Int32Array(512);
-    this.#lengths = new Int32Array(512);
-    this.#arena = new Uint8Array(16384);
+    this.#map = new BytesMap<string>(maxEntries);
   }
 
   /** Number of distinct strings held. */
   get size(): number {
-    return this.#count;
+    return this.#map.size;
   }
 
   /**
@@ -43,86 +29,17 @@ export class ByteInterner {
    * as written (as Prometheus does). {@link INVALID_UTF8} when the bytes are not UTF-8.
    */
   intern(buf: Uint8Array, start: number, end: number): string | typeof INVALID_UTF8 {
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    const len = end - start;
-    const table = this.#table;
-    const mask = this.#mask;
-    let slot = h & mask;
-    while (true) {
-      const entry = table[slot]!;
-      if (entry === 0) break;
-      const e = entry - 1;
-      if (this.#hashes[e] === h && this.#lengths[e] === len) {
-        const arena = this.#arena;
-        let at = this.#starts[e]!;
-        let i = start;
-        while (i < end && arena[at] === buf[i]) {
-          at++;
-          i++;
-        }
-        if (i === end) return this.#strings[e]!;
-      }
-      slot = (slot + 1) & mask;
-    }
+    const hit = this.#map.get(buf, start, end);
+    if (hit !== undefined) return hit;
     const s = decode(buf, start, end);
-    if (s === INVALID_UTF8) return s;
-    if (this.#count >= this.#maxEntries) this.clear();
-    this.#add(buf, start, end, h, s);
+    if (s !== INVALID_UTF8) this.#map.add(buf, start, end, s);
     return s;
   }
 
   /** Forgets every string. */
   clear(): void {
-    this.#table.fill(0);
-    this.#count = 0;
-    this.#arenaUsed = 0;
-    this.#strings = [];
+    this.#map.clear();
   }
-
-  #add(buf: Uint8Array, start: number, end: number, h: number, s: string): void {
-    const e = this.#count;
-    if (e === this.#hashes.length) {
-      this.#hashes = grow(this.#hashes);
-      this.#starts = grow(this.#starts);
-      this.#lengths = grow(this.#lengths);
-    }
-    const len = end - start;
-    if (this.#arenaUsed + len > this.#arena.length) {
-      const arena = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaUsed + len));
-      arena.set(this.#arena.subarray(0, this.#arenaUsed));
-      this.#arena = arena;
-    }
-    this.#arena.set(buf.subarray(start, end), this.#arenaUsed);
-    this.#hashes[e] = h;
-    this.#starts[e] = this.#arenaUsed;
-    this.#lengths[e] = len;
-    this.#arenaUsed += len;
-    this.#strings.push(s);
-    this.#count = e + 1;
-    if (this.#count * 2 > this.#table.length) this.#rehash();
-    else this.#place(h, e);
-  }
-
-  #place(h: number, e: number): void {
-    const table = this.#table;
-    const mask = this.#mask;
-    let slot = h & mask;
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
-    table[slot] = e + 1;
-  }
-
-  #rehash(): void {
-    this.#table = new Int32Array(this.#table.length * 2);
-    this.#mask = this.#table.length - 1;
-    for (let e = 0; e < this.#count; e++) this.#place(this.#hashes[e]!, e);
-  }
-}
-
-function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /** Decodes and unescapes `buf[start, end)`; {@link INVALID_UTF8} on bad UTF-8. */

@@ -17,5 +17,6 @@ export { Entry } from './entry.ts';
 export { ExpositionParser } from './exposition-parser.ts';
 export type { ExpositionParserOptions } from './exposition-parser.ts';
 export { ByteInterner } from './byte-interner.ts';
+export { BytesMap, hashBytes } from './bytes-map.ts';
 export { ExpositionParseError } from './parse-error.ts';
 export { isSampleOfFamily, parseFamilies } from './parse-families.ts';
