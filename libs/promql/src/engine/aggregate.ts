@@ -307,7 +307,7 @@ async function countValues(ev: Evaluator, agg: AggregateExpr, grouping: string[]
   while (p.kind === 'ParenExpr') p = p.expr;
   if (p.kind !== 'StringLiteral') throw new EvaluationError('count_values needs a string parameter');
   const valueLabel = p.value;
-  if (!isValidLabelName(valueLabel)) throw new EvaluationError(`invalid label name ${JSON.stringify(valueLabel)}`);
+  if (!isValidLabelName(valueLabel)) throw new EvaluationError(`invalid label name ${goQuote(valueLabel)}`);
   const groupBy = agg.without ? grouping : [...grouping, valueLabel].sort();
   const vec = await ev.evalVector(agg.expr, g);
   const out = new StepVector(g.steps);
@@ -328,4 +328,9 @@ async function countValues(ev: Evaluator, agg: AggregateExpr, grouping: string[]
     }
   }
   return out;
+}
+
+/** Go `%q` of a string whose invalid UTF-8 bytes arrive as lone surrogates U+DC80–U+DCFF. */
+function goQuote(s: string): string {
+  return JSON.stringify(s).replace(/\\udc([89a-f][0-9a-f])/g, '\\x$1');
 }

@@ -6,6 +6,8 @@ import { EvaluationError } from './errors.ts';
 import type { Evaluator, Value } from './evaluator.ts';
 import { mergeSameLabels } from './evaluator.ts';
 import type { Grid } from './grid.ts';
+import { evalInfo } from './info.ts';
+import { anchoredFirst, extendedRate } from './extended-range.ts';
 import { bucketFraction, bucketQuantile } from './quantile.ts';
 import type { Bucket } from './quantile.ts';
 import { NAME_KEEPING_RANGE_FUNCTIONS, RANGE_KERNELS } from './range-kernels.ts';
@@ -81,6 +83,15 @@ export async function evalCall(ev: Evaluator, e: Expr, g: Grid): Promise<Value> 
   if (rangeIdx >= 0) return { kind: 'vector', vec: await evalRangeCall(ev, call, rangeIdx, g) };
 
   switch (name) {
+    case 'info':
+      return { kind: 'vector', vec: await evalInfo(ev, call, g) };
+    case 'min_of':
+    case 'max_of': {
+      const a = await ev.evalScalar(args[0]!, g);
+      const b = await ev.evalScalar(args[1]!, g);
+      const f = name === 'min_of' ? Math.min : Math.max;
+      return { kind: 'scalar', values: a.map((x, k) => f(x, b[k]!)) };
+    }
     case 'time':
       return { kind: 'scalar', values: g.times.map((t) => t / 1000) };
     case 'pi':
@@ -283,7 +294,13 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
     }
   }
 
-  const { series, rangeMs, refs } = await ev.rangeArgument(arg, g);
+  const anchored = selector?.anchored === true;
+  const smoothed = selector?.smoothed === true;
+  const lookback = ev.opts.lookbackDeltaMs;
+  const before = anchored || smoothed ? lookback : 0;
+  const after = smoothed ? lookback : 0;
+  const { series, rangeMs, refs } = await ev.rangeArgument(arg, g, before, after);
+  const extendedKernel = anchored || smoothed ? extendedKernelFor(name, smoothed) : undefined;
   const dropName = !NAME_KEEPING_RANGE_FUNCTIONS.has(name);
   const out = new StepVector(g.steps);
   const w: RangeWindow = {
@@ -316,8 +333,8 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
         lo = 0;
         hi = 0;
       }
-      while (hi < s.length && s.timestamps[hi]! <= end) hi++;
-      while (lo < hi && s.timestamps[lo]! <= start) lo++;
+      while (hi < s.length && s.timestamps[hi]! <= end + after) hi++;
+      while (lo < hi && s.timestamps[lo]! <= start - before) lo++;
       if (hi === lo) continue;
       const size = hi - lo;
       loaded += size;
@@ -332,7 +349,7 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
       w.end = end;
       w.evalMs = g.times[k]!;
       for (let p = 0; p < params.length; p++) w.params[p] = params[p]![k]!;
-      const r = kernel(w);
+      const r = extendedKernel ? extendedKernel(w) : kernel(w);
       if (r === undefined) continue;
       values[k] = r;
       present[k] = 1;
@@ -624,3 +641,30 @@ async function histogramFraction(ev: Evaluator, call: Call, g: Grid): Promise<St
   return finish(ev, out.compact());
 }
 
+
+/** The kernel of `name` for anchored or smoothed windows (which carry extra samples around the range). */
+function extendedKernelFor(name: string, smoothed: boolean): ((w: RangeWindow) => number | undefined) | undefined {
+  switch (name) {
+    case 'rate':
+      return (w) => extendedRate(w, smoothed, true, true);
+    case 'increase':
+      return (w) => extendedRate(w, smoothed, true, false);
+    case 'delta':
+      return (w) => extendedRate(w, smoothed, false, false);
+    case 'changes':
+    case 'resets': {
+      const base = RANGE_KERNELS.get(name)!;
+      return (w) => {
+        const first = anchoredFirst(w);
+        if (first === undefined) return undefined;
+        const lo = w.lo;
+        w.lo = first;
+        const r = base(w);
+        w.lo = lo;
+        return r;
+      };
+    }
+    default:
+      return undefined;
+  }
+}

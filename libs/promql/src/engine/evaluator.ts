@@ -14,6 +14,7 @@ import type {
 import { Annotations } from './annotations.ts';
 import { EvaluationError, QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.ts';
 import { Grid } from './grid.ts';
+import { smoothedValue } from './extended-range.ts';
 import { dropMetadata } from './labels-util.ts';
 import { StepVector } from './step-vector.ts';
 import type { RangeSeries } from './step-vector.ts';
@@ -231,6 +232,7 @@ export class Evaluator {
     const { refs, min, max } = this.refTimes(g, this.atMs(vs.at), this.offsetMs(vs));
     const out = new StepVector(g.steps);
     if (g.steps === 0) return out;
+    if (vs.smoothed) return this.#smoothedSelector(vs, g, refs, min, max);
     const series = await this.select(vs.matchers, min - lookback + 1, max);
     let loaded = 0;
     for (const s of series) {
@@ -262,20 +264,57 @@ export class Evaluator {
     return out;
   }
 
+  async #smoothedSelector(vs: VectorSelector, g: Grid, refs: Float64Array, min: number, max: number): Promise<StepVector> {
+    const lookback = this.opts.lookbackDeltaMs;
+    const out = new StepVector(g.steps);
+    const series = await this.select(vs.matchers, min - lookback + 1, max + lookback);
+    let loaded = 0;
+    for (const s of series) {
+      const block = s.samples(min - lookback + 1, max + lookback);
+      const r = withoutStale(s.labels, block.timestamps, block.values, block.length);
+      const values = new Float64Array(g.steps);
+      const present = new Uint8Array(g.steps);
+      let any = false;
+      for (let k = 0; k < g.steps; k++) {
+        const ref = refs[k]!;
+        let lo = 0;
+        while (lo < r.length && r.timestamps[lo]! <= ref - lookback) lo++;
+        let hi = lo;
+        while (hi < r.length && r.timestamps[hi]! <= ref + lookback) hi++;
+        const v = smoothedValue(r.timestamps, r.values, lo, hi, ref);
+        if (v === undefined) continue;
+        values[k] = v;
+        present[k] = 1;
+        any = true;
+        loaded++;
+      }
+      if (any) out.adopt(s.labels, false, values, present);
+    }
+    this.stats.totalQueryableSamples += loaded;
+    this.hold(loaded);
+    return out;
+  }
+
   /**
    * The samples of every series matching a matrix selector that any step's window
    * `(ref - range, ref]` can see, StaleNaN removed.
    */
-  async matrixSeries(ms: MatrixSelector, g: Grid): Promise<{ series: RangeSeries[]; rangeMs: number; refs: Float64Array }> {
+  async matrixSeries(
+    ms: MatrixSelector,
+    g: Grid,
+    beforeMs = 0,
+    afterMs = 0,
+  ): Promise<{ series: RangeSeries[]; rangeMs: number; refs: Float64Array }> {
     const vs = ms.vectorSelector;
     const rangeMs = this.rangeMs(ms);
     const { refs, min, max } = this.refTimes(g, this.atMs(vs.at), this.offsetMs(vs));
     if (g.steps === 0) return { series: [], rangeMs, refs };
-    const minT = min - rangeMs + 1;
-    const series = await this.select(vs.matchers, minT, max, undefined, rangeMs);
+    const minT = min - rangeMs - beforeMs + 1;
+    const maxT = max + afterMs;
+    const series = await this.select(vs.matchers, minT, maxT, undefined, rangeMs);
     const out: RangeSeries[] = [];
     for (const s of series) {
-      const block = s.samples(minT, max);
+      const block = s.samples(minT, maxT);
       out.push(withoutStale(s.labels, block.timestamps, block.values, block.length));
     }
     return { series: out, rangeMs, refs };
@@ -353,10 +392,12 @@ export class Evaluator {
   async rangeArgument(
     arg: Expr,
     g: Grid,
+    beforeMs = 0,
+    afterMs = 0,
   ): Promise<{ series: RangeSeries[]; rangeMs: number; refs: Float64Array; selector: VectorSelector | undefined }> {
     let e = arg;
     while (e.kind === 'ParenExpr') e = e.expr;
-    if (e.kind === 'MatrixSelector') return { ...(await this.matrixSeries(e, g)), selector: e.vectorSelector };
+    if (e.kind === 'MatrixSelector') return { ...(await this.matrixSeries(e, g, beforeMs, afterMs)), selector: e.vectorSelector };
     if (e.kind === 'SubqueryExpr') return { ...(await this.subquerySeries(e, g)), selector: undefined };
     throw new EvaluationError(`expected range vector, got ${e.kind}`);
   }
