@@ -47,6 +47,30 @@ const restrictedPatterns = [
 const layer = (n) => `layer:${n}`;
 const below = (n) => Array.from({ length: n - 1 }, (_, i) => layer(i + 1));
 
+/** The layer rule; tests may additionally use the tags in `testOnly` (the testkit). */
+function boundaries(testOnly) {
+  const may = (n) => [...below(n), ...testOnly];
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      allowCircularSelfDependency: false,
+      banTransitiveDependencies: false,
+      checkDynamicDependenciesExceptions: [],
+      depConstraints: [
+        { sourceTag: layer(1), onlyDependOnLibsWithTags: may(1), bannedExternalImports: networkClients },
+        { sourceTag: layer(2), onlyDependOnLibsWithTags: may(2), bannedExternalImports: networkClients },
+        { sourceTag: layer(3), onlyDependOnLibsWithTags: may(3), bannedExternalImports: networkClients },
+        { sourceTag: layer(4), onlyDependOnLibsWithTags: may(4) },
+        { sourceTag: layer(5), onlyDependOnLibsWithTags: may(5) },
+        { sourceTag: layer(6), onlyDependOnLibsWithTags: below(6) },
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: below(7) },
+        { sourceTag: 'type:tool', onlyDependOnLibsWithTags: below(7) },
+      ],
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', 'bench/results/**', '**/testdata/**'] },
   ...tseslint.configs.recommended,
@@ -56,25 +80,7 @@ export default tseslint.config(
     ignores: ['**/vitest.config.ts'],
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allowCircularSelfDependency: false,
-          banTransitiveDependencies: false,
-          checkDynamicDependenciesExceptions: [],
-          depConstraints: [
-            { sourceTag: layer(1), onlyDependOnLibsWithTags: [], bannedExternalImports: networkClients },
-            { sourceTag: layer(2), onlyDependOnLibsWithTags: below(2), bannedExternalImports: networkClients },
-            { sourceTag: layer(3), onlyDependOnLibsWithTags: below(3), bannedExternalImports: networkClients },
-            { sourceTag: layer(4), onlyDependOnLibsWithTags: below(4) },
-            { sourceTag: layer(5), onlyDependOnLibsWithTags: below(5) },
-            { sourceTag: layer(6), onlyDependOnLibsWithTags: below(6) },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: below(7) },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: below(7) },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries([]),
       'no-restricted-imports': ['error', { patterns: restrictedPatterns }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -98,6 +104,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Tests of any layer may start real processes through the testkit.
+    files: ['**/*.test.ts'],
+    plugins: { '@nx': nx },
+    rules: { '@nx/enforce-module-boundaries': boundaries([layer(6)]) },
   },
   {
     files: ['**/*.test.ts', 'tools/**/*.ts'],
