@@ -1,8 +1,8 @@
-import { readdir } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
 import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc, nonEmpty } from '../family-builder.ts';
-import { fields, lines, readText, readTextIfExists } from '../read-file.ts';
+import { fields, lines, pseudoFiles } from '../read-file.ts';
 
 const secondsDesc = new FamilyDesc('node_cpu_seconds_total', 'counter', 'Seconds the CPUs spent in each mode.', ['cpu', 'mode']);
 const guestDesc = new FamilyDesc('node_cpu_guest_seconds_total', 'counter', 'Seconds the CPUs spent in guests (VMs) for each mode.', ['cpu', 'mode']);
@@ -30,7 +30,8 @@ const FIELDS = 10;
 export function cpuCollector({ paths, options }: CollectorContext): Collector {
   const statFile = paths.proc('stat');
   const cpuDir = paths.sys('devices/system/cpu');
-  let isolated: Promise<number[]> | undefined;
+  let isolated: number[] | undefined;
+  const throttleReader = new ThrottleReader(cpuDir);
   const previous = new Map<string, Float64Array>();
 
   const update = (cpu: string, now: Float64Array): Float64Array => {
@@ -47,7 +48,9 @@ export function cpuCollector({ paths, options }: CollectorContext): Collector {
     name: 'cpu',
     async collect(): Promise<MetricFamily[]> {
       isolated ??= readIsolated(`${cpuDir}/isolated`);
-      const [stat, isolatedCpus, throttles] = await Promise.all([readText(statFile), isolated, readThrottles(cpuDir)]);
+      const stat = pseudoFiles.read(statFile);
+      const isolatedCpus = isolated;
+      const throttles = throttleReader.read();
       const seconds = secondsDesc.builder();
       const guest = guestDesc.builder();
       const seen = new Set<string>();
@@ -94,8 +97,8 @@ export function parseCpuList(text: string): number[] {
   return out;
 }
 
-async function readIsolated(file: string): Promise<number[]> {
-  const text = await readTextIfExists(file);
+function readIsolated(file: string): number[] {
+  const text = pseudoFiles.readIfExists(file);
   return text === undefined ? [] : parseCpuList(text);
 }
 
@@ -104,53 +107,76 @@ interface Throttles {
   cores: Map<string, number>;
 }
 
-/**
- * Thermal throttle counts per package and per (package, core), read once per package and
- * core from `cpuN/thermal_throttle/*_throttle_count`; CPUs without topology are skipped.
- */
-async function readThrottles(cpuDir: string): Promise<Throttles> {
-  const packages = new Map<string, number>();
-  const cores = new Map<string, number>();
-  let entries: string[];
-  try {
-    entries = await readdir(cpuDir);
-  } catch {
-    return { packages, cores };
-  }
-  const cpus = entries.filter((e) => /^cpu\d/.test(e)).sort();
-  const topo = await Promise.all(
-    cpus.map(async (cpu) => {
-      const [pkg, core] = await Promise.all([
-        readTextIfExists(`${cpuDir}/${cpu}/topology/physical_package_id`),
-        readTextIfExists(`${cpuDir}/${cpu}/topology/core_id`),
-      ]);
-      return { cpu, pkg: pkg?.trim(), core: core?.trim() };
-    }),
-  );
-  const reads: Promise<void>[] = [];
-  const corePending = new Set<string>();
-  const packagePending = new Set<string>();
-  for (const { cpu, pkg, core } of topo) {
-    if (pkg === undefined || core === undefined || pkg === '' || core === '') continue;
-    const coreKey = `${pkg}:${core}`;
-    if (!corePending.has(coreKey)) {
-      corePending.add(coreKey);
-      reads.push(readCount(`${cpuDir}/${cpu}/thermal_throttle/core_throttle_count`).then((n) => void (n !== undefined && cores.set(coreKey, n))));
-    }
-    if (!packagePending.has(pkg)) {
-      packagePending.add(pkg);
-      reads.push(readCount(`${cpuDir}/${cpu}/thermal_throttle/package_throttle_count`).then((n) => void (n !== undefined && packages.set(pkg, n))));
-    }
-  }
-  await Promise.all(reads);
-  return { packages, cores };
+/** Where each package's and core's throttle counters are: read once per CPU set. */
+interface ThrottleLayout {
+  readonly cpus: string;
+  readonly packageFiles: ReadonlyMap<string, string>;
+  readonly coreFiles: ReadonlyMap<string, string>;
 }
 
-async function readCount(file: string): Promise<number | undefined> {
+/**
+ * Thermal throttle counts per package and per (package, core), from the first CPU of each
+ * package and core that has `thermal_throttle/*_throttle_count`; CPUs without topology are
+ * skipped. The topology is read again only when the set of CPU directories changes.
+ */
+class ThrottleReader {
+  #layout: ThrottleLayout | undefined;
+
+  constructor(private readonly cpuDir: string) {}
+
+  read(): Throttles {
+    const packages = new Map<string, number>();
+    const cores = new Map<string, number>();
+    let entries: string[];
+    try {
+      entries = readdirSync(this.cpuDir).filter((e) => /^cpu\d+$/.test(e)).sort();
+    } catch {
+      return { packages, cores };
+    }
+    const key = entries.join(',');
+    if (this.#layout?.cpus !== key) this.#layout = this.#discover(key, entries);
+    for (const [pkg, file] of this.#layout.packageFiles) {
+      const n = readCount(file);
+      if (n !== undefined) packages.set(pkg, n);
+    }
+    for (const [core, file] of this.#layout.coreFiles) {
+      const n = readCount(file);
+      if (n !== undefined) cores.set(core, n);
+    }
+    return { packages, cores };
+  }
+
+  #discover(cpus: string, entries: readonly string[]): ThrottleLayout {
+    const packageFiles = new Map<string, string>();
+    const coreFiles = new Map<string, string>();
+    for (const cpu of entries) {
+      const dir = `${this.cpuDir}/${cpu}`;
+      const pkg = readQuietly(`${dir}/topology/physical_package_id`)?.trim();
+      const core = readQuietly(`${dir}/topology/core_id`)?.trim();
+      if (!pkg || !core) continue;
+      const coreKey = `${pkg}:${core}`;
+      if (!coreFiles.has(coreKey) && existsSync(`${dir}/thermal_throttle/core_throttle_count`)) {
+        coreFiles.set(coreKey, `${dir}/thermal_throttle/core_throttle_count`);
+      }
+      if (!packageFiles.has(pkg) && existsSync(`${dir}/thermal_throttle/package_throttle_count`)) {
+        packageFiles.set(pkg, `${dir}/thermal_throttle/package_throttle_count`);
+      }
+    }
+    return { cpus, packageFiles, coreFiles };
+  }
+}
+
+function readQuietly(file: string): string | undefined {
   try {
-    const n = Number((await readText(file)).trim());
-    return Number.isNaN(n) ? undefined : n;
+    return pseudoFiles.readIfExists(file);
   } catch {
     return undefined;
   }
+}
+
+function readCount(file: string): number | undefined {
+  const text = readQuietly(file);
+  if (text === undefined) return undefined;
+  const n = Number(text.trim());
+  return Number.isNaN(n) ? undefined : n;
 }

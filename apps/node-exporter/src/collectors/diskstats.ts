@@ -4,7 +4,7 @@ import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc, nonEmpty } from '../family-builder.ts';
 import type { FamilyBuilder } from '../family-builder.ts';
 import { NameFilter } from '../name-filter.ts';
-import { fields, lines, readText, readTextIfExists } from '../read-file.ts';
+import { fields, lines, pseudoFiles, readTextIfExists } from '../read-file.ts';
 
 const SECONDS_PER_TICK = 1 / 1000;
 /** /proc/diskstats counts standard UNIX 512-byte sectors, whatever the device's block size. */
@@ -58,7 +58,8 @@ export function diskstatsCollector({ paths, options }: CollectorContext): Collec
         (s) => s.isDirectory(),
         () => false,
       );
-      const [text, withUdev] = await Promise.all([readText(file), udevAvailable]);
+      const text = pseudoFiles.read(file);
+      const withUdev = await udevAvailable;
       const devices: string[][] = [];
       for (const line of lines(text)) {
         const parts = fields(line);

@@ -3,7 +3,7 @@ import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc, nonEmpty } from '../family-builder.ts';
 import { NameFilter } from '../name-filter.ts';
-import { isNotFound, readText } from '../read-file.ts';
+import { isNotFound, pseudoFiles } from '../read-file.ts';
 import { hasOption, parseMountInfo } from './mountinfo.ts';
 import type { MountInfo } from './mountinfo.ts';
 
@@ -65,7 +65,7 @@ export function filesystemCollector({ paths, options }: CollectorContext, statFs
   return {
     name: 'filesystem',
     async collect(): Promise<MetricFamily[]> {
-      const mounts = await readMounts(paths.proc('1/mountinfo'), paths.proc('self/mountinfo'));
+      const mounts = readMounts(paths.proc('1/mountinfo'), paths.proc('self/mountinfo'));
       const seen = new Set<string>();
       const kept: { mount: MountInfo; mountPoint: string }[] = [];
       for (const mount of mounts) {
@@ -107,11 +107,11 @@ export function filesystemCollector({ paths, options }: CollectorContext, statFs
   };
 }
 
-async function readMounts(primary: string, fallback: string): Promise<MountInfo[]> {
+function readMounts(primary: string, fallback: string): MountInfo[] {
   try {
-    return parseMountInfo(await readText(primary, 'utf8'));
+    return parseMountInfo(pseudoFiles.read(primary, 'utf8'));
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    return parseMountInfo(await readText(fallback, 'utf8'));
+    return parseMountInfo(pseudoFiles.read(fallback, 'utf8'));
   }
 }

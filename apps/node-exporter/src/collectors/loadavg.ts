@@ -2,7 +2,7 @@ import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
 import { ParseError } from '../errors.ts';
-import { fields, readText } from '../read-file.ts';
+import { fields, pseudoFiles } from '../read-file.ts';
 
 const descs = [
   new FamilyDesc('node_load1', 'gauge', '1m load average.'),
@@ -16,7 +16,7 @@ export function loadavgCollector({ paths }: CollectorContext): Collector {
   return {
     name: 'loadavg',
     async collect(): Promise<MetricFamily[]> {
-      const parts = fields(await readText(file));
+      const parts = fields(pseudoFiles.read(file));
       const out: MetricFamily[] = [];
       for (let i = 0; i < descs.length; i++) {
         const value = Number(parts[i]);

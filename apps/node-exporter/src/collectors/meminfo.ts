@@ -2,7 +2,7 @@ import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
 import { ParseError } from '../errors.ts';
-import { fields, lines, readText } from '../read-file.ts';
+import { fields, lines, pseudoFiles } from '../read-file.ts';
 
 /**
  * `meminfo`: every field of `/proc/meminfo` as a gauge, as node_exporter 1.x up to 1.8
@@ -25,7 +25,7 @@ export function meminfoCollector({ paths }: CollectorContext): Collector {
     name: 'meminfo',
     async collect(): Promise<MetricFamily[]> {
       const out: MetricFamily[] = [];
-      for (const line of lines(await readText(file))) {
+      for (const line of lines(pseudoFiles.read(file))) {
         const parts = fields(line);
         if (parts.length === 0) continue;
         let value = Number(parts[1]);

@@ -3,7 +3,7 @@ import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
 import { NameFilter } from '../name-filter.ts';
 import { ParseError } from '../errors.ts';
-import { fields, lines, readText, readTextIfExists } from '../read-file.ts';
+import { fields, lines, pseudoFiles } from '../read-file.ts';
 
 /**
  * `netdev`: per-device counters `node_network_<direction>_<field>_total{device}` with the
@@ -30,7 +30,7 @@ export function netdevCollector({ paths, options }: CollectorContext): Collector
   return {
     name: 'netdev',
     async collect(): Promise<MetricFamily[]> {
-      const all = lines(await readText(file));
+      const all = lines(pseudoFiles.read(file));
       if (all.length < 2) throw new ParseError(file, 'missing header');
       if (all[1] !== headerLine) {
         keys = parseHeader(file, all[1]!);
@@ -45,11 +45,7 @@ export function netdevCollector({ paths, options }: CollectorContext): Collector
         if (filter.ignored(device)) continue;
         devices.push({ device, values: fields(line.slice(colon + 1)) });
       }
-      const nohandler = await Promise.all(
-        devices.map(({ device }) =>
-          readTextIfExists(paths.sys('class/net', device, 'statistics/rx_nohandler')).catch(() => undefined),
-        ),
-      );
+      const nohandler = devices.map(({ device }) => readQuietly(paths.sys('class/net', device, 'statistics/rx_nohandler')));
       const builders = new Map<string, ReturnType<FamilyDesc['builder']>>();
       const add = (key: string, value: number, device: string): void => {
         let b = builders.get(key);
@@ -71,4 +67,13 @@ function parseHeader(file: string, header: string): string[] {
   const groups = header.split('|');
   if (groups.length !== 3) throw new ParseError(file, `unexpected header ${JSON.stringify(header)}`);
   return [...fields(groups[1]!).map((f) => `receive_${f}`), ...fields(groups[2]!).map((f) => `transmit_${f}`)];
+}
+
+/** A sysfs attribute, or `undefined` when it is missing or unreadable (virtual devices). */
+function readQuietly(path: string): string | undefined {
+  try {
+    return pseudoFiles.readIfExists(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
 import { NameFilter } from '../name-filter.ts';
 import { ParseError } from '../errors.ts';
-import { fields, lines, readText, readTextIfExists } from '../read-file.ts';
+import { fields, lines, pseudoFiles } from '../read-file.ts';
 
 /**
  * `netstat`: protocol counters from `/proc/net/netstat`, `/proc/net/snmp` and
@@ -18,7 +18,9 @@ export function netstatCollector({ paths, options }: CollectorContext): Collecto
     async collect(): Promise<MetricFamily[]> {
       const netstatFile = paths.proc('net/netstat');
       const snmpFile = paths.proc('net/snmp');
-      const [netstat, snmp, snmp6] = await Promise.all([readText(netstatFile), readText(snmpFile), readTextIfExists(paths.proc('net/snmp6'))]);
+      const netstat = pseudoFiles.read(netstatFile);
+      const snmp = pseudoFiles.read(snmpFile);
+      const snmp6 = pseudoFiles.readIfExists(paths.proc('net/snmp6'));
       const stats = new Map<string, { protocol: string; name: string; value: string }>();
       parsePaired(netstatFile, netstat, stats);
       parsePaired(snmpFile, snmp, stats);

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
@@ -29,7 +29,7 @@ export function osCollector({ paths }: CollectorContext): Collector {
         const file = paths.root(name);
         let mtimeMs: number;
         try {
-          mtimeMs = (await stat(file)).mtimeMs;
+          mtimeMs = statSync(file).mtimeMs;
         } catch {
           continue;
         }

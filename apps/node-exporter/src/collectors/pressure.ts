@@ -2,7 +2,7 @@ import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
 import { NodeExporterError } from '../errors.ts';
-import { isNotFound, lines, readText } from '../read-file.ts';
+import { isNotFound, lines, pseudoFiles } from '../read-file.ts';
 
 interface Resource {
   readonly name: string;
@@ -35,7 +35,7 @@ export function pressureCollector({ paths }: CollectorContext): Collector {
     async collect(): Promise<MetricFamily[]> {
       let texts: string[];
       try {
-        texts = await Promise.all(resources.map((r) => readText(paths.proc('pressure', r.name))));
+        texts = resources.map((r) => pseudoFiles.read(paths.proc('pressure', r.name)));
       } catch (err) {
         if (isNotFound(err)) throw new NodeExporterError('NODE_NO_DATA', 'pressure stall information is not available (kernel without PSI)', { cause: err });
         throw err;

@@ -1,7 +1,7 @@
 import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
-import { fields, lines, readText, readTextIfExists } from '../read-file.ts';
+import { fields, lines, pseudoFiles } from '../read-file.ts';
 import { pageSize } from './page-size.ts';
 
 const socketsUsed = new FamilyDesc('node_sockstat_sockets_used', 'gauge', 'Number of IPv4 sockets in use.');
@@ -21,7 +21,9 @@ export function sockstatCollector({ paths }: CollectorContext): Collector {
   return {
     name: 'sockstat',
     async collect(): Promise<MetricFamily[]> {
-      const [v4, v6, page] = await Promise.all([readText(paths.proc('net/sockstat')), readTextIfExists(paths.proc('net/sockstat6')), pageSize()]);
+      const page = await pageSize();
+      const v4 = pseudoFiles.read(paths.proc('net/sockstat'));
+      const v6 = pseudoFiles.readIfExists(paths.proc('net/sockstat6'));
       const out: MetricFamily[] = [];
       for (const text of v6 === undefined ? [v4] : [v4, v6]) {
         for (const line of lines(text)) {

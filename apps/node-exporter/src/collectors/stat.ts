@@ -1,7 +1,7 @@
 import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
-import { fields, lines, readText } from '../read-file.ts';
+import { fields, lines, pseudoFiles } from '../read-file.ts';
 
 const intr = new FamilyDesc('node_intr_total', 'counter', 'Total number of interrupts serviced.');
 const ctxt = new FamilyDesc('node_context_switches_total', 'counter', 'Total number of context switches.');
@@ -20,7 +20,7 @@ export function statCollector({ paths, options }: CollectorContext): Collector {
     name: 'stat',
     async collect(): Promise<MetricFamily[]> {
       const values = new Map<string, string[]>();
-      for (const line of lines(await readText(file))) {
+      for (const line of lines(pseudoFiles.read(file))) {
         const space = line.indexOf(' ');
         const key = space < 0 ? line : line.slice(0, space);
         if (key === 'intr' || key === 'ctxt' || key === 'processes' || key === 'btime' || key === 'procs_running' || key === 'procs_blocked' || key === 'softirq') {

@@ -1,8 +1,8 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc, nonEmpty } from '../family-builder.ts';
-import { fields, readTextIfExists } from '../read-file.ts';
+import { fields, pseudoFiles } from '../read-file.ts';
 
 const secondsDesc = new FamilyDesc('node_time_seconds', 'gauge', 'System time in seconds since epoch (1970).');
 const zoneDesc = new FamilyDesc('node_time_zone_offset_seconds', 'gauge', 'System time zone offset in seconds.', ['time_zone']);
@@ -25,6 +25,7 @@ const zoneName = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
  */
 export function timeCollector({ paths }: CollectorContext, now: () => Date = () => new Date()): Collector {
   const dir = paths.sys('devices/system/clocksource');
+  let entries: string[] | undefined;
   return {
     name: 'time',
     async collect(): Promise<MetricFamily[]> {
@@ -33,22 +34,39 @@ export function timeCollector({ paths }: CollectorContext, now: () => Date = () 
       const zone = zoneDesc.single(-date.getTimezoneOffset() * 60, timeZoneAbbreviation(date));
       const available = availableDesc.builder();
       const current = currentDesc.builder();
-      const entries = (await readdir(dir).catch(() => [] as string[])).filter((e) => /^clocksource\d+$/.test(e)).sort();
-      const sources = await Promise.all(
-        entries.map((e) => Promise.all([readTextIfExists(`${dir}/${e}/available_clocksource`), readTextIfExists(`${dir}/${e}/current_clocksource`)])),
-      );
-      entries.forEach((e, i) => {
+      entries ??= listClocksources(dir);
+      for (const e of entries) {
         const device = e.slice('clocksource'.length);
-        const [avail, cur] = sources[i]!;
+        const avail = pseudoFiles.readIfExists(`${dir}/${e}/available_clocksource`);
+        const cur = pseudoFiles.readIfExists(`${dir}/${e}/current_clocksource`);
         for (const source of fields(avail?.trim() ?? '')) available.add(1, device, source);
         if (cur !== undefined && cur.trim() !== '') current.add(1, device, cur.trim());
-      });
+      }
       return [seconds, zone, ...nonEmpty([available, current])];
     },
   };
 }
 
+/** The clock source devices (`clocksource0`, …); fixed while the system runs, so listed once. */
+function listClocksources(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((e) => /^clocksource\d+$/.test(e))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+const zoneNames = new Map<number, string>();
+
 /** The short zone name of the process's time zone at `date` (`UTC`, `CET`; `GMT+1` where ICU has no abbreviation). */
 function timeZoneAbbreviation(date: Date): string {
-  return zoneName.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+  const offset = date.getTimezoneOffset();
+  let name = zoneNames.get(offset);
+  if (name === undefined) {
+    name = zoneName.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+    zoneNames.set(offset, name);
+  }
+  return name;
 }

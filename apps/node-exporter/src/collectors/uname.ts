@@ -2,7 +2,7 @@ import { hostname, machine, release, type, version } from 'node:os';
 import type { MetricFamily } from '@argus/exposition';
 import type { Collector } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
-import { readTextIfExists } from '../read-file.ts';
+import { pseudoFiles } from '../read-file.ts';
 
 const infoDesc = new FamilyDesc('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.', [
   'sysname',
@@ -22,7 +22,7 @@ export function unameCollector(): Collector {
   return {
     name: 'uname',
     async collect(): Promise<MetricFamily[]> {
-      const domain = (await readTextIfExists('/proc/sys/kernel/domainname'))?.trim() || '(none)';
+      const domain = pseudoFiles.readIfExists('/proc/sys/kernel/domainname')?.trim() || '(none)';
       return [infoDesc.single(1, type(), release(), version(), machine(), hostname(), domain)];
     },
   };

@@ -2,7 +2,7 @@ import type { MetricFamily } from '@argus/exposition';
 import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
 import { NameFilter } from '../name-filter.ts';
-import { lines, readText } from '../read-file.ts';
+import { lines, pseudoFiles } from '../read-file.ts';
 
 /** `vmstat`: the fields of `/proc/vmstat` matching `--collector.vmstat.fields`, untyped as upstream. */
 export function vmstatCollector({ paths, options }: CollectorContext): Collector {
@@ -13,7 +13,7 @@ export function vmstatCollector({ paths, options }: CollectorContext): Collector
     name: 'vmstat',
     async collect(): Promise<MetricFamily[]> {
       const out: MetricFamily[] = [];
-      for (const line of lines(await readText(file))) {
+      for (const line of lines(pseudoFiles.read(file))) {
         const space = line.indexOf(' ');
         if (space < 0) continue;
         const key = line.slice(0, space);

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PseudoFileReader, fields, lines } from './read-file.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'argus-read-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('PseudoFileReader', () => {
+  it('re-reads a kept descriptor from offset 0, seeing content rewritten in place', () => {
+    const file = join(tempDir(), 'stat');
+    const reader = new PseudoFileReader();
+    writeFileSync(file, 'first\n');
+    expect(reader.read(file)).toBe('first\n');
+    writeFileSync(file, 'second, longer\n');
+    expect(reader.read(file)).toBe('second, longer\n');
+    writeFileSync(file, 'x\n');
+    expect(reader.read(file)).toBe('x\n');
+    reader.closeAll();
+  });
+
+  it('reads files larger than its buffer', () => {
+    const file = join(tempDir(), 'big');
+    const text = 'abcdefghij'.repeat(20_000);
+    writeFileSync(file, text);
+    const reader = new PseudoFileReader();
+    expect(reader.read(file)).toBe(text);
+    expect(reader.read(file)).toBe(text);
+    reader.closeAll();
+  });
+
+  it('decodes UTF-8 when asked (mount points may carry it)', () => {
+    const file = join(tempDir(), 'mountinfo');
+    writeFileSync(file, '/mnt/données\n');
+    const reader = new PseudoFileReader();
+    expect(reader.read(file, 'utf8')).toBe('/mnt/données\n');
+    reader.closeAll();
+  });
+
+  it('answers undefined for a missing file and throws other errors', () => {
+    const dir = tempDir();
+    const reader = new PseudoFileReader();
+    expect(reader.readIfExists(join(dir, 'nope'))).toBeUndefined();
+    expect(reader.readIfExists(join(dir, 'nope/deeper'))).toBeUndefined();
+    expect(() => reader.read(join(dir, 'nope'))).toThrow(/ENOENT/);
+    expect(() => reader.read(dir)).toThrow(/EISDIR/);
+  });
+
+  it('keeps at most maxOpen descriptors', () => {
+    const dir = tempDir();
+    const reader = new PseudoFileReader(2);
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(join(dir, `f${i}`), `${i}`);
+      expect(reader.read(join(dir, `f${i}`))).toBe(`${i}`);
+    }
+    expect(reader.read(join(dir, 'f0'))).toBe('0');
+    reader.closeAll();
+  });
+});
+
+describe('fields and lines', () => {
+  it.each([
+    ['  a  b\tc ', ['a', 'b', 'c']],
+    ['', []],
+    ['x', ['x']],
+  ])('fields(%j)', (line, want) => expect(fields(line)).toEqual(want));
+
+  it.each([
+    ['a\nb\n', ['a', 'b']],
+    ['a\nb', ['a', 'b']],
+    ['', []],
+  ])('lines(%j)', (text, want) => expect(lines(text)).toEqual(want));
+});
