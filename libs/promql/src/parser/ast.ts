@@ -213,24 +213,34 @@ export type ExprKind = Expr['kind'];
 
 /** The type an expression evaluates to (the parser has already checked the operands). */
 export function exprType(e: Expr): ValueType {
-  switch (e.kind) {
-    case 'NumberLiteral':
-      return 'scalar';
-    case 'StringLiteral':
-      return 'string';
-    case 'VectorSelector':
-    case 'AggregateExpr':
-      return 'vector';
-    case 'MatrixSelector':
-    case 'SubqueryExpr':
-      return 'matrix';
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      return exprType(e.expr);
-    case 'BinaryExpr':
-      return exprType(e.lhs) === 'scalar' && exprType(e.rhs) === 'scalar' ? 'scalar' : 'vector';
-    case 'Call':
-      return e.func.returnType;
+  for (;;) {
+    switch (e.kind) {
+      case 'NumberLiteral':
+        return 'scalar';
+      case 'StringLiteral':
+        return 'string';
+      case 'VectorSelector':
+      case 'AggregateExpr':
+        return 'vector';
+      case 'MatrixSelector':
+      case 'SubqueryExpr':
+        return 'matrix';
+      case 'Call':
+        return e.func.returnType;
+      case 'ParenExpr':
+      case 'UnaryExpr':
+        e = e.expr;
+        continue;
+      case 'BinaryExpr': {
+        // Iterative along the left spine: long `a + b + c …` chains stay off the call stack.
+        let cur: Expr = e;
+        while (cur.kind === 'BinaryExpr') {
+          if (exprType(cur.rhs) !== 'scalar') return 'vector';
+          cur = cur.lhs;
+        }
+        return exprType(cur) === 'scalar' ? 'scalar' : 'vector';
+      }
+    }
   }
 }
 
@@ -257,16 +267,25 @@ export function children(e: Expr): Expr[] {
 }
 
 /**
- * Visits `e` and its descendants depth-first, parents before children; `path` lists the
- * ancestors of the visited node. Returning `false` skips the node's children.
+ * Visits `e` and its descendants depth-first, parents before children, children in source
+ * order; `path` lists the ancestors of the visited node. Returning `false` skips the node's
+ * children. Uses an explicit stack, so arbitrarily deep trees are fine.
  */
 export function inspect(e: Expr, visit: (node: Expr, path: readonly Expr[]) => boolean | void): void {
   const path: Expr[] = [];
-  const walk = (node: Expr): void => {
-    if (visit(node, path) === false) return;
+  // Each entry is a node to visit, or `undefined` marking the end of the top of `path`.
+  const stack: Array<Expr | undefined> = [e];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === undefined) {
+      path.pop();
+      continue;
+    }
+    if (visit(node, path) === false) continue;
+    const kids = children(node);
+    if (kids.length === 0) continue;
     path.push(node);
-    for (const child of children(node)) walk(child);
-    path.pop();
-  };
-  walk(e);
+    stack.push(undefined);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
 }

@@ -37,37 +37,38 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
   };
 
   const check = (node: Expr): ValueType => {
-    const typ = exprType(node);
     switch (node.kind) {
+      case 'NumberLiteral':
+        return 'scalar';
+      case 'StringLiteral':
+        return 'string';
       case 'AggregateExpr':
         expectType(node.expr, 'vector', 'aggregation expression');
         if (PARAM_SCALAR.has(node.op)) expectType(node.param!, 'scalar', 'aggregation parameter');
         if (node.op === 'count_values') expectType(node.param!, 'string', 'aggregation parameter');
-        break;
+        return 'vector';
       case 'BinaryExpr':
-        checkBinary(node);
-        break;
+        return checkBinaryChain(node);
       case 'Call':
         checkCall(node);
-        break;
+        return node.func.returnType;
       case 'ParenExpr':
-        check(node.expr);
-        break;
+        return check(node.expr);
       case 'UnaryExpr': {
         const t = check(node.expr);
         if (t !== 'scalar' && t !== 'vector') {
           err(node.pos, `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`);
         }
-        break;
+        return t;
       }
       case 'SubqueryExpr': {
         const t = check(node.expr);
         if (t !== 'vector') err(node.pos, `subquery is only allowed on instant vector, got ${t} instead`);
-        break;
+        return 'matrix';
       }
       case 'MatrixSelector':
         check(node.vectorSelector);
-        break;
+        return 'matrix';
       case 'VectorSelector':
         if (node.name !== undefined) {
           for (const m of node.matchers.slice(0, -1)) {
@@ -75,22 +76,32 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
               err(node.pos, `metric name must not be set twice: ${goQuote(node.name)} or ${goQuote(m.value)}`);
             }
           }
-          break;
-        }
-        if (!node.bypassEmptyMatcherCheck && !node.matchers.some((m) => !m.matchesEmpty)) {
+        } else if (!node.bypassEmptyMatcherCheck && !node.matchers.some((m) => !m.matchesEmpty)) {
           err(node.pos, 'vector selector must contain at least one non-empty matcher');
         }
-        break;
-      case 'NumberLiteral':
-      case 'StringLiteral':
-        break;
+        return 'vector';
     }
-    return typ;
   };
 
-  const checkBinary = (n: BinaryExpr): void => {
-    const lt = check(n.lhs);
-    const rt = check(n.rhs);
+  /** Checks a left-deep chain of binary operations bottom-up without recursing along it. */
+  const checkBinaryChain = (top: BinaryExpr): ValueType => {
+    const spine: BinaryExpr[] = [];
+    let cur: Expr = top;
+    while (cur.kind === 'BinaryExpr') {
+      spine.push(cur);
+      cur = cur.lhs;
+    }
+    let lt = check(cur);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const n = spine[i]!;
+      const rt = check(n.rhs);
+      checkBinary(n, lt, rt);
+      lt = lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
+    }
+    return lt;
+  };
+
+  const checkBinary = (n: BinaryExpr, lt: ValueType, rt: ValueType): void => {
     const opRange = (): PositionRange => {
       let start = n.lhs.pos.end;
       while (start < input.length && isSpace(input.charCodeAt(start))) start++;

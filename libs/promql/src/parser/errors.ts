@@ -56,9 +56,10 @@ export class ParseError extends Error {
   constructor(
     readonly query: string,
     readonly errors: readonly ParseErrorDetail[],
+    options?: ErrorOptions,
   ) {
     const first = errors[0]!;
-    super(`${first.position}: parse error: ${first.message}`);
+    super(`${first.position}: parse error: ${first.message}`, options);
     this.name = 'ParseError';
   }
 

@@ -50,3 +50,43 @@ function parseGoFloat(text: string): { value: number } | { error: string } {
 function goQuoteAscii(s: string): string {
   return JSON.stringify(s);
 }
+
+const DURATION_UNITS: ReadonlyMap<string, readonly [order: number, ms: bigint]> = new Map([
+  ['y', [1, 365n * 24n * 3_600_000n]],
+  ['w', [2, 7n * 24n * 3_600_000n]],
+  ['d', [3, 24n * 3_600_000n]],
+  ['h', [4, 3_600_000n]],
+  ['m', [5, 60_000n]],
+  ['s', [6, 1000n]],
+  ['ms', [7, 1n]],
+]);
+
+const MAX_DURATION_MS = ((1n << 63n) - 1n) / 1_000_000n;
+
+/**
+ * A Prometheus duration (`1h30m`, `5m`, `250ms`, `0`) in milliseconds, with the error text of
+ * `model.ParseDuration` (`not a valid duration string: "5m1h"`, `unknown unit "hs" in duration "5y1hs"`).
+ */
+export function parsePromDuration(text: string): { ms: number; error?: undefined } | { ms?: undefined; error: string } {
+  if (text === '0') return { ms: 0 };
+  if (text === '') return { error: 'empty duration string' };
+  const invalid = { error: `not a valid duration string: ${JSON.stringify(text)}` };
+  let rest = text;
+  let total = 0n;
+  let lastOrder = 0;
+  while (rest !== '') {
+    const digits = /^[0-9]*/.exec(rest)![0];
+    if (digits === '') return invalid;
+    rest = rest.slice(digits.length);
+    const unit = /^[^0-9]*/.exec(rest)![0];
+    if (unit === '') return invalid;
+    rest = rest.slice(unit.length);
+    const spec = DURATION_UNITS.get(unit);
+    if (!spec) return { error: `unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}` };
+    if (spec[0] <= lastOrder) return invalid;
+    lastOrder = spec[0];
+    total += BigInt(digits) * spec[1];
+    if (total > MAX_DURATION_MS) return { error: 'duration out of range' };
+  }
+  return { ms: Number(total) };
+}

@@ -13,10 +13,67 @@ import type { RawParseError } from './parser.ts';
  */
 export function parseExpr(query: string, options: ParserOptions = {}): Expr {
   const parser = new Parser(query, options);
-  const expr = parser.parse();
-  if (parser.errors.length === 0 && expr) checkTypes(expr, query, parser.errors);
-  if (parser.errors.length > 0 || !expr) throw new ParseError(query, parser.errors.map((e) => detail(query, e)));
+  let expr: Expr | undefined;
+  try {
+    expr = parser.parse();
+    if (parser.errors.length === 0 && expr) checkTypes(expr, query, parser.errors);
+  } catch (err) {
+    // Only absurd nesting (thousands of parentheses or nested calls) exhausts the stack.
+    if (!(err instanceof RangeError)) throw err;
+    throw new ParseError(query, [detail(query, { pos: { start: 0, end: query.length }, message: 'expression nesting is too deep' })], {
+      cause: err,
+    });
+  }
+  if (parser.errors.length > 0 || !expr) throw new ParseError(query, details(query, parser.errors));
   return expr;
+}
+
+/** Positions for all errors in one sweep over the query (a query can yield thousands). */
+function details(query: string, errors: readonly RawParseError[]): ParseErrorDetail[] {
+  if (errors.length === 1) return [detail(query, errors[0]!)];
+  const order = errors.map((_, i) => i).sort((a, b) => errors[a]!.pos.start - errors[b]!.pos.start);
+  const out: ParseErrorDetail[] = new Array<ParseErrorDetail>(errors.length);
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0;
+  let column = 1;
+  let columnAt = 0;
+  for (const i of order) {
+    const e = errors[i]!;
+    const start = e.pos.start;
+    if (query === '' || start < 0 || start > query.length) {
+      out[i] = detail(query, e);
+      continue;
+    }
+    for (; scanned < start; scanned++) {
+      if (query.charCodeAt(scanned) === 10) {
+        line++;
+        lineStart = scanned + 1;
+      }
+    }
+    if (columnAt < lineStart || columnAt > start) {
+      column = 1;
+      columnAt = lineStart;
+    }
+    column += utf8Length(query, columnAt, start);
+    columnAt = start;
+    out[i] = { pos: e.pos, message: e.message, position: `${line}:${column}` };
+  }
+  return out;
+}
+
+function utf8Length(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function detail(query: string, e: RawParseError): ParseErrorDetail {

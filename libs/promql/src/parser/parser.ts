@@ -1,4 +1,5 @@
-import { InvalidRegexError, Matcher, METRIC_NAME_LABEL, parseDuration } from '@argus/model';
+import { InvalidRegexError, METRIC_NAME_LABEL } from '@argus/model';
+import type { Matcher } from '@argus/model';
 import type { MatchType } from '@argus/model';
 import type {
   AggregateExpr,
@@ -22,11 +23,12 @@ import { isDynamicDuration, evaluateDuration, literalSecondsToMs, secondsToMs } 
 import { FUNCTIONS } from './functions.ts';
 import type { FunctionSignature } from './functions.ts';
 import { formatFloatFixed6, goQuote } from './go-format.ts';
-import { parseGoNumber } from './go-number.ts';
+import { parseGoNumber, parsePromDuration } from './go-number.ts';
 import { AGGREGATORS, Lexer, describeToken } from './lexer.ts';
 import type { Token, TokenType } from './lexer.ts';
 import type { ParserOptions } from './options.ts';
 import { unquoteString } from './unquote.ts';
+import { cachedMatcher } from './matcher-cache.ts';
 
 /** One recorded problem: where, and upstream's message. */
 export interface RawParseError {
@@ -199,16 +201,21 @@ export class Parser {
   }
 
   #unary(): Expr {
-    const t = this.#peek();
-    if (t.type !== '+' && t.type !== '-') return this.#postfix(this.#primary());
-    this.#take();
-    const operand = this.#expr(POW_PRECEDENCE);
-    if (operand.kind === 'NumberLiteral') {
-      if (t.type === '-') operand.value = -operand.value;
-      operand.pos = { start: t.pos, end: operand.pos.end };
-      return operand;
+    // Sign runs (`--1`, `-+-foo`) are collected in a loop and applied inside out.
+    const signs: Token[] = [];
+    for (let t = this.#peek(); t.type === '+' || t.type === '-'; t = this.#peek()) signs.push(this.#take());
+    if (signs.length === 0) return this.#postfix(this.#primary());
+    let operand = this.#expr(POW_PRECEDENCE);
+    for (let i = signs.length - 1; i >= 0; i--) {
+      const t = signs[i]!;
+      if (operand.kind === 'NumberLiteral') {
+        if (t.type === '-') operand.value = -operand.value;
+        operand.pos = { start: t.pos, end: operand.pos.end };
+      } else {
+        operand = { kind: 'UnaryExpr', op: t.type as '+' | '-', expr: operand, pos: { start: t.pos, end: operand.pos.end } };
+      }
     }
-    return { kind: 'UnaryExpr', op: t.type, expr: operand, pos: { start: t.pos, end: operand.pos.end } };
+    return operand;
   }
 
   #primary(): Expr {
@@ -242,13 +249,9 @@ export class Parser {
   #numberLiteral(t: Token): NumberLiteral {
     const pos = { start: t.pos, end: t.end };
     if (t.type === 'DURATION') {
-      let seconds = 0;
-      try {
-        seconds = parseDuration(t.text) / 1000;
-      } catch (err) {
-        this.#error(pos, err instanceof Error ? err.message : String(err));
-      }
-      return { kind: 'NumberLiteral', value: seconds, duration: true, pos };
+      const parsed = parsePromDuration(t.text);
+      if (parsed.error !== undefined) this.#error(pos, parsed.error);
+      return { kind: 'NumberLiteral', value: (parsed.ms ?? 0) / 1000, duration: true, pos };
     }
     const parsed = parseGoNumber(t.text);
     if (parsed.error !== undefined) this.#error(pos, `error parsing number: ${parsed.error}`);
@@ -287,8 +290,8 @@ export class Parser {
       const close = this.#take();
       let problem: string | undefined;
       if (e.kind !== 'VectorSelector') problem = 'ranges only allowed for vector selectors';
-      else if (e.offsetMs !== 0) problem = 'no offset modifiers allowed before range';
-      else if (typeof e.at === 'number') problem = 'no @ modifiers allowed before range';
+      else if (e.offsetMs !== 0 || e.offsetExpr !== undefined) problem = 'no offset modifiers allowed before range';
+      else if (e.at !== undefined) problem = 'no @ modifiers allowed before range';
       if (problem) this.#error({ start: open.pos, end: close.end }, problem);
       const m: MatrixSelector = {
         kind: 'MatrixSelector',
@@ -417,8 +420,10 @@ export class Parser {
     const other = name === 'anchored' ? 'smoothed' : 'anchored';
     let vs: VectorSelector;
     if (e.kind === 'VectorSelector') vs = e;
-    else if (e.kind === 'MatrixSelector') vs = e.vectorSelector;
-    else if (e.kind === 'SubqueryExpr') {
+    else if (e.kind === 'MatrixSelector') {
+      if (e.vectorSelector.kind !== 'VectorSelector') return;
+      vs = e.vectorSelector;
+    } else if (e.kind === 'SubqueryExpr') {
       this.#error(e.pos, `${name} modifier is not supported for subqueries`);
       return;
     } else {
@@ -492,12 +497,12 @@ export class Parser {
   }
 
   /** Marks a parenthesised duration; a bare literal becomes a wrapped unary plus, as upstream. */
-  #wrapDuration(e: DurationOperand): DurationExpr {
+  #wrapDuration(e: DurationOperand, pos: PositionRange = e.pos): DurationExpr {
     if (e.kind === 'DurationExpr') {
       e.wrapped = true;
       return e;
     }
-    return { kind: 'DurationExpr', op: '+', lhs: undefined, rhs: e, wrapped: true, pos: { ...e.pos } };
+    return { kind: 'DurationExpr', op: '+', lhs: undefined, rhs: e, wrapped: true, pos: { ...pos } };
   }
 
   #durationLiteral(): NumberLiteral {
@@ -530,9 +535,9 @@ export class Parser {
       case '(': {
         this.#take();
         const inner = this.#durationExpr(0, context, expected);
-        this.#expect(')', context, expected);
+        const close = this.#expect(')', context, expected);
         this.#gateDuration(inner);
-        return this.#wrapDuration(inner);
+        return this.#wrapDuration(inner, { start: t.pos, end: close.end });
       }
     }
     if (t.type === 'IDENTIFIER' && (t.text.toLowerCase() === 'min_of' || t.text.toLowerCase() === 'max_of') && this.#peek(1).type === '(') {
@@ -818,7 +823,7 @@ export class Parser {
       end = close.end;
     }
     const name = nameTok?.text;
-    if (name !== undefined) matchers.push(Matcher.equal(METRIC_NAME_LABEL, name));
+    if (name !== undefined) matchers.push(cachedMatcher('=', METRIC_NAME_LABEL, name));
     return {
       kind: 'VectorSelector',
       name,
@@ -852,7 +857,7 @@ export class Parser {
 
   #newMatcher(type: MatchType, name: string, value: string, pos: PositionRange): Matcher | undefined {
     try {
-      return Matcher.of(type, name, value);
+      return cachedMatcher(type, name, value);
     } catch (err) {
       if (err instanceof InvalidRegexError) {
         const detail = err.cause instanceof Error ? err.cause.message : err.message;

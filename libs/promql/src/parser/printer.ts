@@ -30,7 +30,7 @@ export function exprToString(e: Expr): string {
     case 'UnaryExpr':
       return e.op + exprToString(e.expr);
     case 'BinaryExpr':
-      return `${exprToString(e.lhs)} ${binaryOpString(e)} ${exprToString(e.rhs)}`;
+      return binaryChainToString(e);
     case 'AggregateExpr': {
       const param = e.param !== undefined ? `${exprToString(e.param)}, ` : '';
       return `${aggregateOpString(e)}(${param}${exprToString(e.expr)})`;
@@ -44,6 +44,22 @@ export function exprToString(e: Expr): string {
     case 'SubqueryExpr':
       return exprToString(e.expr) + subquerySuffix(e);
   }
+}
+
+/** Prints a left-deep chain of binary operations without recursing along it. */
+function binaryChainToString(top: BinaryExpr): string {
+  const spine: BinaryExpr[] = [];
+  let cur: Expr = top;
+  while (cur.kind === 'BinaryExpr') {
+    spine.push(cur);
+    cur = cur.lhs;
+  }
+  const parts: string[] = [exprToString(cur)];
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const n = spine[i]!;
+    parts.push(` ${binaryOpString(n)} `, exprToString(n.rhs));
+  }
+  return parts.join('');
 }
 
 function numberToString(e: NumberLiteral): string {
