@@ -20,6 +20,8 @@ export { REDACTED, isSecretKey, redactSecrets, redactText } from './redact.ts';
 export { parseListenAddress } from './listen-address.ts';
 export type { ListenAddress } from './listen-address.ts';
 export { TEXT_FORMAT_CONTENT_TYPE } from './metrics-endpoint.ts';
+export { registerBuildInfo } from './self-metrics.ts';
+export type { BuildInfo } from './self-metrics.ts';
 export { createService } from './service.ts';
 export type { Service, ServiceAddress, ServiceOptions } from './service.ts';
 export { FLAG_ERROR_EXIT_CODE, runMain } from './run-main.ts';

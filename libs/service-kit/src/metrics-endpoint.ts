@@ -2,43 +2,69 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { ScrapeMetrics } from './self-metrics.ts';
 
 const gzipAsync = promisify(gzip);
 
 /** Content type of the Prometheus text format 0.0.4, as promhttp sends it. */
 export const TEXT_FORMAT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+export interface MetricsHandlerOptions {
+  readonly registry: Registry;
+  readonly exposition?: (() => string | Promise<string>) | undefined;
+  /** promhttp's self-metrics, counted when given. */
+  readonly scrapeMetrics?: ScrapeMetrics | undefined;
+  /** More concurrent scrapes than this get 503 (node_exporter's `--web.max-requests`); 0 or undefined: no limit. */
+  readonly maxRequests?: number | undefined;
+}
+
 /**
- * Answers a scrape: the registry's exposition followed by the service's own, gzipped when
- * the client accepts gzip (as promhttp does). A failing producer yields 500 with its error
- * text, never a partial body.
+ * The exposition endpoint: the registry's text followed by the service's own, gzipped
+ * when the client accepts gzip (as promhttp does). A failing producer yields 500 with its
+ * error text, never a partial body; a scrape over the concurrency limit yields 503.
  */
-export async function serveMetrics(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  registry: Registry,
-  exposition: (() => string | Promise<string>) | undefined,
-): Promise<FastifyReply> {
-  let body: string;
-  try {
-    let own = await registry.metrics();
-    if (own.trim() === '') own = '';
-    const extra = exposition ? await exposition() : '';
-    body = own === '' || own.endsWith('\n') ? own + extra : `${own}\n${extra}`;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    request.log.error({ err: error }, 'Error gathering metrics');
-    return reply
-      .code(500)
-      .type('text/plain; charset=utf-8')
-      .send(`An error has occurred while serving metrics:\n\n${message}\n`);
-  }
-  reply.type(TEXT_FORMAT_CONTENT_TYPE);
-  if (acceptsGzip(request.headers['accept-encoding'])) {
-    reply.header('content-encoding', 'gzip').header('vary', 'Accept-Encoding');
-    return reply.send(await gzipAsync(body));
-  }
-  return reply.send(body);
+export function metricsHandler(options: MetricsHandlerOptions) {
+  const { registry, exposition, scrapeMetrics, maxRequests } = options;
+  let inFlight = 0;
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    if (maxRequests && inFlight >= maxRequests) {
+      scrapeMetrics?.requests.inc({ code: '503' });
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send(`Limit of concurrent requests reached (${maxRequests}), try again later.\n`);
+    }
+    inFlight++;
+    scrapeMetrics?.inFlight.inc();
+    try {
+      let body: string;
+      try {
+        let own = await registry.metrics();
+        if (own.trim() === '') own = '';
+        const extra = exposition ? await exposition() : '';
+        body = own === '' || own.endsWith('\n') ? own + extra : `${own}\n${extra}`;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        request.log.error({ err: error }, 'Error gathering metrics');
+        scrapeMetrics?.errors.inc({ cause: 'gathering' });
+        scrapeMetrics?.requests.inc({ code: '500' });
+        return reply
+          .code(500)
+          .type('text/plain; charset=utf-8')
+          .send(`An error has occurred while serving metrics:\n\n${message}\n`);
+      }
+      reply.type(TEXT_FORMAT_CONTENT_TYPE);
+      scrapeMetrics?.requests.inc({ code: '200' });
+      if (acceptsGzip(request.headers['accept-encoding'])) {
+        reply.header('content-encoding', 'gzip').header('vary', 'Accept-Encoding');
+        return reply.send(await gzipAsync(body));
+      }
+      return reply.send(body);
+    } finally {
+      inFlight--;
+      scrapeMetrics?.inFlight.dec();
+    }
+  };
 }
 
 function acceptsGzip(header: string | string[] | undefined): boolean {

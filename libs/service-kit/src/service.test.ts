@@ -168,4 +168,68 @@ describe('createService', () => {
     });
     expect(status).toBe(200);
   });
+
+  it('counts requests by route pattern and reports build info and reload outcomes', async () => {
+    let fail = false;
+    const { service } = make({
+      metricsNamespace: 'test',
+      buildInfo: { version: '1.2.3' },
+      defaultMetrics: false,
+      reload: () => {
+        if (fail) throw new Error('broken');
+      },
+      routes: (app) => void app.get('/api/items/:id', async () => 'ok'),
+    });
+    await service.app.inject({ url: '/-/healthy' });
+    await service.app.inject({ url: '/api/items/1' });
+    await service.app.inject({ url: '/api/items/2' });
+    await service.app.inject({ url: '/nope' });
+    fail = true;
+    await service.app.inject({ method: 'POST', url: '/-/reload' });
+    const body = (await service.app.inject({ url: '/metrics' })).body;
+    expect(body).toContain('test_http_requests_total{code="200",handler="/-/healthy"} 1\n');
+    expect(body).toContain('test_http_requests_total{code="200",handler="/api/items/:id"} 2\n');
+    expect(body).toContain('test_http_requests_total{code="500",handler="/-/reload"} 1\n');
+    expect(body).toMatch(/test_http_request_duration_seconds_count\{handler="\/api\/items\/:id"\} 2\n/);
+    expect(body).toMatch(/test_build_info\{version="1\.2\.3",revision="unknown",branch="unknown",goversion="node[\d.]+",goos="linux",goarch="\w+"\} 1\n/);
+    expect(body).toContain('test_config_last_reload_successful 0\n');
+    expect(body).not.toContain('/api/items/1');
+    fail = false;
+    await service.reload();
+    expect((await service.app.inject({ url: '/metrics' })).body).toContain('test_config_last_reload_successful 1\n');
+  });
+
+  it('serves promhttp metrics when asked', async () => {
+    const { service } = make({ promhttpMetrics: true, defaultMetrics: false });
+    await service.app.inject({ url: '/metrics' });
+    const body = (await service.app.inject({ url: '/metrics' })).body;
+    expect(body).toContain('promhttp_metric_handler_requests_total{code="200"} 1\n');
+    expect(body).toContain('promhttp_metric_handler_requests_in_flight 1\n');
+    expect(body).toContain('promhttp_metric_handler_errors_total{cause="gathering"} 0\n');
+  });
+
+  it('answers 503 beyond the concurrent scrape limit', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let calls = 0;
+    const { service } = make({
+      maxConcurrentScrapes: 1,
+      exposition: async () => {
+        if (++calls === 1) {
+          entered();
+          await held;
+        }
+        return '';
+      },
+    });
+    const first = service.app.inject({ url: '/metrics' });
+    await inside;
+    const second = await service.app.inject({ url: '/metrics' });
+    expect([second.statusCode, second.body]).toEqual([503, 'Limit of concurrent requests reached (1), try again later.\n']);
+    release();
+    expect((await first).statusCode).toBe(200);
+    expect((await service.app.inject({ url: '/metrics' })).statusCode).toBe(200);
+  });
 });

@@ -10,7 +10,9 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ReloadError } from './errors.ts';
 import { parseListenAddress } from './listen-address.ts';
 import type { Logger } from './logger.ts';
-import { serveMetrics } from './metrics-endpoint.ts';
+import { metricsHandler } from './metrics-endpoint.ts';
+import { ReloadMetrics, ScrapeMetrics, instrumentHttp, registerBuildInfo } from './self-metrics.ts';
+import type { BuildInfo } from './self-metrics.ts';
 import { EMPTY_WEB_CONFIG, loadWebConfig } from './web-config.ts';
 import type { WebConfig } from './web-config.ts';
 import { WebGuard, clientCertOptions, refuseClient } from './web-guard.ts';
@@ -54,6 +56,19 @@ export interface ServiceOptions {
   readonly reload?: () => void | Promise<void>;
   /** Whether `/-/reload` is served at all (Prometheus's `--web.enable-lifecycle`); default true. */
   readonly lifecycleApi?: boolean;
+  /**
+   * Prefix of the service's self-metrics (`prometheus`, `alertmanager`). When set, the
+   * registry gets `<ns>_http_requests_total{code,handler}`,
+   * `<ns>_http_request_duration_seconds{handler}`, `<ns>_build_info` (when `buildInfo` is
+   * given) and, for services with a reload hook, `<ns>_config_last_reload_successful` and
+   * `<ns>_config_last_reload_success_timestamp_seconds`.
+   */
+  readonly metricsNamespace?: string;
+  readonly buildInfo?: BuildInfo;
+  /** Adds promhttp's `promhttp_metric_handler_*` metrics, as Go exporters serve them (default false). */
+  readonly promhttpMetrics?: boolean;
+  /** Concurrent scrapes beyond this get 503 (`--web.max-requests`); 0 or omitted: unlimited. */
+  readonly maxConcurrentScrapes?: number;
   /** Initial readiness; default true. Services that replay or sync first start false and call `setReady(true)`. */
   readonly ready?: boolean;
   /** Called after the listener is up. */
@@ -154,7 +169,21 @@ export function createService(options: ServiceOptions): Service {
   };
   app.route({ method: ['GET', 'HEAD'], url: '/-/healthy', handler: probe(() => true, `${name} is Healthy.\n`) });
   app.route({ method: ['GET', 'HEAD'], url: '/-/ready', handler: probe(() => ready, `${name} is Ready.\n`) });
-  app.get(options.metricsPath ?? '/metrics', (request, reply) => serveMetrics(request, reply, registry, options.exposition));
+  const namespace = options.metricsNamespace;
+  if (namespace !== undefined) {
+    instrumentHttp(app, registry, namespace);
+    if (options.buildInfo) registerBuildInfo(registry, namespace, options.buildInfo);
+  }
+  const reloadMetrics = namespace !== undefined && options.reload ? new ReloadMetrics(registry, namespace) : undefined;
+  app.get(
+    options.metricsPath ?? '/metrics',
+    metricsHandler({
+      registry,
+      exposition: options.exposition,
+      scrapeMetrics: options.promhttpMetrics ? new ScrapeMetrics(registry) : undefined,
+      maxRequests: options.maxConcurrentScrapes,
+    }),
+  );
 
   const reload = (): Promise<void> => {
     const run = reloadChain.then(async () => {
@@ -163,7 +192,9 @@ export function createService(options: ServiceOptions): Service {
         if (next) checkWebConfig(next);
         await options.reload?.();
         if (next) applyWebConfig(next);
+        reloadMetrics?.record(true);
       } catch (cause) {
+        reloadMetrics?.record(false);
         const detail = cause instanceof Error ? cause.message : String(cause);
         throw new ReloadError(detail, { cause });
       }
