@@ -9,10 +9,6 @@ await runMain({
   version: VERSION,
   flags: nodeExporterFlags,
   create: (flags, logger) => {
-    if (flags['web.config.file'] !== '') {
-      // Serving without the TLS or basic auth the file asks for would be worse than not starting.
-      throw new FlagError('--web.config.file is not supported yet: @argus/service-kit does not apply web configs');
-    }
     try {
       return createNodeExporterService({
         listenAddress: flags['web.listen-address'],
@@ -22,6 +18,8 @@ await runMain({
         collectors: enabledCollectors(flags, process.argv.slice(2)),
         collectorOptions: collectorOptionsFrom(flags),
         disableExporterMetrics: flags['web.disable-exporter-metrics'],
+        webConfigFile: flags['web.config.file'],
+        maxRequests: flags['web.max-requests'],
       });
     } catch (error) {
       // Bad collector flags (a regex RE2 refuses): a one-line message, not a stack trace.

@@ -16,7 +16,12 @@ export const nodeExporterFlags = defineFlags({
   ...webFlags(':9100'),
   ...logFlags,
   'web.telemetry-path': { type: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
-  'web.disable-exporter-metrics': { type: 'bool', default: false, help: 'Exclude metrics about the exporter itself (process_*, nodejs_*).' },
+  'web.max-requests': {
+    type: 'int',
+    default: 40,
+    help: 'Maximum number of parallel scrape requests. Use 0 to disable.',
+  },
+  'web.disable-exporter-metrics': { type: 'bool', default: false, help: 'Exclude metrics about the exporter itself (process_*, nodejs_*, promhttp_*).' },
   'path.procfs': { type: 'string', default: '/proc', help: 'procfs mountpoint.' },
   'path.sysfs': { type: 'string', default: '/sys', help: 'sysfs mountpoint.' },
   'path.rootfs': { type: 'string', default: '/', help: 'rootfs mountpoint.' },

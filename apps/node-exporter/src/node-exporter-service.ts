@@ -15,13 +15,18 @@ export interface NodeExporterOptions {
   /** Names of the enabled collectors (see `COLLECTORS`). */
   readonly collectors: readonly string[];
   readonly collectorOptions: CollectorOptions;
-  /** `--web.disable-exporter-metrics`: no process_* and nodejs_* metrics about the exporter itself. */
+  /** `--web.disable-exporter-metrics`: no process_*, nodejs_* and promhttp_* metrics about the exporter itself. */
   readonly disableExporterMetrics?: boolean;
+  /** `--web.config.file`: TLS and basic auth in the exporter-toolkit format; empty for plain HTTP. */
+  readonly webConfigFile?: string;
+  /** `--web.max-requests`: concurrent scrapes beyond this get 503; 0 for no limit. Default 40. */
+  readonly maxRequests?: number;
 }
 
 /**
  * The node exporter: serves the enabled collectors' families on the telemetry path, after
- * the exporter's own process metrics, gzipped when the client accepts it. Every scrape runs
+ * the exporter's own process metrics, gzipped when the client accepts it, behind the TLS and
+ * basic auth of `--web.config.file`. Every scrape runs
  * the collectors concurrently; a failing collector is logged and reported as
  * `node_scrape_collector_success 0`. Throws `ConfigError` for unknown collectors or bad
  * collector flags.
@@ -37,6 +42,9 @@ export function createNodeExporterService(options: NodeExporterOptions): Service
     listenAddress: options.listenAddress,
     metricsPath: options.telemetryPath ?? '/metrics',
     defaultMetrics: !options.disableExporterMetrics,
+    promhttpMetrics: !options.disableExporterMetrics,
+    webConfigFile: options.webConfigFile,
+    maxConcurrentScrapes: options.maxRequests ?? 40,
     exposition: async () => formatText(await node.collect(), 'text'),
     onStart: () => logger.info({ collectors: node.names.join(',') }, 'Enabled collectors'),
   });
