@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { decodeYaml, schema as s } from './config-decoder.ts';
@@ -73,5 +74,17 @@ describe('decodeYaml', () => {
     { decoder: s.object({ a: s.optional(s.int()) }), text: '', want: [] },
   ])('$text as $decoder.expected', ({ decoder, text, want }) => {
     expect(problems(text, decoder as Parameters<typeof decodeYaml>[1])).toEqual(want);
+  });
+});
+
+describe('schema.secret', () => {
+  it('keeps the value behind reveal() and prints <secret> everywhere else', () => {
+    const doc = parseYaml('receivers:\n- name: team\n  password: hunter2\n', 's.yml');
+    const value = decodeYaml(doc, s.object({ receivers: s.list(s.object({ name: s.string(), password: s.secret() })) }));
+    const password = value.receivers[0]!.password;
+    expect(password.reveal()).toBe('hunter2');
+    expect(JSON.stringify(value)).toBe('{"receivers":[{"name":"team","password":"<secret>"}]}');
+    expect(`${password}`).toBe('<secret>');
+    expect(inspect(value, { depth: 5 })).not.toContain('hunter2');
   });
 });

@@ -1,6 +1,7 @@
 import { parseDuration } from '@argus/model';
 import { ConfigError } from './errors.ts';
 import type { ConfigProblem } from './errors.ts';
+import { Secret } from './secret.ts';
 import type { YamlDocument, YamlNode, YamlPosition } from './yaml-document.ts';
 
 /** Collects problems while a document is decoded; decoders report and go on. */
@@ -55,6 +56,18 @@ export function string(): Decoder<string> {
   return scalar('string', (v) =>
     typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined,
   );
+}
+
+/** A text value kept as a `Secret`, so the decoded config can be logged or shown safely. */
+export function secret(): Decoder<Secret> {
+  const text = string();
+  return {
+    expected: 'string',
+    decode(node, at, ctx) {
+      const value = text.decode(node, at, ctx);
+      return new Secret(typeof value === 'string' ? value : '');
+    },
+  };
 }
 
 /** A whole number. */
@@ -238,6 +251,7 @@ export function decodeYaml<T>(document: YamlDocument, decoder: Decoder<T>): T {
 /** The decoders, grouped for use as `schema.object({ expr: schema.string() })`. */
 export const schema = {
   string,
+  secret,
   int,
   number,
   bool,

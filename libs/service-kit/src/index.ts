@@ -16,6 +16,7 @@ export { logFlags, webFlags } from './common-flags.ts';
 export { InvalidBytesError, parseBytes } from './bytes.ts';
 export { LOG_FORMATS, LOG_LEVELS, createLogger, jsonLineToLogfmt } from './logger.ts';
 export type { LogFormat, LogLevel, LogSink, Logger, LoggerOptions } from './logger.ts';
+export { Secret } from './secret.ts';
 export { REDACTED, isSecretKey, redactSecrets, redactText } from './redact.ts';
 export { parseListenAddress } from './listen-address.ts';
 export type { ListenAddress } from './listen-address.ts';

@@ -1,3 +1,4 @@
+import { Secret } from './secret.ts';
 import { describe, expect, it } from 'vitest';
 import { jsonLineToLogfmt } from './logger.ts';
 import { REDACTED, redactSecrets, redactText } from './redact.ts';
@@ -91,5 +92,14 @@ describe('jsonLineToLogfmt', () => {
     { input: 'not json\n', want: 'not json\n' },
   ])('$input', ({ input, want }) => {
     expect(jsonLineToLogfmt(input)).toBe(want);
+  });
+});
+
+describe('Secret in logs', () => {
+  it('is logged as <secret> under any field name', () => {
+    const { logger, lines } = memoryLogger('json');
+    logger.info({ config: { webhook: new Secret('https://hooks.example/T0/abc') } }, 'loaded');
+    expect(lines.join('')).not.toContain('hooks.example');
+    expect(JSON.parse(lines[0]!).config.webhook).toBe(REDACTED);
   });
 });

@@ -59,6 +59,7 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
     return Object.fromEntries([...value].map(([k, v]) => [String(k), isSecretKey(String(k)) ? REDACTED : redactValue(v, seen)]));
   }
   if (value instanceof URL) return redactText(value.href);
+  if (typeof (value as { reveal?: unknown }).reveal === 'function') return REDACTED;
   if (value instanceof Date || Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {

@@ -162,6 +162,13 @@ export function createService(options: ServiceOptions): Service {
   let stopping: Promise<void> | undefined;
   let reloadChain: Promise<void> = Promise.resolve();
 
+  // A response finished while stopping closes its connection, so keep-alive clients do
+  // not hold the shutdown until their idle timeout.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (state === 'stopping') reply.header('connection', 'close');
+    return payload;
+  });
+
   const name = options.displayName;
   const probe = (ok: () => boolean, okText: string) => (_req: FastifyRequest, reply: FastifyReply) => {
     if (ok()) return reply.type('text/plain; charset=utf-8').send(okText);
