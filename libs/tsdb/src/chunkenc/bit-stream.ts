@@ -52,10 +52,18 @@ export class BitWriter {
     return this.#buf.subarray(0, this.byteLength);
   }
 
-  /** Drops spare capacity (for a chunk that will not grow any more). */
-  compact(): void {
-    const n = this.#len + 1;
-    if (this.#buf.length > n) this.#buf = this.#buf.slice(0, n);
+  /** Bytes allocated for the stream. */
+  get capacity(): number {
+    return this.#buf.length;
+  }
+
+  /**
+   * The written bytes for keeping after the last write: a view when little capacity
+   * would be wasted, a trimmed copy otherwise.
+   */
+  sealedBytes(maxWasteBytes = 32): Uint8Array {
+    const n = this.byteLength;
+    return this.#buf.length - n <= maxWasteBytes ? this.#buf.subarray(0, n) : this.#buf.slice(0, n);
   }
 
   /** Overwrites byte `i` (already written), e.g. a header. */
@@ -81,20 +89,32 @@ export class BitWriter {
   }
 
   #write(value: number, n: number): void {
-    this.#ensure(6);
+    if (n === 0) return;
+    if (this.#len + 6 > this.#buf.length) this.#grow(6);
     const buf = this.#buf;
-    while (n > 0) {
-      if (this.#free === 0) {
-        buf[this.#len++] = 0;
-        this.#free = 8;
-      }
-      const take = n < this.#free ? n : this.#free;
-      // The `take` bits just below bit n of value.
-      const bits = (value >>> (n - take)) & ((1 << take) - 1);
-      this.#free -= take;
-      buf[this.#len - 1]! |= bits << this.#free;
-      n -= take;
+    let len = this.#len;
+    let free = this.#free;
+    if (n <= free) {
+      free -= n;
+      buf[len - 1]! |= (n === 32 ? value : value & ((1 << n) - 1)) << free;
+      this.#free = free;
+      return;
     }
+    // Fill the free low bits of the last byte with the top bits of value.
+    if (free > 0) {
+      n -= free;
+      buf[len - 1]! |= (value >>> n) & ((1 << free) - 1);
+    }
+    while (n >= 8) {
+      n -= 8;
+      buf[len++] = (value >>> n) & 0xff;
+    }
+    if (n > 0) {
+      buf[len++] = (value << (8 - n)) & 0xff;
+      free = 8 - n;
+    } else free = 0;
+    this.#len = len;
+    this.#free = free;
   }
 
   /** Writes the low `n` bits (0 ≤ n ≤ 64) of the 64-bit value `hi:lo`. */
@@ -109,7 +129,10 @@ export class BitWriter {
   }
 
   #ensure(extra: number): void {
-    if (this.#len + extra <= this.#buf.length) return;
+    if (this.#len + extra > this.#buf.length) this.#grow(extra);
+  }
+
+  #grow(extra: number): void {
     const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#len + extra + 16));
     next.set(this.#buf.subarray(0, this.#len));
     this.#buf = next;

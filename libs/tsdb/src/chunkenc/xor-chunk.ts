@@ -89,6 +89,11 @@ export class XorChunk {
     return this.#w.byteLength;
   }
 
+  /** The encoded bytes to keep once the chunk is full: no further appends may follow. */
+  sealedBytes(): Uint8Array {
+    return this.#w.sealedBytes();
+  }
+
   /** Appends a sample; `t` must be greater than the last appended timestamp. */
   append(t: number, v: number): void {
     scratchF64[0] = v;

@@ -7,11 +7,13 @@ import {
 } from '@argus/storage';
 import type { Appender, SeriesRef } from '@argus/storage';
 import { ClosedError, InvalidSampleError } from '../errors.ts';
-import { encodeSamples, encodeSeries } from '../wal/record.ts';
+import { RecordType, encodeSeries } from '../wal/record.ts';
+import type { Encbuf } from '../wal/record.ts';
 import type { Head } from './head.ts';
 import { sameBits } from './mem-series.ts';
 import type { MemSeries } from './mem-series.ts';
 
+const EMPTY_F64 = new Float64Array(0);
 const DROP = 0;
 const IN_ORDER = 1;
 const OUT_OF_ORDER = 2;
@@ -34,8 +36,8 @@ export class HeadAppender implements Appender {
   readonly #headMaxT: number;
   readonly #oooWindow: number;
   #series: MemSeries[] = [];
-  #timestamps = new Float64Array(64);
-  #values = new Float64Array(64);
+  #timestamps: Float64Array;
+  #values: Float64Array;
   #n = 0;
   #newSeries: MemSeries[] = [];
   #done = false;
@@ -45,6 +47,9 @@ export class HeadAppender implements Appender {
     this.#minValidTime = head.appendableMinValidTime();
     this.#headMaxT = head.maxTimeMs;
     this.#oooWindow = head.outOfOrderTimeWindowMs;
+    const cols = head.scratch.takeColumns();
+    this.#timestamps = cols.timestamps;
+    this.#values = cols.values;
   }
 
   /** Samples buffered so far. */
@@ -99,9 +104,9 @@ export class HeadAppender implements Appender {
   #push(s: MemSeries, t: number, v: number): void {
     const n = this.#n;
     if (n === this.#timestamps.length) {
-      const ts = new Float64Array(n * 2);
+      const ts = new Float64Array(Math.max(64, n * 2));
       ts.set(this.#timestamps);
-      const vs = new Float64Array(n * 2);
+      const vs = new Float64Array(Math.max(64, n * 2));
       vs.set(this.#values);
       this.#timestamps = ts;
       this.#values = vs;
@@ -129,7 +134,7 @@ export class HeadAppender implements Appender {
     const series = this.#series;
     const ts = this.#timestamps;
     const vs = this.#values;
-    const decision = new Uint8Array(n);
+    const decision = head.scratch.decisions(n);
     const token = {};
     const window = this.#oooWindow;
     const oooMinT = this.#headMaxT - window;
@@ -156,23 +161,7 @@ export class HeadAppender implements Appender {
 
     const records: Uint8Array[] = [];
     if (this.#newSeries.length > 0) records.push(encodeSeries(this.#newSeries));
-    if (accepted > 0) {
-      const refs = new Uint32Array(accepted);
-      const ats = new Float64Array(accepted);
-      const avs = new Float64Array(accepted);
-      const src = new Uint32Array(vs.buffer, 0, n * 2);
-      const dst = new Uint32Array(avs.buffer);
-      let k = 0;
-      for (let i = 0; i < n; i++) {
-        if (decision[i] === DROP) continue;
-        refs[k] = series[i]!.ref;
-        ats[k] = ts[i]!;
-        dst[2 * k] = src[2 * i]!;
-        dst[2 * k + 1] = src[2 * i + 1]!;
-        k++;
-      }
-      records.push(encodeSamples({ length: accepted, refs, timestamps: ats, values: avs }));
-    }
+    if (accepted > 0) records.push(encodeAcceptedSamples(head.scratch.encbuf(), series, ts, vs, n, decision));
     head.writeLog(records);
 
     const counters = head.counters;
@@ -209,8 +198,48 @@ export class HeadAppender implements Appender {
   }
 
   #release(): void {
+    this.#head.scratch.returnColumns(this.#timestamps, this.#values);
+    this.#timestamps = EMPTY_F64;
+    this.#values = EMPTY_F64;
     this.#series = [];
     this.#newSeries = [];
     this.#n = 0;
   }
+}
+
+/**
+ * Encodes a Samples record (upstream layout, see wal/README.md) of the samples whose
+ * decision is not DROP, straight from the appender's columns into `b`.
+ */
+function encodeAcceptedSamples(
+  b: Encbuf,
+  series: readonly MemSeries[],
+  ts: Float64Array,
+  vs: Float64Array,
+  n: number,
+  decision: Uint8Array,
+): Uint8Array {
+  const words = new Uint32Array(vs.buffer, vs.byteOffset, n * 2);
+  b.len = 0;
+  b.ensure(17 + n * 24);
+  b.byte(RecordType.Samples);
+  let first = true;
+  let baseRef = 0;
+  let baseT = 0;
+  for (let i = 0; i < n; i++) {
+    if (decision[i] === DROP) continue;
+    const ref = series[i]!.ref;
+    const t = ts[i]!;
+    if (first) {
+      baseRef = ref;
+      baseT = t;
+      b.be64(ref);
+      b.be64Signed(t);
+      first = false;
+    }
+    b.varint(ref - baseRef);
+    b.varint(t - baseT);
+    b.float64Words(words[2 * i + 1]!, words[2 * i]!);
+  }
+  return b.bytes();
 }

@@ -89,8 +89,11 @@ export class MemSeries {
   }
 
   #cut(t: number, chunkRangeMs: number): XorChunk {
+    // Size the new chunk like the one it follows, so it rarely grows.
+    const prev = this.head;
+    const capacity = prev && prev.numSamples > 0 ? Math.min(2048, prev.byteLength + 24) : 64;
     this.#closeHead();
-    const c = new XorChunk(48);
+    const c = new XorChunk(capacity);
     this.head = c;
     this.headMinT = t;
     this.nextAt = rangeForTimestamp(t, chunkRangeMs);
@@ -100,7 +103,7 @@ export class MemSeries {
   #closeHead(): void {
     const c = this.head;
     if (!c || c.numSamples === 0) return;
-    this.closed.push({ bytes: c.bytes().slice(), minT: this.headMinT, maxT: c.lastTimestamp, count: c.numSamples });
+    this.closed.push({ bytes: c.sealedBytes(), minT: this.headMinT, maxT: c.lastTimestamp, count: c.numSamples });
     this.head = undefined;
   }
 

@@ -28,9 +28,9 @@ export function listSegments(dir: string): number[] {
 /**
  * Frames records into fragments as they are laid out starting at segment offset
  * `offset`: each fragment in one page, a page tail too short for a header padded with
- * zeros. Returns the bytes to append.
+ * zeros. Returns the bytes to append (a view of `scratch` when it is large enough).
  */
-export function frameRecords(records: readonly Uint8Array[], offset: number): Uint8Array {
+export function frameRecords(records: readonly Uint8Array[], offset: number, scratch?: Uint8Array): Uint8Array {
   let size = 0;
   let off = offset;
   for (const rec of records) {
@@ -38,7 +38,8 @@ export function frameRecords(records: readonly Uint8Array[], offset: number): Ui
     size += framed;
     off += framed;
   }
-  const out = new Uint8Array(size);
+  // A caller's scratch buffer (when large enough) avoids an allocation; padding must read as zeros.
+  const out = scratch && scratch.length >= size ? scratch.subarray(0, size).fill(0) : new Uint8Array(size);
   let pos = 0;
   off = offset;
   for (const rec of records) {

@@ -33,6 +33,7 @@ export class Wal implements HeadLog {
   #fd = -1;
   #offset = 0;
   #closed = false;
+  #scratch = new Uint8Array(64 * 1024);
 
   private constructor(dir: string, segmentSizeBytes: number) {
     this.dir = dir;
@@ -64,7 +65,8 @@ export class Wal implements HeadLog {
       off += n;
     }
     if (this.#offset > 0 && this.#offset + need > this.segmentSizeBytes) this.nextSegment();
-    const bytes = frameRecords(records, this.#offset);
+    if (need > this.#scratch.length && need <= 4 << 20) this.#scratch = new Uint8Array(need * 2);
+    const bytes = frameRecords(records, this.#offset, this.#scratch);
     let written = 0;
     while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written);
     this.#offset += bytes.length;
