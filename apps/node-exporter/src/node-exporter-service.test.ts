@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@argus/service-kit';
 import type { Service } from '@argus/service-kit';
@@ -41,6 +42,27 @@ describe('node exporter service', () => {
     expect(res.body).toContain('node_scrape_collector_success{collector="loadavg"} 1\n');
     expect(res.body).toContain('process_resident_memory_bytes');
     expect((await s.app.inject({ url: '/metrics' })).statusCode).toBe(404);
+  });
+
+  it('answers OpenMetrics when the Accept header asks for it, as Prometheus does by default', async () => {
+    const s = service();
+    const accept = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+    const res = await s.app.inject({ url: '/metrics', headers: { accept, 'accept-encoding': 'gzip' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(res.headers['content-encoding']).toBe('gzip');
+    const body = gunzipSync(res.rawPayload).toString();
+    expect(body).toContain('# TYPE node_cpu_seconds counter\n');
+    expect(body).toContain('node_cpu_seconds_total{cpu="0",mode="user"} 1.0\n');
+    expect(body).toContain('# TYPE node_vmstat_pgfault unknown\n');
+    expect(body).toContain('# TYPE process_cpu_user_seconds counter\n');
+    expect(body.endsWith('# EOF\n')).toBe(true);
+  });
+
+  it('keeps basic auth in front of OpenMetrics', async () => {
+    const s = service({ webConfigFile: `${testdata}/web/basic-auth.yml` });
+    const res = await s.app.inject({ url: '/metrics', headers: { accept: 'application/openmetrics-text' } });
+    expect(res.statusCode).toBe(401);
   });
 
   it('logs a failing collector and reports success 0 without failing the scrape', async () => {

@@ -4,6 +4,7 @@ import type { Logger, Service } from '@argus/service-kit';
 import type { CollectorOptions } from './collector-options.ts';
 import type { HostPaths } from './host-paths.ts';
 import { NodeCollector } from './node-collector.ts';
+import { serveOpenMetrics } from './openmetrics-negotiation.ts';
 
 export interface NodeExporterOptions {
   /** Go syntax (`:9100`, `127.0.0.1:0`). */
@@ -25,8 +26,9 @@ export interface NodeExporterOptions {
 
 /**
  * The node exporter: serves the enabled collectors' families on the telemetry path, after
- * the exporter's own process metrics, gzipped when the client accepts it, behind the TLS and
- * basic auth of `--web.config.file`. Every scrape runs
+ * the exporter's own process metrics, in the text format 0.0.4 or OpenMetrics 1.0 as the
+ * `Accept` header negotiates, gzipped when the client accepts it, behind the TLS and basic
+ * auth of `--web.config.file`. Every scrape runs
  * the collectors concurrently; a failing collector is logged and reported as
  * `node_scrape_collector_success 0`. Throws `ConfigError` for unknown collectors or bad
  * collector flags.
@@ -36,11 +38,12 @@ export function createNodeExporterService(options: NodeExporterOptions): Service
   const node = NodeCollector.create(options.collectors, { paths: options.paths, options: options.collectorOptions }, (collector, error, seconds) =>
     logger.error({ collector, duration_seconds: seconds, err: error instanceof Error ? error.message : String(error) }, 'collector failed'),
   );
-  return createService({
+  const telemetryPath = options.telemetryPath ?? '/metrics';
+  const service = createService({
     displayName: 'Node Exporter',
     logger,
     listenAddress: options.listenAddress,
-    metricsPath: options.telemetryPath ?? '/metrics',
+    metricsPath: telemetryPath,
     defaultMetrics: !options.disableExporterMetrics,
     promhttpMetrics: !options.disableExporterMetrics,
     webConfigFile: options.webConfigFile,
@@ -48,4 +51,6 @@ export function createNodeExporterService(options: NodeExporterOptions): Service
     exposition: async () => formatText(await node.collect(), 'text'),
     onStart: () => logger.info({ collectors: node.names.join(',') }, 'Enabled collectors'),
   });
+  serveOpenMetrics(service.app, telemetryPath, service.registry, () => node.collect());
+  return service;
 }
