@@ -20,6 +20,8 @@ const RBRACE = 0x7d;
 const COMMA = 0x2c;
 const EQUAL = 0x3d;
 
+const MEMO_SLOTS = 33; // metric name and 16 label pairs
+
 const TEXT_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
 const OPENMETRICS_TYPES: readonly MetricType[] = [
   'counter',
@@ -91,6 +93,11 @@ export class ExpositionParser {
   #exHasTimestamp = false;
   #exTimestampMs = 0;
 
+  // Last string made at each position of a line, see #internSlot.
+  readonly #memoStart = new Int32Array(MEMO_SLOTS).fill(-1);
+  readonly #memoLength = new Int32Array(MEMO_SLOTS);
+  readonly #memoString: string[] = new Array<string>(MEMO_SLOTS).fill('');
+
   // Current metadata or comment.
   #metaStart = 0;
   #metaEnd = 0;
@@ -145,7 +152,7 @@ export class ExpositionParser {
 
   /** The metric name of the series (unquoted, unescaped). */
   metricName(): string {
-    return this.#intern(this.#nameStart, this.#nameEnd);
+    return this.#internSlot(0, this.#nameStart, this.#nameEnd);
   }
 
   /** Number of label pairs written on the line, `__name__` not counted. */
@@ -155,12 +162,12 @@ export class ExpositionParser {
 
   /** Name of the `i`-th label as written (line order, not sorted). */
   labelName(i: number): string {
-    return this.#intern(this.#labels[4 * i], this.#labels[4 * i + 1]);
+    return this.#internSlot(1 + 2 * i, this.#labels[4 * i], this.#labels[4 * i + 1]);
   }
 
   /** Value of the `i`-th label, unescaped (`le`/`quantile` normalized, see the options). */
   labelValue(i: number): string {
-    const value = this.#intern(this.#labels[4 * i + 2], this.#labels[4 * i + 3]);
+    const value = this.#internSlot(2 + 2 * i, this.#labels[4 * i + 2], this.#labels[4 * i + 3]);
     if (!this.#normalize) return value;
     if (
       this.#type === 'histogram'
@@ -772,6 +779,33 @@ export class ExpositionParser {
         unit,
       );
     }
+  }
+
+  /**
+   * Interns with a memo per position on the line (metric name, i-th label name, i-th label
+   * value): consecutive lines of a family mostly repeat their names, and a byte compare with
+   * the previous occurrence is cheaper than a hash lookup.
+   */
+  #internSlot(slot: number, start: number, end: number): string {
+    if (slot < MEMO_SLOTS) {
+      const prev = this.#memoStart[slot];
+      const len = end - start;
+      if (prev >= 0 && this.#memoLength[slot] === len) {
+        const b = this.#buf;
+        let i = 0;
+        while (i < len && b[prev + i] === b[start + i]) i++;
+        if (i === len) {
+          this.#memoStart[slot] = start;
+          return this.#memoString[slot];
+        }
+      }
+      const s = this.#intern(start, end);
+      this.#memoStart[slot] = start;
+      this.#memoLength[slot] = len;
+      this.#memoString[slot] = s;
+      return s;
+    }
+    return this.#intern(start, end);
   }
 
   #intern(start: number, end: number): string {
