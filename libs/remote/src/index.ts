@@ -26,5 +26,10 @@ export type {
   RemoteTimeSeries,
   WriteRequest,
 } from './write-request.ts';
-export { DEFAULT_MAX_DECODED_BYTES, compressBlock, decompressBlock, snappyDecodedLength } from './snappy-block.ts';
+export {
+  DEFAULT_MAX_DECODED_BYTES,
+  compressBlock,
+  decompressBlock,
+  snappyDecodedLength,
+} from './snappy-block.ts';
 export { MalformedRequestError, RemoteError, RequestTooLargeError } from './errors.ts';

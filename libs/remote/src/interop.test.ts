@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, makeTempDir, requireProgram, startProcess, waitFor } from '@argus/testkit';
 import type { TempDir, TestProcess } from '@argus/testkit';
-import { REMOTE_WRITE_HEADERS, decodeWriteRequest, encodeWriteRequest, type WriteRequest } from './write-request.ts';
+import {
+  REMOTE_WRITE_HEADERS,
+  decodeWriteRequest,
+  encodeWriteRequest,
+  type WriteRequest,
+} from './write-request.ts';
 
 describe('remote write with Debian prometheus', () => {
   let dir: TempDir;
@@ -104,7 +109,9 @@ describe('remote write with Debian prometheus', () => {
     const query = await fetch(
       `http://127.0.0.1:${promPort}/api/v1/query?query=argus_interop_total&time=${(t / 1000).toFixed(3)}`,
     );
-    const json = (await query.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const json = (await query.json()) as {
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     expect(json.data.result).toEqual([
       { metric: { __name__: 'argus_interop_total', side: 'ours' }, value: [t / 1000, '42.5'] },
     ]);

@@ -27,7 +27,8 @@ export function decompressBlock(block: Uint8Array, maxBytes = DEFAULT_MAX_DECODE
   try {
     return uncompressSync(Buffer.from(block.buffer, block.byteOffset, block.byteLength)) as Buffer;
   } catch (cause) {
-    throw new MalformedRequestError(`snappy: ${(cause as Error).message}`, { cause });
+    const detail = (cause as Error).message;
+    throw new MalformedRequestError(detail.startsWith('snappy') ? detail : `snappy: ${detail}`, { cause });
   }
 }
 

@@ -26,10 +26,14 @@ describe('remote write codec', () => {
             { value: 1.5, timestamp: 1_700_000_000_000 },
             { value: -Infinity, timestamp: 1_700_000_015_000 },
           ],
-          exemplars: [{ labels: [{ name: 'trace_id', value: 'abc' }], value: 1, timestamp: 1_700_000_000_001 }],
+          exemplars: [
+            { labels: [{ name: 'trace_id', value: 'abc' }], value: 1, timestamp: 1_700_000_000_001 },
+          ],
         },
       ],
-      metadata: [{ type: 'COUNTER' as const, metricFamilyName: 'http_requests_total', help: 'Requests.', unit: '' }],
+      metadata: [
+        { type: 'COUNTER' as const, metricFamilyName: 'http_requests_total', help: 'Requests.', unit: '' },
+      ],
     };
     expect(decodeWriteRequest(encodeWriteRequest(request))).toEqual(request);
   });
@@ -39,15 +43,27 @@ describe('remote write codec', () => {
     bits.setBigUint64(0, 0x7ff0000000000002n);
     const stale = bits.getFloat64(0);
     const decoded = decodeWriteRequest(
-      encodeWriteRequest({ timeseries: [{ labels: [{ name: '__name__', value: 'x' }], samples: [{ value: stale, timestamp: 1 }] }] }),
+      encodeWriteRequest({
+        timeseries: [
+          { labels: [{ name: '__name__', value: 'x' }], samples: [{ value: stale, timestamp: 1 }] },
+        ],
+      }),
     );
     bits.setFloat64(0, decoded.timeseries[0]!.samples[0]!.value);
     expect(bits.getBigUint64(0)).toBe(0x7ff0000000000002n);
   });
 
   it.each([
-    { name: 'not snappy', body: Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), error: MalformedRequestError },
-    { name: 'snappy of garbage protobuf', body: compressBlock(Buffer.from([0x0a, 0xff, 0x01])), error: MalformedRequestError },
+    {
+      name: 'not snappy',
+      body: Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      error: MalformedRequestError,
+    },
+    {
+      name: 'snappy of garbage protobuf',
+      body: compressBlock(Buffer.from([0x0a, 0xff, 0x01])),
+      error: MalformedRequestError,
+    },
   ])('rejects $name with a typed error', ({ body, error }) => {
     expect(() => decodeWriteRequest(body)).toThrow(error);
   });
@@ -78,14 +94,32 @@ describe('remote read codec', () => {
             { type: 'EQ' as const, name: '__name__', value: 'up' },
             { type: 'NRE' as const, name: 'job', value: 'a|b' },
           ],
-          hints: { stepMs: 0, func: 'rate', startMs: 1000, endMs: 2000, grouping: ['job'], by: true, rangeMs: 300000 },
+          hints: {
+            stepMs: 0,
+            func: 'rate',
+            startMs: 1000,
+            endMs: 2000,
+            grouping: ['job'],
+            by: true,
+            rangeMs: 300000,
+          },
         },
       ],
       acceptedResponseTypes: ['SAMPLES' as const],
     };
     expect(decodeReadRequest(encodeReadRequest(request))).toEqual(request);
     const response = {
-      results: [{ timeseries: [{ labels: [{ name: '__name__', value: 'up' }], samples: [{ value: 1, timestamp: 1500 }], exemplars: [] }] }],
+      results: [
+        {
+          timeseries: [
+            {
+              labels: [{ name: '__name__', value: 'up' }],
+              samples: [{ value: 1, timestamp: 1500 }],
+              exemplars: [],
+            },
+          ],
+        },
+      ],
     };
     expect(decodeReadResponse(encodeReadResponse(response))).toEqual(response);
   });

@@ -41,14 +41,7 @@ export interface RemoteTimeSeries {
 }
 
 export type RemoteMetricType =
-  | 'UNKNOWN'
-  | 'COUNTER'
-  | 'GAUGE'
-  | 'HISTOGRAM'
-  | 'GAUGEHISTOGRAM'
-  | 'SUMMARY'
-  | 'INFO'
-  | 'STATESET';
+  'UNKNOWN' | 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'GAUGEHISTOGRAM' | 'SUMMARY' | 'INFO' | 'STATESET';
 
 export interface RemoteMetadata {
   type: RemoteMetricType;
@@ -74,13 +67,23 @@ function decodeMessage<T>(type: typeof WriteRequestType, bytes: Uint8Array, what
 }
 
 /** Decodes a snappy-compressed remote-write body; throws MalformedRequestError or RequestTooLargeError. */
-export function decodeWriteRequest(body: Uint8Array, maxDecodedBytes = DEFAULT_MAX_DECODED_BYTES): WriteRequest {
-  return decodeMessage<WriteRequest>(WriteRequestType, decompressBlock(body, maxDecodedBytes), 'write request');
+export function decodeWriteRequest(
+  body: Uint8Array,
+  maxDecodedBytes = DEFAULT_MAX_DECODED_BYTES,
+): WriteRequest {
+  return decodeMessage<WriteRequest>(
+    WriteRequestType,
+    decompressBlock(body, maxDecodedBytes),
+    'write request',
+  );
 }
 
 /** Encodes and snappy-compresses a remote-write body. */
 export function encodeWriteRequest(request: Partial<WriteRequest>): Buffer {
-  const message = WriteRequestType.fromObject({ timeseries: request.timeseries ?? [], metadata: request.metadata ?? [] });
+  const message = WriteRequestType.fromObject({
+    timeseries: request.timeseries ?? [],
+    metadata: request.metadata ?? [],
+  });
   return compressBlock(WriteRequestType.encode(message).finish());
 }
 
@@ -137,7 +140,10 @@ export function remoteMatchType(type: RemoteMatcherType): MatchType {
   return matchTypes[type];
 }
 
-export function decodeReadRequest(body: Uint8Array, maxDecodedBytes = DEFAULT_MAX_DECODED_BYTES): ReadRequest {
+export function decodeReadRequest(
+  body: Uint8Array,
+  maxDecodedBytes = DEFAULT_MAX_DECODED_BYTES,
+): ReadRequest {
   return decodeMessage<ReadRequest>(ReadRequestType, decompressBlock(body, maxDecodedBytes), 'read request');
 }
 
@@ -145,8 +151,15 @@ export function encodeReadRequest(request: ReadRequest): Buffer {
   return compressBlock(ReadRequestType.encode(ReadRequestType.fromObject(request)).finish());
 }
 
-export function decodeReadResponse(body: Uint8Array, maxDecodedBytes = DEFAULT_MAX_DECODED_BYTES): ReadResponse {
-  return decodeMessage<ReadResponse>(ReadResponseType, decompressBlock(body, maxDecodedBytes), 'read response');
+export function decodeReadResponse(
+  body: Uint8Array,
+  maxDecodedBytes = DEFAULT_MAX_DECODED_BYTES,
+): ReadResponse {
+  return decodeMessage<ReadResponse>(
+    ReadResponseType,
+    decompressBlock(body, maxDecodedBytes),
+    'read response',
+  );
 }
 
 /** Encodes a SAMPLES-type remote-read response. */

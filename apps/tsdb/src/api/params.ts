@@ -1,0 +1,101 @@
+import {
+  MAX_TIMESTAMP_MS,
+  MIN_TIMESTAMP_MS,
+  parseDuration,
+  parseTimestamp,
+  type Matcher,
+} from '@argus/model';
+import { parseExpr } from '@argus/promql';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from './api-error.ts';
+
+/** The spellings of the smallest and largest time Prometheus clients send for "unbounded". */
+const MIN_TIME_TEXT = '-292273086-05-16T16:47:06Z';
+const MAX_TIME_TEXT = '292277025-08-18T07:12:54.999999999Z';
+
+/**
+ * Request parameters from the URL query and, for POST, from an
+ * `application/x-www-form-urlencoded` body, as Go's `r.Form` merges them (body first).
+ */
+export class Params {
+  readonly #values = new Map<string, string[]>();
+
+  constructor(request: FastifyRequest) {
+    const add = (source: unknown) => {
+      if (!source || typeof source !== 'object') return;
+      for (const [name, value] of Object.entries(source as Record<string, unknown>)) {
+        const list = this.#values.get(name) ?? [];
+        for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) list.push(String(v));
+        this.#values.set(name, list);
+      }
+    };
+    add(request.body);
+    add(request.query);
+  }
+
+  /** The first value of `name`, or undefined when absent or empty. */
+  get(name: string): string | undefined {
+    const v = this.#values.get(name)?.[0];
+    return v === '' ? undefined : v;
+  }
+
+  all(name: string): string[] {
+    return this.#values.get(name) ?? [];
+  }
+
+  /** A timestamp parameter in ms; `fallback` when absent. */
+  time(name: string, fallback: number): number {
+    const text = this.get(name);
+    if (text === undefined) return fallback;
+    if (text === MIN_TIME_TEXT) return MIN_TIMESTAMP_MS;
+    if (text === MAX_TIME_TEXT) return MAX_TIMESTAMP_MS;
+    try {
+      return parseTimestamp(text);
+    } catch (cause) {
+      throw ApiError.invalidParam(name, cause);
+    }
+  }
+
+  /** A duration parameter in ms: float seconds (`15`, `0.5`) or a Prometheus duration (`1m`). */
+  duration(name: string): number | undefined {
+    const text = this.get(name);
+    if (text === undefined) return undefined;
+    const seconds = Number(text);
+    if (text.trim() !== '' && Number.isFinite(seconds)) {
+      const ms = Math.round(seconds * 1000);
+      if (!Number.isSafeInteger(ms))
+        throw ApiError.invalidParam(
+          name,
+          new Error(`cannot parse "${text}" to a valid duration. It overflows int64`),
+        );
+      return ms;
+    }
+    try {
+      return parseDuration(text);
+    } catch {
+      throw ApiError.invalidParam(name, new Error(`cannot parse "${text}" to a valid duration`));
+    }
+  }
+
+  /** `match[]` selectors as matcher lists; each must be a plain series selector. */
+  matcherSets(name = 'match[]'): Matcher[][] {
+    return this.all(name).map((text) => parseSelector(text, name));
+  }
+}
+
+/** Parses a series selector (`up{job="x"}`) into its matchers, as upstream's ParseMetricSelector. */
+export function parseSelector(text: string, paramName = 'match[]'): Matcher[] {
+  let expr;
+  try {
+    expr = parseExpr(text);
+  } catch (cause) {
+    throw ApiError.invalidParam(paramName, cause);
+  }
+  if (expr.kind !== 'VectorSelector') {
+    throw ApiError.invalidParam(
+      paramName,
+      new Error(`1:1: parse error: unexpected ${expr.kind}, expected a series selector`),
+    );
+  }
+  return [...expr.matchers];
+}

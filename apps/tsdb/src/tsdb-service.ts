@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import formbody from '@fastify/formbody';
+import { Engine, parserOptionsFromFeatures } from '@argus/promql';
+import { createService, type Logger, type Service } from '@argus/service-kit';
+import { openTsdb, type Tsdb } from '@argus/tsdb';
+import { Registry } from 'prom-client';
+import { registerAdminApi } from './api/admin-api.ts';
+import { ApiError } from './api/api-error.ts';
+import { registerMetadataApi } from './api/metadata-api.ts';
+import { registerQueryApi } from './api/query-api.ts';
+import { registerStatusApi } from './api/status-api.ts';
+import { registerFederate } from './federate.ts';
+import { MetadataStore } from './metadata-store.ts';
+import { registerRemoteWrite } from './remote-write-receiver.ts';
+import { registerTsdbMetrics } from './tsdb-metrics.ts';
+
+export const VERSION = '0.1.0';
+
+export interface TsdbServiceOptions {
+  readonly logger: Logger;
+  /** `--web.listen-address`; `127.0.0.1:0` in tests. */
+  readonly listenAddress: string;
+  readonly webConfigFile?: string;
+  /** `--storage.tsdb.path`. */
+  readonly dataDir: string;
+  /** `--storage.tsdb.retention.time` in ms (0: default 15d) and `.size` in bytes (0: off). */
+  readonly retentionTimeMs?: number;
+  readonly retentionSizeBytes?: number;
+  readonly enableAdminApi?: boolean;
+  readonly lookbackDeltaMs?: number;
+  readonly queryTimeoutMs?: number;
+  readonly queryMaxSamples?: number;
+  readonly queryMaxConcurrency?: number;
+  /** `--enable-feature` values. */
+  readonly features?: readonly string[];
+  /** Every flag's value, for `/api/v1/status/flags`. */
+  readonly flags?: Record<string, string>;
+  readonly outOfOrderTimeWindowMs?: number;
+  /** Clock in ms for queries without a time and for federation; tests pin it. */
+  readonly now?: () => number;
+}
+
+export interface TsdbService extends Service {
+  readonly tsdb: Tsdb;
+}
+
+const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
+
+/**
+ * The `tsdb` service: opens the storage in `dataDir` (replaying its WAL), then serves
+ * remote write, the Prometheus query and metadata API, status, admin and federation.
+ */
+export async function createTsdbService(options: TsdbServiceOptions): Promise<TsdbService> {
+  const startTimeMs = Date.now();
+  const tsdb = await openTsdb(options.dataDir, { outOfOrderTimeWindowMs: options.outOfOrderTimeWindowMs });
+  if (tsdb.replay.repaired) {
+    options.logger.warn(
+      { ...tsdb.replay.repaired },
+      'WAL was torn or corrupt; repaired by truncating it after the last whole record',
+    );
+  }
+  options.logger.info(
+    { series: tsdb.replay.series, samples: tsdb.replay.samples, segments: tsdb.replay.segments },
+    'WAL replay completed',
+  );
+  const features = options.features ?? [];
+  const lookbackDeltaMs = options.lookbackDeltaMs ?? 5 * 60_000;
+  const engine = new Engine({
+    lookbackDeltaMs,
+    timeoutMs: options.queryTimeoutMs,
+    maxSamples: options.queryMaxSamples,
+    maxConcurrency: options.queryMaxConcurrency,
+    delayedNameRemoval: features.includes('promql-delayed-name-removal'),
+    parser: parserOptionsFromFeatures(features),
+  });
+  const metadata = new MetadataStore();
+  const registry = new Registry();
+  const { samplesRejected } = registerTsdbMetrics(registry, tsdb);
+  const retentionMs = options.retentionTimeMs || DEFAULT_RETENTION_MS;
+
+  const service = createService({
+    displayName: 'Prometheus Server',
+    logger: options.logger,
+    listenAddress: options.listenAddress,
+    webConfigFile: options.webConfigFile,
+    registry,
+    metricsNamespace: 'prometheus',
+    buildInfo: { version: VERSION },
+    routes: async (app) => {
+      await app.register(formbody);
+      registerRemoteWrite(app, { appendable: tsdb, metadata, logger: options.logger, samplesRejected });
+      registerQueryApi(app, { engine, queryable: tsdb, now: options.now });
+      registerMetadataApi(app, { queryable: tsdb, metadata });
+      registerStatusApi(app, {
+        tsdb: { stats: (limit) => tsdb.head.stats(limit) },
+        flags: options.flags ?? {},
+        version: VERSION,
+        startTimeMs,
+        storageRetention: `${Math.round(retentionMs / 86_400_000)}d`,
+      });
+      registerAdminApi(app, {
+        enabled: options.enableAdminApi ?? false,
+        storage: {
+          deleteSeries: (minT, maxT, matchers) => tsdb.delete(minT, maxT, matchers),
+          cleanTombstones: async () => {},
+          snapshot: async () => {
+            throw new ApiError('internal', `snapshots are not available for ${join(options.dataDir)}`);
+          },
+        },
+      });
+      registerFederate(app, { queryable: tsdb, lookbackDeltaMs, now: options.now });
+    },
+    onStop: () => tsdb.close(),
+  });
+  return Object.assign(service, { tsdb });
+}
