@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
@@ -29,6 +30,7 @@ interface SideResult {
   rssMiB: number;
   series: number;
   bodyBytes: number;
+  contentType: string;
 }
 
 function freePort(): Promise<number> {
@@ -42,17 +44,21 @@ function freePort(): Promise<number> {
   });
 }
 
-/** One scrape: GET with gzip accepted, whole body read and decompressed; resolves to [ms, text]. */
-function scrape(port: number): Promise<[number, string]> {
+/** The Accept header of Prometheus 2.42's scrapes: OpenMetrics preferred, text 0.0.4 accepted. */
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+/** One scrape: GET with Prometheus's Accept header and gzip accepted, whole body read and decompressed; resolves to [ms, text, content type]. */
+function scrape(port: number): Promise<[number, string, string]> {
   return new Promise((res, rej) => {
     const start = process.hrtime.bigint();
-    const req = request({ host: '127.0.0.1', port, path: '/metrics', headers: { 'accept-encoding': 'gzip' }, agent: keepAlive }, (resp) => {
+    const req = request({ host: '127.0.0.1', port, path: '/metrics', headers: { accept: PROMETHEUS_ACCEPT, 'accept-encoding': 'gzip' }, agent: keepAlive }, (resp) => {
       const chunks: Buffer[] = [];
       resp.on('data', (c: Buffer) => chunks.push(c));
       resp.on('end', () => {
         const raw = Buffer.concat(chunks);
         const body = resp.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-        res([Number(process.hrtime.bigint() - start) / 1e6, body.toString('utf8')]);
+        res([Number(process.hrtime.bigint() - start) / 1e6, body.toString('utf8'), resp.headers['content-type'] ?? '']);
       });
       resp.on('error', rej);
     });
@@ -98,11 +104,13 @@ async function measureInterleaved(sides: readonly Side[]): Promise<SideResult[]>
   const cpuBefore = sides.map((s) => cpuSeconds(s.child.pid!));
   const latencies = sides.map(() => [] as number[]);
   const last = sides.map(() => '');
+  const types = sides.map(() => '');
   for (let i = 0; i < SCRAPES; i++) {
     for (let j = 0; j < sides.length; j++) {
-      const [ms, body] = await scrape(sides[j]!.port);
+      const [ms, body, type] = await scrape(sides[j]!.port);
       latencies[j]!.push(ms);
       last[j] = body;
+      types[j] = type;
     }
   }
   return sides.map((s, j) => {
@@ -113,6 +121,7 @@ async function measureInterleaved(sides: readonly Side[]): Promise<SideResult[]>
       cpuMsPerScrape: ((cpuSeconds(s.child.pid!) - cpuBefore[j]!) * 1000) / SCRAPES,
       rssMiB: rssBytes(s.child.pid!) / 2 ** 20,
       series: text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length,
+      contentType: types[j]!,
       bodyBytes: Buffer.byteLength(text),
     };
   });
@@ -155,19 +164,23 @@ const rows = results;
 const md = [
   '# node-exporter: scrape cost, ours vs Debian prometheus-node-exporter 1.5',
   '',
-  `${SCRAPES} scrapes per side after ${WARMUP} warm-up scrapes, gzip accepted, keep-alive, same machine; the sides are scraped in turn (one request in flight at a time) so background load falls on all alike.`,
+  `${SCRAPES} scrapes per side after ${WARMUP} warm-up scrapes with Prometheus 2.42's Accept header (OpenMetrics preferred; upstream answers text 0.0.4 anyway), gzip accepted, keep-alive, same machine; the sides are scraped in turn (one request in flight at a time) so background load falls on all alike.`,
   'Latency is client-side, request to decompressed body; CPU is utime+stime of the exporter process from /proc/<pid>/stat.',
   '',
-  '| side | series | body bytes | latency ms median (min–max) | CPU ms / scrape | RSS MiB |',
-  '|---|---:|---:|---|---:|---:|',
-  ...rows.map((r) => `| ${r.name} | ${r.series} | ${r.bodyBytes} | ${formatSpread(r.latencyMs, 2)} | ${r.cpuMsPerScrape.toFixed(2)} | ${r.rssMiB.toFixed(1)} |`),
+  '| side | answers | series | body bytes | latency ms median (min–max) | CPU ms / scrape | RSS MiB |',
+  '|---|---|---:|---:|---|---:|---:|',
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.contentType.split(';')[0]} | ${r.series} | ${r.bodyBytes} | ${formatSpread(r.latencyMs, 2)} | ${r.cpuMsPerScrape.toFixed(2)} | ${r.rssMiB.toFixed(1)} |`,
+  ),
   '',
   '| ours ÷ upstream | latency (median) | CPU / scrape | RSS |',
   '|---|---:|---:|---:|',
   `| vs upstream default collectors | ${ratio(argus.latencyMs.median, upstreamDefault.latencyMs.median)} | ${ratio(argus.cpuMsPerScrape, upstreamDefault.cpuMsPerScrape)} | ${ratio(argus.rssMiB, upstreamDefault.rssMiB)} |`,
   `| vs upstream with our 15 collectors | ${ratio(argus.latencyMs.median, upstreamSame.latencyMs.median)} | ${ratio(argus.cpuMsPerScrape, upstreamSame.cpuMsPerScrape)} | ${ratio(argus.rssMiB, upstreamSame.rssMiB)} |`,
   '',
-  'Ours serves process_* and nodejs_* runtime metrics; upstream serves process_*, go_* and promhttp_*.',
+  'Ours serves process_*, nodejs_* and promhttp_* runtime metrics; upstream serves process_*, go_* and promhttp_*.',
+  `Machine load (1/5/15 min) at the end of the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores.`,
 ].join('\n');
 
 writeResult('node-exporter', { scrapes: SCRAPES, warmup: WARMUP, versions: { upstream: 'prometheus-node-exporter 1.5.0 (Debian)', ours: '0.1.0' }, results: rows }, md);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,4 +78,26 @@ describe('fields and lines', () => {
     ['a\nb', ['a', 'b']],
     ['', []],
   ])('lines(%j)', (text, want) => expect(lines(text)).toEqual(want));
+});
+
+describe('PseudoFileReader on the real /proc and /sys', () => {
+  it('sees fresh kernel data through a kept descriptor', async () => {
+    const reader = new PseudoFileReader();
+    const ctxt = () => Number(/^ctxt (\d+)$/m.exec(reader.read('/proc/stat'))![1]);
+    const first = ctxt();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ctxt()).toBeGreaterThan(first);
+    reader.closeAll();
+  });
+
+  it.each(['/proc/meminfo', '/proc/net/dev', '/proc/sys/fs/file-nr', '/proc/self/mountinfo', '/sys/devices/system/cpu/online'])(
+    'reads %s again with the same shape as a fresh open',
+    (file) => {
+      const reader = new PseudoFileReader();
+      const shape = (text: string) => text.split('\n').map((l) => l.replace(/\d+/g, 'N'));
+      reader.read(file);
+      expect(shape(reader.read(file))).toEqual(shape(readFileSync(file, 'latin1')));
+      reader.closeAll();
+    },
+  );
 });
