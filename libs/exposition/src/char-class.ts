@@ -5,6 +5,8 @@ export const LABEL_START = 4; // [a-zA-Z_]
 export const LABEL_CHAR = 8; // [a-zA-Z0-9_]
 /** Bytes that end a text-format value token: `{`, space, tab, newline. */
 export const VALUE_END = 16;
+/** Bytes that continue a token in error messages: name characters, `+-.` and UTF-8. */
+export const WORD = 32;
 
 export const CHAR_CLASS: Uint8Array = (() => {
   const t = new Uint8Array(256);
@@ -17,5 +19,7 @@ export const CHAR_CLASS: Uint8Array = (() => {
   set(':', ':', NAME_START | NAME_CHAR);
   set('0', '9', NAME_CHAR | LABEL_CHAR);
   for (const c of '{ \t\n') t[c.charCodeAt(0)] |= VALUE_END;
+  for (let c = 0; c < 256; c++)
+    if (t[c] & NAME_CHAR || c >= 0x80 || c === 0x2b || c === 0x2d || c === 0x2e) t[c] |= WORD;
   return t;
 })();

@@ -217,7 +217,7 @@ interface InvalidCase {
 
 const invalid: InvalidCase[] = [
   { format: 'text', input: 'a', line: 1, column: 2, reason: 'expected value after metric, got "\\n"' },
-  { format: 'text', input: "a{b='c'} 1\n", line: 1, column: 5, reason: 'expected label value, got "\'c\'"' },
+  { format: 'text', input: "a{b='c'} 1\n", line: 1, column: 5, reason: 'expected label value, got "\'"' },
   { format: 'text', input: 'a{b=\n', line: 1, column: 5, reason: 'expected label value, got "\\n"' },
   {
     format: 'text',
@@ -397,6 +397,35 @@ const invalid: InvalidCase[] = [
     reason: 'expected text in HELP, got "\\n"',
   },
   { format: 'openmetrics', input: '# EOF\n\n', line: 2, column: 1, reason: 'unexpected data after # EOF' },
+  { format: 'openmetrics', input: '# EOFa 1', line: 1, column: 6, reason: 'unexpected data after # EOF' },
+  {
+    format: 'openmetrics',
+    input: 'a\t1\n# EOF\n',
+    line: 1,
+    column: 2,
+    reason: 'expected value after metric, got "\\t"',
+  },
+  {
+    format: 'openmetrics',
+    input: '# TYPE c  counter\n# EOF\n',
+    line: 1,
+    column: 10,
+    reason: 'invalid metric type " counter"',
+  },
+  {
+    format: 'openmetrics',
+    input: 'a{b="c"d="e"} 1\n# EOF\n',
+    line: 1,
+    column: 8,
+    reason: 'expected comma or brace close, got "d"',
+  },
+  {
+    format: 'openmetrics',
+    input: 'a 1 # {bb, a="dd"} 1\n# EOF\n',
+    line: 1,
+    column: 10,
+    reason: 'expected label name, got ","',
+  },
   { format: 'openmetrics', input: '', line: 1, column: 1, reason: 'data does not end with # EOF' },
 ];
 

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { Labels, METRIC_NAME_LABEL } from '@argus/model';
 import { ByteInterner, INVALID_UTF8, decode, unescape, unescapeHelp } from './byte-interner.ts';
-import { CHAR_CLASS, LABEL_CHAR, LABEL_START, NAME_CHAR, NAME_START, VALUE_END } from './char-class.ts';
+import { CHAR_CLASS, LABEL_CHAR, LABEL_START, NAME_CHAR, NAME_START, VALUE_END, WORD } from './char-class.ts';
 import { Entry } from './entry.ts';
 import type { ExpositionFormat } from './exposition-format.ts';
 import { formatOpenMetricsFloat } from './go-float.ts';
@@ -548,9 +548,8 @@ export class ExpositionParser {
         this.#done = true;
         return Entry.EOF;
       }
-      if (b[k] === NL)
-        this.#fail(k + 1, 'unexpected data after # EOF', latin1(b, k + 1, Math.min(n, k + 33)));
-      this.#failToken(i, 'expected a valid start token');
+      const at = b[k] === NL ? k + 1 : k;
+      this.#fail(at, 'unexpected data after # EOF', latin1OrUtf8(b, at, Math.min(n, at + 32)));
     }
     const kind = this.#metaKeyword(k, true);
     if (kind === 0 || b[k + 4] !== SP) this.#failToken(i, 'expected a valid start token');
@@ -857,35 +856,17 @@ export class ExpositionParser {
     this.#fail(i, `${reason}, got ${got}`, token);
   }
 
+  /**
+   * The token at `i` for error messages: a run of name, number and UTF-8 characters, or a
+   * single other character.
+   */
   #tokenAt(i: number): string {
     const b = this.#buf;
     const n = this.#len;
     if (i >= n) return '';
     let j = i + 1;
-    const first = b[i];
-    if (
-      first !== NL &&
-      first !== LBRACE &&
-      first !== RBRACE &&
-      first !== COMMA &&
-      first !== EQUAL &&
-      first !== QUOTE
-    ) {
-      while (j < n && j - i < 64) {
-        const c = b[j];
-        if (
-          c === SP ||
-          c === TAB ||
-          c === NL ||
-          c === LBRACE ||
-          c === RBRACE ||
-          c === COMMA ||
-          c === EQUAL ||
-          c === QUOTE
-        )
-          break;
-        j++;
-      }
+    if (CHAR_CLASS[b[i]] & WORD) {
+      while (j < n && j - i < 64 && CHAR_CLASS[b[j]] & WORD) j++;
     }
     return latin1OrUtf8(b, i, j);
   }
