@@ -15,6 +15,8 @@ import { Wal } from './wal/wal.ts';
 export interface TsdbOptions extends HeadOptions {
   /** WAL segment size in bytes; default 128 MiB as upstream. */
   walSegmentSizeBytes?: number;
+  /** Snappy-compress WAL records (upstream `--storage.tsdb.wal-compression`, default on). */
+  walCompression?: boolean;
 }
 
 /** What {@link Tsdb.truncateHead} did. */
@@ -52,7 +54,7 @@ export class Tsdb implements Appendable, Queryable {
     mkdirSync(walDir, { recursive: true });
     const head = new Head(options);
     const replay = replayWal(walDir, head);
-    const wal = Wal.open(walDir, { segmentSizeBytes: options.walSegmentSizeBytes });
+    const wal = Wal.open(walDir, { segmentSizeBytes: options.walSegmentSizeBytes, compression: options.walCompression ?? true });
     head.setLog(wal);
     return new Tsdb(dir, head, wal, replay);
   }
@@ -91,7 +93,9 @@ export class Tsdb implements Appendable, Queryable {
     last = first + Math.trunc(((last - 1 - first) * 2) / 3);
     if (last <= first) return result;
     const head = this.head;
-    result.checkpoint = writeCheckpoint(walDir, first, last, (ref) => head.byRef(ref) !== undefined, mint);
+    result.checkpoint = writeCheckpoint(walDir, first, last, (ref) => head.byRef(ref) !== undefined, mint, {
+      compression: this.wal.compression,
+    });
     this.wal.truncate(last + 1);
     deleteCheckpoints(walDir, last);
     return result;

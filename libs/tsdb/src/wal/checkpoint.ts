@@ -35,6 +35,7 @@ export function writeCheckpoint(
   to: number,
   keep: (ref: number) => boolean,
   mint: number,
+  options: { compression?: boolean } = {},
 ): CheckpointStats {
   const stats: CheckpointStats = {
     index: to,
@@ -54,7 +55,7 @@ export function writeCheckpoint(
 
   const tmp = join(dir, `${checkpointName(to)}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
-  const out = Wal.open(tmp);
+  const out = Wal.open(tmp, { compression: options.compression });
   try {
     for (const src of sources) {
       const scan = scanSegment(readFileSync(src.path), (rec) => {

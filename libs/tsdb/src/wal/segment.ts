@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { crc32c } from './crc32c.ts';
+import { snappyDecode } from './snappy.ts';
 
 /** Upstream's WAL page size: 32 KiB. Fragments never cross a page. */
 export const PAGE_SIZE = 32 * 1024;
@@ -9,8 +10,10 @@ export const DEFAULT_SEGMENT_SIZE = 128 * 1024 * 1024;
 export const FRAGMENT_HEADER_SIZE = 7;
 
 export const FragmentType = { PageTerm: 0, Full: 1, First: 2, Middle: 3, Last: 4 } as const;
-/** Bits of the type byte marking a snappy (0x08) or zstd (0x10) compressed fragment. */
-const COMPRESSION_MASK = 0x18;
+/** Bit of the type byte marking a snappy-compressed record (upstream `snappyMask`). */
+export const SNAPPY_MASK = 0x08;
+/** Bit marking a zstd-compressed record (upstream ≥ 2.53); not supported. */
+const ZSTD_MASK = 0x10;
 
 /** `00000042`: upstream names segments with 8 decimal digits. */
 export function segmentName(index: number): string {
@@ -28,9 +31,16 @@ export function listSegments(dir: string): number[] {
 /**
  * Frames records into fragments as they are laid out starting at segment offset
  * `offset`: each fragment in one page, a page tail too short for a header padded with
- * zeros. Returns the bytes to append (a view of `scratch` when it is large enough).
+ * zeros; records flagged in `snappyCompressed` are already snappy blocks and carry
+ * the snappy bit in every fragment. Returns the bytes to append (a view of `scratch`
+ * when it is large enough).
  */
-export function frameRecords(records: readonly Uint8Array[], offset: number, scratch?: Uint8Array): Uint8Array {
+export function frameRecords(
+  records: readonly Uint8Array[],
+  offset: number,
+  scratch?: Uint8Array,
+  snappyCompressed?: readonly boolean[],
+): Uint8Array {
   let size = 0;
   let off = offset;
   for (const rec of records) {
@@ -42,7 +52,9 @@ export function frameRecords(records: readonly Uint8Array[], offset: number, scr
   const out = scratch && scratch.length >= size ? scratch.subarray(0, size).fill(0) : new Uint8Array(size);
   let pos = 0;
   off = offset;
-  for (const rec of records) {
+  for (let k = 0; k < records.length; k++) {
+    const rec = records[k]!;
+    const flag = snappyCompressed?.[k] ? SNAPPY_MASK : 0;
     let r = 0;
     let first = true;
     while (true) {
@@ -55,7 +67,7 @@ export function frameRecords(records: readonly Uint8Array[], offset: number, scr
       const take = Math.min(rec.length - r, pageRemain - FRAGMENT_HEADER_SIZE);
       const last = r + take === rec.length;
       const type = first && last ? FragmentType.Full : first ? FragmentType.First : last ? FragmentType.Last : FragmentType.Middle;
-      out[pos] = type;
+      out[pos] = type | flag;
       out[pos + 1] = take >>> 8;
       out[pos + 2] = take & 0xff;
       const crc = crc32c(rec, r, r + take);
@@ -110,21 +122,26 @@ export interface SegmentScan {
 export function scanSegment(buf: Uint8Array, onRecord: (rec: Uint8Array) => string | void): SegmentScan {
   let off = 0;
   let recStart = 0;
+  let compressed = false;
   let goodEnd = 0;
   let parts: Uint8Array[] | undefined;
   const fail = (offset: number, reason: string): SegmentScan => ({ goodEnd, corruption: { offset, reason } });
   while (off < buf.length) {
     const pageRemain = PAGE_SIZE - (off % PAGE_SIZE);
-    const type = buf[off]!;
-    if (pageRemain <= FRAGMENT_HEADER_SIZE || type === FragmentType.PageTerm) {
+    const typeByte = buf[off]!;
+    const type = typeByte & 0x07;
+    if (pageRemain <= FRAGMENT_HEADER_SIZE || typeByte === FragmentType.PageTerm) {
       const end = Math.min(buf.length, off + pageRemain);
       for (let i = off; i < end; i++) if (buf[i] !== 0) return fail(i, 'non-zero bytes in page padding');
       off = end;
       if (!parts) goodEnd = off;
       continue;
     }
-    if (type & COMPRESSION_MASK) return fail(off, 'compressed records are not supported');
-    if (type > FragmentType.Last) return fail(off, `unknown fragment type ${type}`);
+    if (typeByte & ZSTD_MASK) return fail(off, 'zstd-compressed records are not supported');
+    if (typeByte & ~(0x07 | SNAPPY_MASK) || type === FragmentType.PageTerm || type > FragmentType.Last) {
+      return fail(off, `unknown fragment type ${typeByte}`);
+    }
+    const snappy = (typeByte & SNAPPY_MASK) !== 0;
     if (off + FRAGMENT_HEADER_SIZE > buf.length) return fail(off, 'torn fragment header');
     const len = (buf[off + 1]! << 8) | buf[off + 2]!;
     if (len > pageRemain - FRAGMENT_HEADER_SIZE) return fail(off, 'fragment crosses a page');
@@ -138,7 +155,7 @@ export function scanSegment(buf: Uint8Array, onRecord: (rec: Uint8Array) => stri
       case FragmentType.Full:
       {
         if (parts) return fail(start - FRAGMENT_HEADER_SIZE, 'full fragment inside a record');
-        const rejected = onRecord(data);
+        const rejected = deliver(data, snappy, onRecord);
         if (rejected) return fail(start - FRAGMENT_HEADER_SIZE, rejected);
         goodEnd = off;
         break;
@@ -147,13 +164,14 @@ export function scanSegment(buf: Uint8Array, onRecord: (rec: Uint8Array) => stri
         if (parts) return fail(start - FRAGMENT_HEADER_SIZE, 'first fragment inside a record');
         parts = [data];
         recStart = start - FRAGMENT_HEADER_SIZE;
+        compressed = snappy;
         break;
       case FragmentType.Middle:
       case FragmentType.Last: {
         if (!parts) return fail(start - FRAGMENT_HEADER_SIZE, 'fragment without a first fragment');
         parts.push(data);
         if (type === FragmentType.Last) {
-          const rejected = onRecord(concat(parts));
+          const rejected = deliver(concat(parts), compressed, onRecord);
           parts = undefined;
           if (rejected) return fail(recStart, rejected);
           goodEnd = off;
@@ -164,6 +182,17 @@ export function scanSegment(buf: Uint8Array, onRecord: (rec: Uint8Array) => stri
   }
   if (parts) return fail(goodEnd, 'segment ends inside a record');
   return { goodEnd };
+}
+
+function deliver(rec: Uint8Array, snappy: boolean, onRecord: (rec: Uint8Array) => string | void): string | void {
+  if (!snappy) return onRecord(rec);
+  let plain: Uint8Array;
+  try {
+    plain = snappyDecode(rec);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return onRecord(plain);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -49,9 +49,9 @@ async function ourDump(head: Head): Promise<string[]> {
 }
 
 describe.runIf(existsSync(promtool))('WAL read by promtool', () => {
-  it('promtool tsdb dump replays our WAL to the same samples', async () => {
+  it.each([{ compression: true }, { compression: false }])('promtool tsdb dump replays our WAL (compression $compression)', async ({ compression }) => {
     const dir = tmp();
-    const db = await openTsdb(dir);
+    const db = await openTsdb(dir, { walCompression: compression });
     const app = db.appender();
     const t0 = 1_700_000_000_000;
     for (let t = t0; t < t0 + 3_600_000; t += 15_000) {
@@ -69,7 +69,7 @@ describe.runIf(existsSync(promtool))('WAL read by promtool', () => {
 });
 
 describe.runIf(existsSync(promtool) && existsSync(prometheus))('WAL written by prometheus', () => {
-  it('replays an uncompressed WAL written by Prometheus 2.42 to what promtool dumps', async () => {
+  it('replays a (snappy-compressed) WAL written by Prometheus 2.42 to what promtool dumps', async () => {
     const dir = tmp();
     writeFileSync(
       join(dir, 'prom.yml'),
@@ -82,7 +82,6 @@ describe.runIf(existsSync(promtool) && existsSync(prometheus))('WAL written by p
         `--config.file=${join(dir, 'prom.yml')}`,
         `--storage.tsdb.path=${data}`,
         '--web.listen-address=127.0.0.1:0',
-        '--no-storage.tsdb.wal-compression',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );

@@ -2,9 +2,12 @@ import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'no
 import { join } from 'node:path';
 import { ClosedError } from '../errors.ts';
 import type { HeadLog } from '../head/head.ts';
+import { snappyEncode } from './snappy.ts';
 import { DEFAULT_SEGMENT_SIZE, PAGE_SIZE, frameRecords, framedSize, listSegments, segmentName } from './segment.ts';
 
 export interface WalOptions {
+  /** Snappy-compress each record when that makes it smaller (upstream `--storage.tsdb.wal-compression`). Default false. */
+  compression?: boolean;
   /** Maximum segment size in bytes (upstream 128 MiB); a larger single record gets a segment of its own. */
   segmentSizeBytes?: number;
 }
@@ -28,6 +31,7 @@ export interface WalCounters {
 export class Wal implements HeadLog {
   readonly dir: string;
   readonly segmentSizeBytes: number;
+  readonly compression: boolean;
   readonly counters: WalCounters = { bytesWritten: 0, recordsWritten: 0, writes: 0, fsyncs: 0, segmentsCreated: 0 };
   #segment = -1;
   #fd = -1;
@@ -35,15 +39,16 @@ export class Wal implements HeadLog {
   #closed = false;
   #scratch = new Uint8Array(64 * 1024);
 
-  private constructor(dir: string, segmentSizeBytes: number) {
+  private constructor(dir: string, segmentSizeBytes: number, compression: boolean) {
     this.dir = dir;
     this.segmentSizeBytes = segmentSizeBytes;
+    this.compression = compression;
   }
 
   /** Opens (creating) the WAL directory and starts a new segment after the last one. */
   static open(dir: string, options: WalOptions = {}): Wal {
     mkdirSync(dir, { recursive: true });
-    const w = new Wal(dir, options.segmentSizeBytes ?? DEFAULT_SEGMENT_SIZE);
+    const w = new Wal(dir, options.segmentSizeBytes ?? DEFAULT_SEGMENT_SIZE, options.compression ?? false);
     const segments = listSegments(dir);
     w.#openSegment(segments.length > 0 ? segments[segments.length - 1]! + 1 : 0);
     return w;
@@ -57,6 +62,18 @@ export class Wal implements HeadLog {
   log(records: readonly Uint8Array[]): void {
     if (this.#closed) throw new ClosedError('WAL');
     if (records.length === 0) return;
+    let flags: boolean[] | undefined;
+    if (this.compression) {
+      flags = [];
+      const out: Uint8Array[] = [];
+      for (const r of records) {
+        const c = r.length > 0 ? snappyEncode(r) : r;
+        const smaller = c.length < r.length;
+        out.push(smaller ? c : r);
+        flags.push(smaller);
+      }
+      records = out;
+    }
     let need = 0;
     let off = this.#offset;
     for (const r of records) {
@@ -66,7 +83,7 @@ export class Wal implements HeadLog {
     }
     if (this.#offset > 0 && this.#offset + need > this.segmentSizeBytes) this.nextSegment();
     if (need > this.#scratch.length && need <= 4 << 20) this.#scratch = new Uint8Array(need * 2);
-    const bytes = frameRecords(records, this.#offset, this.#scratch);
+    const bytes = frameRecords(records, this.#offset, this.#scratch, flags);
     let written = 0;
     while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written);
     this.#offset += bytes.length;
