@@ -78,6 +78,20 @@ describe('runMain', () => {
     expect(messages).toContain('Received termination request, exiting gracefully...');
   });
 
+  it('stops and exits 0 when /-/quit is called', async () => {
+    const { env, exit } = fakeEnv([]);
+    const service = (await runMain({
+      program: 'test_exporter',
+      version: '1.0.0',
+      flags,
+      env,
+      create: (parsed, logger) => createService({ displayName: 'T', logger, listenAddress: parsed['web.listen-address'], quitEndpoint: true }),
+    })) as Service;
+    expect((await fetch(`${service.address.url}/-/quit`, { method: 'POST' })).status).toBe(200);
+    expect(await exit).toBe(0);
+    expect(() => service.address).toThrow();
+  });
+
   it('logs a start failure without a stack trace and exits 1', async () => {
     const { env, out, exit } = fakeEnv(['--log.format=json']);
     await runMain({

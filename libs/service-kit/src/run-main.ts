@@ -44,7 +44,7 @@ const processEnvironment = (): MainEnvironment => ({
 /**
  * The whole `main` of a service: parses flags (printing help, version or a flag error as
  * kingpin does), creates the logger from `--log.level`/`--log.format`, builds and starts the
- * service, stops it gracefully on SIGTERM/SIGINT (exit 0) and reloads it on SIGHUP.
+ * service, stops it gracefully on SIGTERM/SIGINT or `/-/quit` (exit 0) and reloads it on SIGHUP.
  * Resolves once the service is running, with the service; exits 1 if it cannot start.
  */
 export async function runMain<S extends FlagSpecs>(options: MainOptions<S>): Promise<Service | undefined> {
@@ -107,6 +107,7 @@ export async function runMain<S extends FlagSpecs>(options: MainOptions<S>): Pro
       },
     );
   };
+  void service.terminationRequested.then(shutdown('/-/quit'));
   env.onSignal('SIGTERM', shutdown('SIGTERM'));
   env.onSignal('SIGINT', shutdown('SIGINT'));
   env.onSignal('SIGHUP', () => {

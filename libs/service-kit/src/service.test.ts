@@ -233,4 +233,35 @@ describe('createService', () => {
     expect((await first).statusCode).toBe(200);
     expect((await service.app.inject({ url: '/metrics' })).statusCode).toBe(200);
   });
+
+  it('serves everything under a route prefix', async () => {
+    const { service } = make({ routePrefix: 'prom/', routes: (app) => void app.get('/api/v1/x', async () => 'x') });
+    for (const url of ['/prom/-/healthy', '/prom/-/ready', '/prom/metrics', '/prom/api/v1/x']) {
+      expect([url, (await service.app.inject({ url })).statusCode]).toEqual([url, 200]);
+    }
+    expect((await service.app.inject({ url: '/-/healthy' })).statusCode).toBe(404);
+  });
+
+  it('requests termination on /-/quit only with the lifecycle API', async () => {
+    const { service } = make({ quitEndpoint: true });
+    let quit = false;
+    void service.terminationRequested.then(() => (quit = true));
+    const res = await service.app.inject({ method: 'POST', url: '/-/quit' });
+    expect([res.statusCode, res.body]).toEqual([200, 'Requesting termination... Goodbye!']);
+    await service.terminationRequested;
+    expect(quit).toBe(true);
+    const off = make({ quitEndpoint: true, lifecycleApi: false }).service;
+    expect((await off.app.inject({ method: 'PUT', url: '/-/quit' })).statusCode).toBe(403);
+    expect((await off.app.inject({ method: 'GET', url: '/-/quit' })).statusCode).toBe(405);
+    expect((await make().service.app.inject({ method: 'POST', url: '/-/quit' })).statusCode).toBe(404);
+  });
+
+  it('surfaces a failing routes hook at start', async () => {
+    const { service } = make({
+      routes: () => {
+        throw new Error('route setup failed');
+      },
+    });
+    await expect(service.start()).rejects.toThrow('route setup failed');
+  });
 });

@@ -1,5 +1,5 @@
 import { LogController, fastify } from 'fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -7,7 +7,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { ReloadError } from './errors.ts';
+import { ReloadError, ServiceKitError } from './errors.ts';
+import { registerLifecycleRoutes } from './lifecycle-routes.ts';
 import { parseListenAddress } from './listen-address.ts';
 import type { Logger } from './logger.ts';
 import { metricsHandler } from './metrics-endpoint.ts';
@@ -47,15 +48,29 @@ export interface ServiceOptions {
    * collectors, federated families). Must be valid text format 0.0.4, ending in a newline.
    */
   readonly exposition?: () => string | Promise<string>;
-  /** Registers the service's own routes and plugins on the fastify instance. */
+  /**
+   * Registers the service's own routes and plugins. It receives a fastify scope under
+   * `routePrefix`; it runs when the server gets ready (at `start()` or the first
+   * `inject()`), so its errors surface there.
+   */
   readonly routes?: (app: FastifyInstance) => void | Promise<void>;
   /**
    * Re-reads the service's configuration; on error the service must keep the old one.
    * When given, `/-/reload` (POST, PUT) and SIGHUP (through `runMain`) call it.
    */
   readonly reload?: () => void | Promise<void>;
-  /** Whether `/-/reload` is served at all (Prometheus's `--web.enable-lifecycle`); default true. */
+  /**
+   * Prometheus's `--web.enable-lifecycle`: when false, `/-/reload` and `/-/quit` answer 403.
+   * Default true. SIGHUP reloads either way.
+   */
   readonly lifecycleApi?: boolean;
+  /** Serves `/-/quit` (POST, PUT), which resolves `terminationRequested`; default false. */
+  readonly quitEndpoint?: boolean;
+  /**
+   * `--web.route-prefix`: every endpoint, built-in or the service's, is served under it
+   * (`/prom` → `/prom/-/ready`, `/prom/metrics`). Default: the root.
+   */
+  readonly routePrefix?: string;
   /**
    * Prefix of the service's self-metrics (`prometheus`, `alertmanager`). When set, the
    * registry gets `<ns>_http_requests_total{code,handler}`,
@@ -98,6 +113,8 @@ export interface Service {
    */
   reload(): Promise<void>;
   setReady(ready: boolean): void;
+  /** Resolves when `/-/quit` was called; `runMain` then stops the service and exits 0. */
+  readonly terminationRequested: Promise<void>;
 }
 
 /**
@@ -169,29 +186,12 @@ export function createService(options: ServiceOptions): Service {
     return payload;
   });
 
-  const name = options.displayName;
-  const probe = (ok: () => boolean, okText: string) => (_req: FastifyRequest, reply: FastifyReply) => {
-    if (ok()) return reply.type('text/plain; charset=utf-8').send(okText);
-    return reply.code(503).type('text/plain; charset=utf-8').send('Service Unavailable\n');
-  };
-  app.route({ method: ['GET', 'HEAD'], url: '/-/healthy', handler: probe(() => true, `${name} is Healthy.\n`) });
-  app.route({ method: ['GET', 'HEAD'], url: '/-/ready', handler: probe(() => ready, `${name} is Ready.\n`) });
   const namespace = options.metricsNamespace;
   if (namespace !== undefined) {
     instrumentHttp(app, registry, namespace);
     if (options.buildInfo) registerBuildInfo(registry, namespace, options.buildInfo);
   }
   const reloadMetrics = namespace !== undefined && options.reload ? new ReloadMetrics(registry, namespace) : undefined;
-  app.get(
-    options.metricsPath ?? '/metrics',
-    metricsHandler({
-      registry,
-      exposition: options.exposition,
-      scrapeMetrics: options.promhttpMetrics ? new ScrapeMetrics(registry) : undefined,
-      maxRequests: options.maxConcurrentScrapes,
-    }),
-  );
-
   const reload = (): Promise<void> => {
     const run = reloadChain.then(async () => {
       try {
@@ -210,32 +210,33 @@ export function createService(options: ServiceOptions): Service {
     return run;
   };
 
-  if (options.reload) {
-    const lifecycle = options.lifecycleApi ?? true;
-    app.route({
-      method: ['POST', 'PUT'],
-      url: '/-/reload',
-      handler: async (_request, reply) => {
-        if (!lifecycle) return reply.code(403).type('text/plain; charset=utf-8').send('Lifecycle API is not enabled.\n');
-        try {
-          await reload();
-          logger.info('Completed loading of configuration file');
-          return reply.type('text/plain; charset=utf-8').send('');
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          logger.error({ err: error }, 'Error reloading config');
-          return reply.code(500).type('text/plain; charset=utf-8').send(`failed to reload config: ${message}\n`);
-        }
-      },
-    });
-    app.route({
-      method: ['GET', 'HEAD', 'DELETE', 'PATCH', 'OPTIONS'],
-      url: '/-/reload',
-      handler: (_request, reply) => reply.code(405).type('text/plain; charset=utf-8').send('Only POST or PUT requests allowed\n'),
-    });
-  }
+  let requestTermination!: () => void;
+  const terminationRequested = new Promise<void>((resolve) => (requestTermination = resolve));
 
-  const routesRegistered = Promise.resolve(options.routes?.(app));
+  const prefix = normalizePrefix(options.routePrefix);
+  void app.register(
+    async (scope) => {
+      registerLifecycleRoutes(scope, {
+        displayName: options.displayName,
+        logger,
+        isReady: () => ready,
+        reload: options.reload ? reload : undefined,
+        quit: options.quitEndpoint ? requestTermination : undefined,
+        lifecycleApi: options.lifecycleApi ?? true,
+      });
+      scope.get(
+        options.metricsPath ?? '/metrics',
+        metricsHandler({
+          registry,
+          exposition: options.exposition,
+          scrapeMetrics: options.promhttpMetrics ? new ScrapeMetrics(registry) : undefined,
+          maxRequests: options.maxConcurrentScrapes,
+        }),
+      );
+      await options.routes?.(scope);
+    },
+    { prefix },
+  );
 
   let address: ServiceAddress | undefined;
 
@@ -254,11 +255,11 @@ export function createService(options: ServiceOptions): Service {
       ready = value;
     },
     reload,
+    terminationRequested,
     async start() {
       if (state !== 'new') throw new Error(`service cannot start: it is ${state}`);
       state = 'starting';
       try {
-        await routesRegistered;
         await listenOn(app, listen.host, listen.port);
         const info = app.server.address() as AddressInfo;
         address = toServiceAddress(info, listen.host === undefined, guard.config.tls !== undefined);
@@ -294,6 +295,14 @@ export function createService(options: ServiceOptions): Service {
       return stopping;
     },
   };
+}
+
+/** `prom/`, `/prom/` and `/prom` all mean `/prom`; `/` and `''` mean the root. */
+function normalizePrefix(prefix: string | undefined): string {
+  const trimmed = (prefix ?? '').replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  if (/[?#\s]/.test(trimmed)) throw new ServiceKitError('invalid_route_prefix', `invalid route prefix ${JSON.stringify(prefix)}`);
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
 async function listenOn(app: FastifyInstance, host: string | undefined, port: number): Promise<void> {
