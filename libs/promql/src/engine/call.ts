@@ -185,6 +185,8 @@ export async function evalCall(ev: Evaluator, e: Expr, g: Grid): Promise<Value> 
     }
     case 'histogram_quantile':
       return { kind: 'vector', vec: await histogramQuantile(ev, call, g) };
+    case 'histogram_quantiles':
+      return { kind: 'vector', vec: await histogramQuantiles(ev, call, g) };
     case 'histogram_fraction':
       return { kind: 'vector', vec: await histogramFraction(ev, call, g) };
     case 'histogram_count':
@@ -667,4 +669,62 @@ function extendedKernelFor(name: string, smoothed: boolean): ((w: RangeWindow) =
     default:
       return undefined;
   }
+}
+
+/** Go's `labels.FormatOpenMetricsFloat`: shortest `%g` digits, `.0` added to integral values. */
+function formatOpenMetricsFloat(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const exp = v === 0 ? 0 : Math.floor(Math.log10(Math.abs(v)));
+  let s: string;
+  if (exp < -4 || exp >= 21) {
+    s = v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  } else s = String(v);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}
+
+async function histogramQuantiles(ev: Evaluator, call: Call, g: Grid): Promise<StepVector> {
+  const label = stringArg(call.args[1]!);
+  const qArgs: Float64Array[] = [];
+  for (let i = 2; i < call.args.length; i++) {
+    const qs = await ev.evalScalar(call.args[i]!, g);
+    for (const q of qs) if (Number.isNaN(q) || q < 0 || q > 1) ev.annotations.warn(messages.invalidQuantile(q), call.args[i]!.pos);
+    qArgs.push(qs);
+  }
+  const { vec, groupOf, bounds, groups } = await bucketGroups(ev, call.args[0]!, g);
+  const out = new StepVector(g.steps);
+  const index = new Map<string, number>();
+  const perGroup: Bucket[][] = groups.map(() => []);
+  for (let k = 0; k < g.steps; k++) {
+    for (const b of perGroup) b.length = 0;
+    for (let i = 0; i < vec.length; i++) {
+      const gi = groupOf[i]!;
+      if (gi < 0 || !vec.present[i]![k]) continue;
+      perGroup[gi]!.push({ upperBound: bounds[i]!, count: vec.values[i]![k]! });
+    }
+    for (const qs of qArgs) {
+      const q = qs[k]!;
+      for (let gi = 0; gi < groups.length; gi++) {
+        const buckets = perGroup[gi]!;
+        if (buckets.length === 0) continue;
+        const r = bucketQuantile(q, buckets.map((b) => ({ ...b })));
+        if (r.forcedMonotonicity) {
+          const metric = ev.opts.delayedNameRemoval ? groups[gi]!.get(METRIC_NAME_LABEL) : '';
+          ev.annotations.info(messages.forcedMonotonicity(metric), call.args[0]!.pos);
+        }
+        const labels = ev.derivedLabels(groups[gi]!).builder().set(label, formatOpenMetricsFloat(q)).labels();
+        const key = labels.flat.join('\xff');
+        let o = index.get(key);
+        if (o === undefined) {
+          o = out.add(labels, true);
+          index.set(key, o);
+        }
+        if (out.present[o]![k]) throw new EvaluationError('vector cannot contain metrics with the same labelset');
+        out.values[o]![k] = r.value;
+        out.present[o]![k] = 1;
+      }
+    }
+  }
+  return finish(ev, out);
 }

@@ -104,12 +104,14 @@ export function bucketQuantile(q: number, buckets: Bucket[]): BucketQuantileResu
 
 /**
  * The fraction of observations between `lower` and `upper` from classic buckets, as
- * upstream's `BucketFraction` (linear interpolation, lowest bucket starting at 0 for
- * positive bounds). NaN without a +Inf bucket or without observations.
+ * upstream's `BucketFraction`: linear interpolation inside finite buckets, the lowest
+ * bucket starting at 0 when its bound is positive (else at -Inf), and buckets of
+ * infinite width contributing nothing to a partial range. NaN without a +Inf bucket,
+ * without observations or for a NaN bound; 0 when `lower >= upper`.
  */
 export function bucketFraction(lower: number, upper: number, buckets: Bucket[]): number {
   buckets.sort((a, b) => a.upperBound - b.upperBound);
-  if (buckets.length < 2 || buckets[buckets.length - 1]!.upperBound !== Infinity) return NaN;
+  if (buckets.length === 0 || buckets[buckets.length - 1]!.upperBound !== Infinity) return NaN;
   const merged: Bucket[] = [];
   for (const b of buckets) {
     const last = merged[merged.length - 1];
@@ -129,27 +131,43 @@ export function bucketFraction(lower: number, upper: number, buckets: Bucket[]):
   const total = merged[merged.length - 1]!.count;
   if (total === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
   if (lower >= upper) return 0;
-  const rankAt = (x: number): number => {
-    let prevBound = -Infinity;
-    let prevCount = 0;
-    for (let i = 0; i < merged.length; i++) {
-      const b = merged[i]!;
-      if (x <= b.upperBound) {
-        if (x === b.upperBound) return b.count;
-        let start = prevBound;
-        if (i === 0) {
-          if (b.upperBound <= 0) return x < b.upperBound ? 0 : b.count;
-          start = 0;
-          if (x <= 0) return 0;
-        }
-        if (b.upperBound === Infinity) return prevCount;
-        if (start === -Infinity) return prevCount;
-        return prevCount + ((x - start) / (b.upperBound - start)) * (b.count - prevCount);
-      }
-      prevBound = b.upperBound;
-      prevCount = b.count;
-    }
-    return total;
+  let rank = 0;
+  let lowerRank = 0;
+  let upperRank = 0;
+  let lowerSet = false;
+  let upperSet = false;
+  // Inside a bucket of infinite width nothing is interpolated: all of a (-Inf, u] bucket
+  // counts as below the bound, none of a (l, +Inf] bucket does.
+  const below = (bLower: number, bUpper: number, count: number, x: number): number => {
+    if (bLower === -Infinity) return count;
+    if (bUpper === Infinity) return 0;
+    return (count * (x - bLower)) / (bUpper - bLower);
   };
-  return (rankAt(upper) - rankAt(lower)) / total;
+  for (let i = 0; i < merged.length; i++) {
+    const bUpper = merged[i]!.upperBound;
+    const bLower = i === 0 ? (bUpper > 0 ? 0 : -Infinity) : merged[i - 1]!.upperBound;
+    const count = merged[i]!.count - (i === 0 ? 0 : merged[i - 1]!.count);
+    if (!lowerSet && bLower >= lower) {
+      lowerRank = rank;
+      lowerSet = true;
+    }
+    if (!upperSet && bLower >= upper) {
+      upperRank = rank;
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    if (!lowerSet && bLower < lower && bUpper > lower) {
+      lowerRank = rank + below(bLower, bUpper, count, lower);
+      lowerSet = true;
+    }
+    if (!upperSet && bLower < upper && bUpper > upper) {
+      upperRank = rank + below(bLower, bUpper, count, upper);
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    rank += count;
+  }
+  if (!lowerSet || lowerRank > total) lowerRank = total;
+  if (!upperSet || upperRank > total) upperRank = total;
+  return (upperRank - lowerRank) / total;
 }

@@ -4,6 +4,10 @@ import RE2 from 're2';
 import type { Engine, QueryResult } from '../engine.ts';
 import { almostEqual } from '../quantile.ts';
 import { compareLabels, labelsKey } from '../step-vector.ts';
+import type { Expr } from '../../parser/ast.ts';
+import { ALL_PARSER_FEATURES } from '../../parser/options.ts';
+import { parseExpr } from '../../parser/parse.ts';
+import { exprToString } from '../../parser/printer.ts';
 import type { EvalCommand, Expectation } from './script.ts';
 import { parseScript } from './script.ts';
 import { slotFloat } from './series-description.ts';
@@ -123,6 +127,19 @@ function checkError(cmd: EvalCommand, err: unknown): void {
 }
 
 async function runEval(engine: Engine, storage: InMemoryStorage, cmd: EvalCommand): Promise<void> {
+  await runOne(engine, storage, cmd);
+  if (!cmd.instant || AT_UNSAFE.test(cmd.query)) return;
+  const pinned = pinToTime(cmd.query, cmd.atMs);
+  for (const t of variantTimes(cmd.atMs)) {
+    try {
+      await runOne(engine, storage, { ...cmd, query: pinned, atMs: t });
+    } catch (err) {
+      fail(`@-variant ${JSON.stringify(pinned)} at ${t}ms: ${(err as Error).message}`);
+    }
+  }
+}
+
+async function runOne(engine: Engine, storage: InMemoryStorage, cmd: EvalCommand): Promise<void> {
   let res: QueryResult;
   try {
     res = cmd.instant
@@ -164,6 +181,53 @@ async function runEval(engine: Engine, storage: InMemoryStorage, cmd: EvalComman
   } catch (err) {
     fail(`range-mode cross-check: ${(err as Error).message}`);
   }
+}
+
+const AT_UNSAFE = /\b(days_in_month|day_of_month|day_of_week|day_of_year|end|hour|minute|month|year|predict_linear|range|start|step|time|timestamp)\s*\(/;
+
+/**
+ * The query with `@ <t>` added to every selector and subquery that has none, without
+ * descending into subqueries, printed back canonically (FORMAT.md §7.2 step 2).
+ */
+export function pinToTime(query: string, tMs: number): string {
+  const expr = parseExpr(query, ALL_PARSER_FEATURES);
+  const walk = (e: Expr): void => {
+    switch (e.kind) {
+      case 'VectorSelector':
+        if (e.at === undefined) e.at = tMs;
+        return;
+      case 'MatrixSelector':
+        if (e.vectorSelector.at === undefined) e.vectorSelector.at = tMs;
+        return;
+      case 'SubqueryExpr':
+        if (e.at === undefined) e.at = tMs;
+        return;
+      case 'ParenExpr':
+      case 'UnaryExpr':
+        walk(e.expr);
+        return;
+      case 'BinaryExpr':
+        walk(e.lhs);
+        walk(e.rhs);
+        return;
+      case 'AggregateExpr':
+        if (e.param) walk(e.param);
+        walk(e.expr);
+        return;
+      case 'Call':
+        e.args.forEach(walk);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(expr);
+  return exprToString(expr);
+}
+
+/** Evaluation times of the @-pinned variants of an instant eval at `t`. */
+function variantTimes(t: number): number[] {
+  return t === 0 ? [-1000, 0, 1000] : [-10 * t, 0, Math.trunc(t / 5), t, 10 * t];
 }
 
 /** Runs a promqltest script against `engine` over a fresh {@link InMemoryStorage}. */
