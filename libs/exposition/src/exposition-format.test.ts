@@ -59,6 +59,11 @@ describe('detectFormat and contentTypeFor', () => {
   ])('$ct → $want', ({ ct, want }) => {
     expect(detectFormat(ct)).toBe(want);
   });
+  it('uses the fallback for unknown or missing types only', () => {
+    expect(detectFormat('application/json', 'openmetrics')).toBe('openmetrics');
+    expect(detectFormat(undefined, 'openmetrics')).toBe('openmetrics');
+    expect(detectFormat('text/plain; version=0.0.4', 'openmetrics')).toBe('text');
+  });
   it('round-trips', () => {
     expect(detectFormat(contentTypeFor('openmetrics'))).toBe('openmetrics');
     expect(detectFormat(contentTypeFor('text'))).toBe('text');

@@ -132,13 +132,19 @@ export function negotiateFormat(acceptHeader: string | undefined): ExpositionFor
 }
 
 /**
- * The format of a scraped body from its `Content-Type`: `application/openmetrics-text`
- * is OpenMetrics; anything else (missing, unknown, `text/plain`) is read as the text format,
- * as Prometheus falls back to it.
+ * The format of a scraped body from its `Content-Type`: `application/openmetrics-text` is
+ * OpenMetrics, `text/plain` the text format; anything else (missing, unknown, protobuf) is
+ * read as `fallback`, by default the text format, as Prometheus 2.x does (3.x calls this
+ * `fallback_scrape_protocol`).
  */
-export function detectFormat(contentType: string | undefined): ExpositionFormat {
-  if (!contentType) return 'text';
+export function detectFormat(
+  contentType: string | undefined,
+  fallback: ExpositionFormat = 'text',
+): ExpositionFormat {
+  if (!contentType) return fallback;
   const semi = contentType.indexOf(';');
   const mediaType = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
-  return mediaType === 'application/openmetrics-text' ? 'openmetrics' : 'text';
+  if (mediaType === 'application/openmetrics-text') return 'openmetrics';
+  if (mediaType === 'text/plain') return 'text';
+  return fallback;
 }
