@@ -144,6 +144,24 @@ describe('writeBlock + Block', () => {
     block.close();
   });
 
+  it('reads chunks the same in any order, across segments', () => {
+    const { dir, cleanup } = tempDir('argus-block-');
+    cleanups.push(cleanup);
+    const input = toBlockSeries(series);
+    const meta = writeBlock({ parentDir: dir, minTime: T0, maxTime: T0 + 7_200_000, symbols: symbolsOf(series), series: input, maxSegmentBytes: 8192 })!;
+    const block = Block.open(join(dir, meta.ulid));
+    const refs = [...block.index.allPostings()].flatMap((r) => block.index.series(r).chunks.map((c) => c.ref));
+    const want = input.flatMap((s) => s.chunks.map((c) => Buffer.from(c.bytes).toString('hex')));
+    const read = (order: number[]) => order.map((i) => Buffer.from(block.chunks.chunk(refs[i]!).data).toString('hex'));
+    const forward = refs.map((_, i) => i);
+    expect(read(forward)).toEqual(want);
+    const shuffled = forward.map((i) => (i * 37) % refs.length);
+    expect(new Set(shuffled).size).toBe(refs.length);
+    expect(read(shuffled)).toEqual(shuffled.map((i) => want[i]));
+    expect(read([...forward].reverse())).toEqual([...want].reverse());
+    block.close();
+  });
+
   it('reports a damaged chunk as a BlockCorruptionError', async () => {
     const one = { labels: ['__name__', 'x'], chunks: encodeXorChunks([T0, T0 + 1], [1, 2]) };
     const { dir, cleanup } = tempDir('argus-block-');

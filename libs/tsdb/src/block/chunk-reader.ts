@@ -23,8 +23,11 @@ interface Segment {
   size: number;
 }
 
-/** Bytes read speculatively per chunk: most XOR chunks of 120 samples fit. */
-const READ_AHEAD = 512;
+/** Read window bounds: small for random access, growing up to 1 MiB for sequential scans. */
+const MIN_WINDOW = 4096;
+const MAX_WINDOW = 1 << 20;
+/** A miss this close after the previous chunk counts as sequential access. */
+const SEQUENTIAL_GAP = 64 * 1024;
 
 /**
  * Reads chunks of one block's `chunks/` directory by reference, lazily: a segment file
@@ -35,7 +38,13 @@ export class ChunkReader {
   readonly #dir: string;
   readonly #paths: string[];
   readonly #segments: (Segment | undefined)[];
-  #scratch = Buffer.allocUnsafe(READ_AHEAD);
+  /** Bytes of segment `#winSeq` from file offset `#winStart`, `#winLen` of them valid. */
+  #win = Buffer.allocUnsafe(MIN_WINDOW);
+  #winSeq = -1;
+  #winStart = 0;
+  #winLen = 0;
+  #winSize = MIN_WINDOW;
+  #lastEnd = -1;
 
   constructor(blockDir: string) {
     this.#dir = join(blockDir, CHUNKS_DIRNAME);
@@ -80,42 +89,65 @@ export class ChunkReader {
     return seg;
   }
 
-  /** The chunk at `ref`; the returned data is a fresh copy owned by the caller. */
+  /**
+   * The chunk at `ref`; the returned data is a fresh copy owned by the caller. Reads go
+   * through a window that grows while access is sequential (a compaction, a select of
+   * many series) and stays small for scattered reads.
+   */
   chunk(ref: number): RawChunk {
-    const seg = this.#segment(chunkRefSegment(ref));
+    const seq = chunkRefSegment(ref);
+    const seg = this.#segment(seq);
     const off = chunkRefOffset(ref);
     if (off < SEGMENT_HEADER_SIZE || off >= seg.size) {
       throw new BlockCorruptionError(seg.path, `chunk reference ${ref} out of bounds`);
     }
-    let buf = this.#scratch;
-    let got = readSync(seg.fd, buf, 0, Math.min(READ_AHEAD, seg.size - off), off);
+    // Enough for the length varint and the encoding byte.
+    let p = this.#view(seq, seg, off, Math.min(6, seg.size - off));
+    const buf = this.#win;
+    const headEnd = this.#winLen;
     let len = 0;
     let mul = 1;
-    let p = 0;
-    for (;;) {
-      if (p >= got || p >= 5) throw new BlockCorruptionError(seg.path, `bad chunk length at offset ${off}`);
+    for (let i = 0; ; i++) {
+      if (p >= headEnd || i >= 5) throw new BlockCorruptionError(seg.path, `bad chunk length at offset ${off}`);
       const b = buf[p++]!;
       len += (b & 0x7f) * mul;
       if (b < 0x80) break;
       mul *= 128;
     }
-    const total = p + 1 + len + 4;
+    const headLen = p - (off - this.#winStart);
+    const total = headLen + 1 + len + 4;
     if (off + total > seg.size) throw new BlockCorruptionError(seg.path, `chunk at offset ${off} runs past the end of the segment`);
-    if (total > got) {
-      buf = Buffer.allocUnsafe(total);
-      got = readSync(seg.fd, buf, 0, total, off);
-      if (got !== total) throw new BlockCorruptionError(seg.path, `short read of chunk at offset ${off}`);
+    const start = this.#view(seq, seg, off, total);
+    const w = this.#win;
+    const enc = start + headLen;
+    const want = w.readUInt32BE(enc + 1 + len);
+    if (crc32c(w, 0, enc, enc + 1 + len) !== want) {
+      throw new BlockCorruptionError(seg.path, `checksum mismatch for chunk at offset ${off}`);
     }
-    const want = buf.readUInt32BE(p + 1 + len);
-    const have = crc32c(buf, 0, p, p + 1 + len);
-    if (want !== have) throw new BlockCorruptionError(seg.path, `checksum mismatch for chunk at offset ${off}`);
     const data = new Uint8Array(len);
-    data.set(buf.subarray(p + 1, p + 1 + len));
-    return { encoding: buf[p]!, data };
+    data.set(w.subarray(enc + 1, enc + 1 + len));
+    this.#lastEnd = off + total;
+    return { encoding: w[enc]!, data };
+  }
+
+  /** Makes `[off, off + n)` of the segment available in the window; returns its index there. */
+  #view(seq: number, seg: Segment, off: number, n: number): number {
+    if (seq === this.#winSeq && off >= this.#winStart && off + n <= this.#winStart + this.#winLen) return off - this.#winStart;
+    const sequential = seq === this.#winSeq && off >= this.#lastEnd && off - this.#lastEnd <= SEQUENTIAL_GAP;
+    this.#winSize = sequential ? Math.min(MAX_WINDOW, this.#winSize * 2) : MIN_WINDOW;
+    const size = Math.min(Math.max(this.#winSize, n), seg.size - off);
+    if (size > this.#win.length) this.#win = Buffer.allocUnsafe(size);
+    const got = readSync(seg.fd, this.#win, 0, size, off);
+    if (got < n) throw new BlockCorruptionError(seg.path, `short read at offset ${off}`);
+    this.#winSeq = seq;
+    this.#winStart = off;
+    this.#winLen = got;
+    return 0;
   }
 
   close(): void {
     for (const seg of this.#segments) if (seg) closeSync(seg.fd);
     this.#segments.fill(undefined);
+    this.#winSeq = -1;
   }
 }

@@ -25,6 +25,7 @@ export class ChunkWriter {
   #seq = -1;
   #file: FileWriter | undefined;
   readonly #head = new EncBuf(16);
+  readonly #sum = Buffer.allocUnsafe(4);
   #bytesWritten = 0;
 
   constructor(blockDir: string, maxSegmentBytes = DEFAULT_MAX_SEGMENT_BYTES) {
@@ -57,9 +58,8 @@ export class ChunkWriter {
     crc = crc32c(data, crc);
     file.write(head.get());
     file.write(data);
-    const sum = Buffer.allocUnsafe(4);
-    sum.writeUInt32BE(crc);
-    file.write(sum);
+    this.#sum.writeUInt32BE(crc);
+    file.write(this.#sum);
     this.#bytesWritten += size;
     return ref;
   }

@@ -1,17 +1,17 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 
-const FLUSH_BYTES = 1 << 20;
-const ZEROS = Buffer.alloc(64);
+const BUFFER_BYTES = 1 << 20;
 
 /**
- * Sequential writer for one block file: buffers up to 1 MiB, tracks the file position,
- * pads with zeros to an alignment and patches already written bytes. Synchronous, meant
- * for a worker thread or short offline work.
+ * Sequential writer for one block file: copies writes into a 1 MiB buffer flushed with
+ * one `write` call when full, tracks the file position, pads with zeros to an
+ * alignment and patches already written bytes. Synchronous, meant for a worker thread
+ * or short offline work.
  */
 export class FileWriter {
   readonly #fd: number;
-  readonly #pending: Buffer[] = [];
-  #pendingBytes = 0;
+  readonly #buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  #used = 0;
   #pos = 0;
   #closed = false;
 
@@ -24,41 +24,46 @@ export class FileWriter {
     return this.#pos;
   }
 
-  /** Copies `bytes` into the buffer (the caller may reuse its own buffer afterwards). */
+  /** Copies `bytes` (the caller may reuse its buffer afterwards). */
   write(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.#pending.push(Buffer.from(bytes));
-    this.#pendingBytes += bytes.length;
-    this.#pos += bytes.length;
-    if (this.#pendingBytes >= FLUSH_BYTES) this.flush();
+    const n = bytes.length;
+    if (n === 0) return;
+    if (this.#used + n > BUFFER_BYTES) this.flush();
+    if (n > BUFFER_BYTES) {
+      this.#writeFully(bytes, this.#pos);
+    } else {
+      this.#buf.set(bytes, this.#used);
+      this.#used += n;
+    }
+    this.#pos += n;
   }
 
   /** Zero bytes up to the next multiple of `align`. */
   addPadding(align: number): void {
     const rem = this.#pos % align;
     if (rem === 0) return;
-    let n = align - rem;
-    while (n > 0) {
-      const k = Math.min(n, ZEROS.length);
-      this.write(ZEROS.subarray(0, k));
-      n -= k;
-    }
+    const n = align - rem;
+    if (this.#used + n > BUFFER_BYTES) this.flush();
+    this.#buf.fill(0, this.#used, this.#used + n);
+    this.#used += n;
+    this.#pos += n;
   }
 
   /** Overwrites bytes at an earlier position. */
   writeAt(bytes: Uint8Array, position: number): void {
     this.flush();
-    writeSync(this.#fd, bytes, 0, bytes.length, position);
+    this.#writeFully(bytes, position);
   }
 
   flush(): void {
-    if (this.#pendingBytes === 0) return;
-    const all = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
-    const start = this.#pos - this.#pendingBytes;
+    if (this.#used === 0) return;
+    this.#writeFully(this.#buf.subarray(0, this.#used), this.#pos - this.#used);
+    this.#used = 0;
+  }
+
+  #writeFully(bytes: Uint8Array, position: number): void {
     let off = 0;
-    while (off < all.length) off += writeSync(this.#fd, all, off, all.length - off, start + off);
-    this.#pending.length = 0;
-    this.#pendingBytes = 0;
+    while (off < bytes.length) off += writeSync(this.#fd, bytes, off, bytes.length - off, position + off);
   }
 
   /** Flushes, fsyncs (unless `sync` is false), truncates to the written size and closes. */

@@ -27,6 +27,8 @@ const MAX_UINT32 = 0xffffffff;
 export class IndexWriter {
   readonly #file: FileWriter;
   readonly #buf = new EncBuf(1024);
+  readonly #lenBuf = new EncBuf(16);
+  readonly #sum = Buffer.allocUnsafe(4);
   readonly #toc: IndexToc = { symbols: 0, series: 0, labelIndices: 0, labelIndicesTable: 0, postings: 0, postingsTable: 0 };
   #symbols = new Map<string, number>();
   #symbolsWritten = false;
@@ -129,13 +131,13 @@ export class IndexWriter {
       prevRef = c.ref;
     }
     const content = body.get();
-    const lenBuf = new EncBuf(16);
+    const lenBuf = this.#lenBuf;
+    lenBuf.reset();
     lenBuf.putUvarint(content.length);
     file.write(lenBuf.get());
     file.write(content);
-    const sum = Buffer.allocUnsafe(4);
-    sum.writeUInt32BE(crc32c(content));
-    file.write(sum);
+    this.#sum.writeUInt32BE(crc32c(content));
+    file.write(this.#sum);
     return ref;
   }
 
