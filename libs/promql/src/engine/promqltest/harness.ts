@@ -62,6 +62,7 @@ export function readKnownFailures(): Record<string, string> {
 
 /** The reason recorded for a failing eval. */
 export function failureReason(o: EvalOutcome): string {
-  if (o.unsupportedData) return 'native histograms or start timestamps in the loaded data: float samples only';
+  if (o.unsupportedData === 'native histograms') return 'native histograms in the loaded data (out of scope: float samples only)';
+  if (o.unsupportedData === 'start timestamps') return 'start timestamps (@st) are not stored: the storage contract carries no start time';
   return `engine gap: ${o.error ?? 'failed'}`.slice(0, 300);
 }

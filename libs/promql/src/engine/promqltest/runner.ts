@@ -19,8 +19,8 @@ export interface EvalOutcome {
   passed: boolean;
   /** Why it failed. */
   error?: string;
-  /** The data loaded before it contained native histograms or start timestamps, which this runner cannot store. */
-  unsupportedData: boolean;
+  /** What the data loaded before it contained that this runner cannot store, if anything. */
+  unsupportedData: false | 'native histograms' | 'start timestamps';
 }
 
 /** Every eval of one script, in order. */
@@ -234,7 +234,7 @@ function variantTimes(t: number): number[] {
 export async function runScript(text: string, engine: Engine): Promise<ScriptOutcome> {
   const commands = parseScript(text);
   let storage = new InMemoryStorage();
-  let unsupportedData = false;
+  let unsupportedData: EvalOutcome['unsupportedData'] = false;
   const evals: EvalOutcome[] = [];
   for (const cmd of commands) {
     if (cmd.kind === 'clear') {
@@ -243,12 +243,13 @@ export async function runScript(text: string, engine: Engine): Promise<ScriptOut
       continue;
     }
     if (cmd.kind === 'load') {
-      if (cmd.hasStartTimestamps || cmd.withNhcb) unsupportedData = true;
+      if (cmd.withNhcb) unsupportedData = 'native histograms';
+      else if (cmd.hasStartTimestamps && !unsupportedData) unsupportedData = 'start timestamps';
       const app = storage.appender();
       for (const s of cmd.series) {
         s.slots.forEach((slot, i) => {
           if (slot.kind === 'histogram') {
-            unsupportedData = true;
+            unsupportedData = 'native histograms';
             return;
           }
           const f = slotFloat(slot);
