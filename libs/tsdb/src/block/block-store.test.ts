@@ -199,4 +199,26 @@ describe('BlockStore', () => {
     expect(existsSync(join(dir, a))).toBe(false);
     await store.close();
   });
+
+  it('cleans up after a crash: leftovers removed, compacted parents deleted, other corruption refused', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { BlockOpenError } = await import('./errors.ts');
+    const dir = dbDir();
+    const series = syntheticSeries(3, 240, T0, 60_000);
+    const a = blockOf(dir, series, T0, T0 + 2 * H);
+    const b = blockOf(dir, series, T0 + 2 * H, T0 + 4 * H);
+    const merged = compactBlocks(dir, [join(dir, a), join(dir, b)])!;
+    // A crash after compaction, before deletion: parent `a` also got damaged.
+    writeFileSync(join(dir, a, 'index'), 'garbage');
+    mkdirSync(join(dir, `${merged.ulid}x.tmp-for-creation`));
+    mkdirSync(join(dir, `${b}.tmp-for-deletion`));
+    const store = BlockStore.open({ dir });
+    expect(store.blocks.map((x) => x.ulid)).toEqual([merged.ulid]);
+    expect(readdirSync(dir).sort()).toEqual([merged.ulid]);
+    await store.close();
+
+    const other = blockOf(dir, series, T0 + 4 * H, T0 + 6 * H);
+    writeFileSync(join(dir, other, 'index'), 'garbage');
+    expect(() => BlockStore.open({ dir })).toThrow(BlockOpenError);
+  });
 });
