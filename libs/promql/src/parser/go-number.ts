@@ -4,12 +4,15 @@
  * `Inf`, `NaN`. Returns the value, or the Go error text when neither accepts the literal.
  */
 export function parseGoNumber(text: string): { value: number; error?: undefined } | { value?: undefined; error: string } {
+  // Fast path: plain decimal integers and fractions without a leading zero (no octal, no `_`).
+  if (plainDecimal.test(text)) return { value: Number(text) };
   const int = parseGoInt(text);
   if (int !== undefined) return { value: int };
   return parseGoFloat(text);
 }
 
 const MAX_INT64 = (1n << 63n) - 1n;
+const plainDecimal = /^(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+)?$|^0?\.[0-9]+$/;
 
 const intForms: ReadonlyArray<readonly [RegExp, number, number]> = [
   [/^0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*$/, 2, 16],
@@ -51,17 +54,22 @@ function goQuoteAscii(s: string): string {
   return JSON.stringify(s);
 }
 
-const DURATION_UNITS: ReadonlyMap<string, readonly [order: number, ms: bigint]> = new Map([
-  ['y', [1, 365n * 24n * 3_600_000n]],
-  ['w', [2, 7n * 24n * 3_600_000n]],
-  ['d', [3, 24n * 3_600_000n]],
-  ['h', [4, 3_600_000n]],
-  ['m', [5, 60_000n]],
-  ['s', [6, 1000n]],
-  ['ms', [7, 1n]],
+const DURATION_UNITS: ReadonlyMap<string, readonly [order: number, ms: number]> = new Map([
+  ['y', [1, 365 * 24 * 3_600_000]],
+  ['w', [2, 7 * 24 * 3_600_000]],
+  ['d', [3, 24 * 3_600_000]],
+  ['h', [4, 3_600_000]],
+  ['m', [5, 60_000]],
+  ['s', [6, 1000]],
+  ['ms', [7, 1]],
 ]);
 
-const MAX_DURATION_MS = ((1n << 63n) - 1n) / 1_000_000n;
+/** Upstream's limit: the duration in nanoseconds must fit an int64. */
+const MAX_DURATION_MS = Math.floor((2 ** 63 - 1) / 1e6);
+
+function isDigitCode(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
 
 /**
  * A Prometheus duration (`1h30m`, `5m`, `250ms`, `0`) in milliseconds, with the error text of
@@ -71,22 +79,24 @@ export function parsePromDuration(text: string): { ms: number; error?: undefined
   if (text === '0') return { ms: 0 };
   if (text === '') return { error: 'empty duration string' };
   const invalid = { error: `not a valid duration string: ${JSON.stringify(text)}` };
-  let rest = text;
-  let total = 0n;
+  let total = 0;
   let lastOrder = 0;
-  while (rest !== '') {
-    const digits = /^[0-9]*/.exec(rest)![0];
-    if (digits === '') return invalid;
-    rest = rest.slice(digits.length);
-    const unit = /^[^0-9]*/.exec(rest)![0];
-    if (unit === '') return invalid;
-    rest = rest.slice(unit.length);
+  let i = 0;
+  while (i < text.length) {
+    const digitsStart = i;
+    while (i < text.length && isDigitCode(text.charCodeAt(i))) i++;
+    if (i === digitsStart) return invalid;
+    const count = Number(text.slice(digitsStart, i));
+    const unitStart = i;
+    while (i < text.length && !isDigitCode(text.charCodeAt(i))) i++;
+    if (i === unitStart) return invalid;
+    const unit = text.slice(unitStart, i);
     const spec = DURATION_UNITS.get(unit);
     if (!spec) return { error: `unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}` };
     if (spec[0] <= lastOrder) return invalid;
     lastOrder = spec[0];
-    total += BigInt(digits) * spec[1];
-    if (total > MAX_DURATION_MS) return { error: 'duration out of range' };
+    total += count * spec[1];
+    if (!(total <= MAX_DURATION_MS)) return { error: 'duration out of range' };
   }
-  return { ms: Number(total) };
+  return { ms: total };
 }

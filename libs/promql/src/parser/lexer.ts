@@ -200,6 +200,11 @@ export function isPunctuationOrWord(type: TokenType): boolean {
   );
 }
 
+/** Lower-case word → token kind for every keyword-like word of the statement lexer. */
+const WORD_TYPES: ReadonlyMap<string, TokenType> = new Map(
+  [...KEYWORDS, ...AGGREGATORS, ...WORD_OPERATORS, ...PREPROCESSORS].map((w) => [w, w as TokenType]),
+);
+
 const EOF = -1;
 
 function isSpace(c: number): boolean {
@@ -215,7 +220,8 @@ function isAlphaNumeric(c: number): boolean {
   return isAlpha(c) || isDigit(c);
 }
 function has(set: string, c: number): boolean {
-  return c !== EOF && set.includes(String.fromCharCode(c));
+  if (c === EOF || c > 0x7f) return false;
+  return set.indexOf(String.fromCharCode(c)) >= 0;
 }
 
 type Mode = 'statements' | 'duration';
@@ -516,7 +522,10 @@ export class Lexer {
       return null;
     }
     if (isAlpha(r)) {
-      while (isAlphaNumeric(this.#peek())) this.#nextChar();
+      const input = this.input;
+      let i = this.#pos;
+      while (i < input.length && isAlphaNumeric(input.charCodeAt(i))) i++;
+      this.#pos = i;
       return this.#emit('IDENTIFIER');
     }
     switch (r) {
@@ -549,7 +558,12 @@ export class Lexer {
   }
 
   #lexString(quote: number): Token {
+    const input = this.input;
     for (;;) {
+      // Fast path over plain characters; escapes, line ends and the quote go the long way.
+      let i = this.#pos;
+      for (let c = input.charCodeAt(i); i < input.length && c !== quote && c !== 0x5c && c !== 0x0a; c = input.charCodeAt(++i));
+      this.#pos = i;
       const c = this.#nextChar();
       if (c === 0x5c) {
         const err = this.#lexEscape(quote);
@@ -688,22 +702,26 @@ export class Lexer {
   }
 
   #lexKeywordOrIdentifier(): Token {
-    for (;;) {
-      const r = this.#nextChar();
-      if (isAlphaNumeric(r) || r === 0x3a) continue;
-      this.#backup();
-      break;
+    const input = this.input;
+    let i = this.#pos;
+    while (i < input.length) {
+      const c = input.charCodeAt(i);
+      if (!isAlphaNumeric(c) && c !== 0x3a) break;
+      i++;
     }
+    this.#pos = i;
     const word = this.input.slice(this.#start, this.#pos);
-    const lower = word.toLowerCase();
-    if (lower === 'inf' || lower === 'nan') return this.#emit('NUMBER');
-    if (KEYWORDS.has(lower) || AGGREGATORS.has(lower) || WORD_OPERATORS.has(lower) || PREPROCESSORS.has(lower)) {
-      if ((lower === 'fill' || lower === 'fill_left' || lower === 'fill_right') && !this.#followedByLeftParen()) {
-        return this.#emit('IDENTIFIER');
+    // Keywords are at most 12 characters; longer words skip the lookup.
+    const lower = word.length <= 12 ? word.toLowerCase() : '';
+    if (lower === 'inf' || lower === 'nan') return this.#token('NUMBER', this.#start, word);
+    const kw = WORD_TYPES.get(lower);
+    if (kw !== undefined) {
+      if ((kw === 'fill' || kw === 'fill_left' || kw === 'fill_right') && !this.#followedByLeftParen()) {
+        return this.#token('IDENTIFIER', this.#start, word);
       }
-      return this.#emit(lower as TokenType);
+      return this.#token(kw, this.#start, word);
     }
-    return this.#emit(word.includes(':') ? 'METRIC_IDENTIFIER' : 'IDENTIFIER');
+    return this.#token(word.includes(':') ? 'METRIC_IDENTIFIER' : 'IDENTIFIER', this.#start, word);
   }
 
   #followedByLeftParen(): boolean {

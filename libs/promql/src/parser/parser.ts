@@ -861,12 +861,39 @@ export class Parser {
     } catch (err) {
       if (err instanceof InvalidRegexError) {
         const detail = err.cause instanceof Error ? err.cause.message : err.message;
-        this.#error(pos, `error parsing regexp: ${detail}`);
+        this.#error(pos, goRegexpError(detail, value));
         return undefined;
       }
       throw err;
     }
   }
+}
+
+/** RE2's error codes, spelled as Go's `regexp/syntax` spells them. */
+const RE2_TO_GO_REGEXP_ERRORS: ReadonlyArray<readonly [re2: string, go: string, wholePattern: boolean]> = [
+  ['missing )', 'missing closing )', true],
+  ['unexpected )', 'unexpected )', true],
+  ['missing ]', 'missing closing ]', false],
+  ['bad repetition operator', 'invalid nested repetition operator', false],
+  ['no argument for repetition operator', 'missing argument to repetition operator', false],
+  ['invalid repetition size', 'invalid repeat count', false],
+  ['invalid named capture group', 'invalid named capture', false],
+];
+
+/** Upstream's `error parsing regexp: <code>: `<expr>`` text for an RE2 compile error. */
+function goRegexpError(re2Message: string, pattern: string): string {
+  const anchored = `^(?s:${pattern})$`;
+  const sep = re2Message.indexOf(': ');
+  const code = sep < 0 ? re2Message : re2Message.slice(0, sep);
+  let arg = sep < 0 ? anchored : re2Message.slice(sep + 2).replace('^(?:', '^(?s:');
+  let goCode = code;
+  for (const [re2, go, whole] of RE2_TO_GO_REGEXP_ERRORS) {
+    if (code === re2) {
+      goCode = go;
+      if (whole) arg = anchored;
+    }
+  }
+  return `error parsing regexp: ${goCode}: \`${arg}\``;
 }
 
 function roundHalfAwayFromZero(x: number): number {

@@ -7,11 +7,11 @@ const INDENT = '  ';
 
 /**
  * Prometheus's `Pretty()` (the `/api/v1/format_query` output): a node whose one-line form
- * exceeds 100 characters is split, its children indented two spaces per level; anything
- * that fits stays as `exprToString` prints it.
+ * exceeds `maxLineLength` (100, as upstream) characters is split, its children indented two
+ * spaces per level; anything that fits stays as `exprToString` prints it.
  */
-export function prettify(e: Expr): string {
-  return new Prettifier().pretty(e, 0);
+export function prettify(e: Expr, maxLineLength = MAX_CHARACTERS_PER_LINE): string {
+  return new Prettifier(maxLineLength).pretty(e, 0);
 }
 
 function indent(level: number): string {
@@ -21,6 +21,8 @@ function indent(level: number): string {
 class Prettifier {
   /** One-line printed length of each node, computed once per call. */
   readonly #lengths = new Map<Expr, number>();
+
+  constructor(readonly maxLineLength: number) {}
 
   #length(e: Expr): number {
     const known = this.#lengths.get(e);
@@ -65,7 +67,7 @@ class Prettifier {
   }
 
   #needsSplit(e: Expr): boolean {
-    return this.#length(e) > MAX_CHARACTERS_PER_LINE;
+    return this.#length(e) > this.maxLineLength;
   }
 
   pretty(e: Expr, level: number): string {
