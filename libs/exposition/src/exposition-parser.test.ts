@@ -497,6 +497,18 @@ describe('ExpositionParser series accessors', () => {
     expect(p.labelValue(0)).toBe('1');
   });
 
+  it('reads lines with more labels than the per-position memo holds', () => {
+    const pairs = Array.from({ length: 40 }, (_, i) => `l${String(i).padStart(2, '0')}="v${i}"`);
+    const line = `many{${pairs.join(',')}} 1\n`;
+    const p = new ExpositionParser(Buffer.from(line + line.replace('v39', 'w39')), 'text');
+    p.next();
+    expect(p.labelCount).toBe(40);
+    expect(p.labels().size).toBe(41);
+    p.next();
+    expect(p.labelValue(39)).toBe('w39');
+    expect(p.labelValue(0)).toBe('v0');
+  });
+
   it('reads a Uint8Array that is not a Buffer', () => {
     const bytes = new TextEncoder().encode(
       'a_metric_with_a_long_name_beyond_24{lbl="a value longer than 24 bytes"} 1\n',
