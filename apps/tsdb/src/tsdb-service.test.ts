@@ -108,12 +108,12 @@ describe('tsdb service API', () => {
     {
       url: '/api/v1/query?query=up&time=yesterday',
       status: 400,
-      error: 'invalid parameter "time": cannot parse "yesterday" to a valid timestamp',
+      error: `invalid parameter "time": Invalid time value for 'time': cannot parse "yesterday" to a valid timestamp`,
     },
     {
       url: '/api/v1/query_range?query=up&start=10&end=5&step=1',
       status: 400,
-      error: 'end timestamp must not be before start time',
+      error: 'invalid parameter "end": end timestamp must not be before start time',
     },
     {
       url: '/api/v1/query_range?query=up&start=0&end=5&step=0',

@@ -28,7 +28,6 @@ async function withQuerier<T>(
 ): Promise<T> {
   const start = params.time('start', MIN_TIMESTAMP_MS);
   const end = params.time('end', MAX_TIMESTAMP_MS);
-  if (end < start) throw new ApiError('bad_data', 'end timestamp must not be before start time');
   const querier = await queryable.querier(start, end);
   try {
     return await fn(querier);

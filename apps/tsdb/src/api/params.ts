@@ -43,8 +43,12 @@ export class Params {
     return this.#values.get(name) ?? [];
   }
 
-  /** A timestamp parameter in ms; `fallback` when absent. */
-  time(name: string, fallback: number): number {
+  /**
+   * A timestamp parameter in ms; `fallback` when absent. Upstream words the error of
+   * optional time parameters (`time`, and `start`/`end` of metadata endpoints) with an
+   * extra "Invalid time value for '<name>'" and those of `query_range` without it.
+   */
+  time(name: string, fallback: number, style: 'optional' | 'required' = 'optional'): number {
     const text = this.get(name);
     if (text === undefined) return fallback;
     if (text === MIN_TIME_TEXT) return MIN_TIMESTAMP_MS;
@@ -52,7 +56,11 @@ export class Params {
     try {
       return parseTimestamp(text);
     } catch (cause) {
-      throw ApiError.invalidParam(name, cause);
+      const detail = (cause as Error).message;
+      throw ApiError.invalidParam(
+        name,
+        new Error(style === 'optional' ? `Invalid time value for '${name}': ${detail}` : detail),
+      );
     }
   }
 

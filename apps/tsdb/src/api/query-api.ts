@@ -86,13 +86,14 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
 
   both('/api/v1/query_range', async (params, request) => {
     const query = params.get('query') ?? '';
-    const startMs = params.time('start', NaN);
-    const endMs = params.time('end', NaN);
+    const startMs = params.time('start', NaN, 'required');
+    const endMs = params.time('end', NaN, 'required');
     if (Number.isNaN(startMs))
       throw ApiError.invalidParam('start', new Error('cannot parse "" to a valid timestamp'));
     if (Number.isNaN(endMs))
       throw ApiError.invalidParam('end', new Error('cannot parse "" to a valid timestamp'));
-    if (endMs < startMs) throw new ApiError('bad_data', 'end timestamp must not be before start time');
+    if (endMs < startMs)
+      throw ApiError.invalidParam('end', new Error('end timestamp must not be before start time'));
     const stepMs = params.duration('step');
     if (stepMs === undefined)
       throw ApiError.invalidParam('step', new Error('cannot parse "" to a valid duration'));

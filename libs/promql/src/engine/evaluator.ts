@@ -219,7 +219,7 @@ export class Evaluator {
     const querier = await this.queryable.querier(minT, maxT);
     this.#queriers.push(querier);
     const hints = { startMs: minT, endMs: maxT, stepMs: this.opts.queryStepMs, rangeMs: rangeMs ?? 0, func };
-    return querier.select(matchers, hints, false);
+    return querier.select(matchers, hints, true);
   }
 
   /**
@@ -424,20 +424,43 @@ export function withoutStale(labels: Labels, ts: Float64Array, vs: Float64Array,
   return { labels, timestamps: t2, values: v2, length: n };
 }
 
+/** Whether dropping `__name__`/`__type__`/`__unit__` from these label sets can make two of them equal. */
+export function mayCollideWithoutName(labels: readonly Labels[]): boolean {
+  if (labels.length < 2) return false;
+  const first = labels[0]!;
+  const name = first.get('__name__');
+  const type = first.get('__type__');
+  const unit = first.get('__unit__');
+  for (let i = 1; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l.get('__name__') !== name || l.get('__type__') !== type || l.get('__unit__') !== unit) return true;
+  }
+  return false;
+}
+
 /**
  * Merges series with equal label sets into one; two of them present at the same step
  * is upstream's "vector cannot contain metrics with the same labelset".
  */
 export function mergeSameLabels(vec: StepVector): StepVector {
-  const byKey = new Map<number, number[]>();
+  if (vec.length < 2) return vec;
+  const first = new Map<number, number>();
   let dup = false;
   for (let i = 0; i < vec.length; i++) {
     const h = vec.labels[i]!.hash();
-    const list = byKey.get(h);
-    if (list) {
-      list.push(i);
+    if (first.has(h)) {
       dup = true;
-    } else byKey.set(h, [i]);
+      break;
+    }
+    first.set(h, i);
+  }
+  if (!dup) return vec;
+  const byKey = new Map<number, number[]>();
+  for (let i = 0; i < vec.length; i++) {
+    const h = vec.labels[i]!.hash();
+    const list = byKey.get(h);
+    if (list) list.push(i);
+    else byKey.set(h, [i]);
   }
   if (!dup) return vec;
   const out = new StepVector(vec.steps);
