@@ -25,7 +25,7 @@ export { registerBuildInfo } from './self-metrics.ts';
 export type { BuildInfo } from './self-metrics.ts';
 export { createService } from './service.ts';
 export type { Service, ServiceAddress, ServiceOptions } from './service.ts';
-export { FLAG_ERROR_EXIT_CODE, runMain } from './run-main.ts';
+export { FLAG_ERROR_EXIT_CODE, formatVersion, runMain } from './run-main.ts';
 export type { MainEnvironment, MainOptions } from './run-main.ts';
 export { loadYamlFile, loadYamlFileSync, parseYaml } from './yaml-document.ts';
 export type { YamlDocument, YamlEntry, YamlNode, YamlPosition } from './yaml-document.ts';

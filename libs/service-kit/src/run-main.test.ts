@@ -43,7 +43,7 @@ describe('runMain', () => {
     expect(help.out.exits).toEqual([0]);
     const version = fakeEnv(['--version']);
     await runMain({ program: 'test_exporter', version: '1.0.0', flags, env: version.env, create: () => unreachable() });
-    expect(version.out.stdout).toMatch(/^test_exporter, version 1\.0\.0/);
+    expect(version.out.stdout).toMatch(/^test_exporter, version 1\.0\.0 \(branch: unknown, revision: unknown\)\n  go version: +node\d/);
     expect(version.out.exits).toEqual([0]);
   });
 

@@ -4,6 +4,7 @@ import { formatHelp, parseFlags } from './flags.ts';
 import type { FlagSpecs, ParsedFlags } from './flags.ts';
 import { createLogger } from './logger.ts';
 import type { LogFormat, LogLevel, Logger, LogSink } from './logger.ts';
+import type { BuildInfo } from './self-metrics.ts';
 import type { Service } from './service.ts';
 
 /**
@@ -26,7 +27,8 @@ export interface MainEnvironment {
 export interface MainOptions<S extends FlagSpecs> {
   /** Program name as printed by `--help`, `--version` and flag errors (`node_exporter`). */
   readonly program: string;
-  readonly version: string;
+  /** A version string, or version, revision and branch as `<ns>_build_info` reports them. */
+  readonly version: string | BuildInfo;
   readonly flags: S;
   /** Builds the service from parsed flags; throwing here (bad config) exits with 1. */
   create(flags: ParsedFlags<S>, logger: Logger): Service | Promise<Service>;
@@ -64,7 +66,7 @@ export async function runMain<S extends FlagSpecs>(options: MainOptions<S>): Pro
     return undefined;
   }
   if (parsed.kind === 'version') {
-    env.writeStdout(`${options.program}, version ${options.version} (node: ${process.version})\n`);
+    env.writeStdout(formatVersion(options.program, options.version));
     env.exit(0);
     return undefined;
   }
@@ -78,7 +80,8 @@ export async function runMain<S extends FlagSpecs>(options: MainOptions<S>): Pro
 
   let service: Service;
   try {
-    logger.info({ version: options.version }, `Starting ${options.program}`);
+    const info = typeof options.version === 'string' ? { version: options.version } : options.version;
+    logger.info({ version: info.version, revision: info.revision }, `Starting ${options.program}`);
     service = await options.create(flags, logger);
     await service.start();
   } catch (error) {
@@ -117,6 +120,20 @@ export async function runMain<S extends FlagSpecs>(options: MainOptions<S>): Pro
     );
   });
   return service;
+}
+
+/**
+ * `--version` in the layout of Prometheus programs (`node_exporter, version 1.5.0 (branch: …,
+ * revision: …)` then indented build details); `go version` names the Node.js runtime.
+ */
+export function formatVersion(program: string, version: string | BuildInfo): string {
+  const info = typeof version === 'string' ? { version } : version;
+  return [
+    `${program}, version ${info.version} (branch: ${info.branch ?? 'unknown'}, revision: ${info.revision ?? 'unknown'})`,
+    `  go version:       node${process.versions.node}`,
+    `  platform:         ${process.platform}/${process.arch}`,
+    '',
+  ].join('\n');
 }
 
 /** Errors of our own carry a message meant for users: log that, not a stack trace. */
