@@ -14,5 +14,4 @@ export const stack: readonly StackService[] = [
     app: 'tsdb',
     args: (dataDir) => ['--web.listen-address=127.0.0.1:9090', `--storage.tsdb.path=${dataDir}`],
   },
-  { app: 'pushprox-proxy', args: () => ['--web.listen-address=127.0.0.1:8080'] },
 ];
