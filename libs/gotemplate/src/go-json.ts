@@ -25,6 +25,9 @@ export function goJsonMarshal(v: unknown): string {
   const o = v as object;
   if (typeof (o as { toJSON?: unknown }).toJSON === 'function') {
     const inner: unknown = (o as { toJSON: () => unknown }).toJSON();
+    // A struct's JSON form keeps its field order; only maps are sorted.
+    const isStruct = !(o instanceof Map) && !isPlainObject(o);
+    if (isStruct && inner !== null && typeof inner === 'object' && isPlainObject(inner)) return structJson(inner);
     if (inner !== o) return goJsonMarshal(inner);
   }
   if (Array.isArray(o)) return `[${o.map(goJsonMarshal).join(',')}]`;
@@ -33,6 +36,10 @@ export function goJsonMarshal(v: unknown): string {
       .map(([k, x]) => `${quote(String(k))}:${goJsonMarshal(x)}`)
       .join(',')}}`;
   }
+  return structJson(o);
+}
+
+function structJson(o: object): string {
   return `{${Object.entries(o)
     .map(([k, x]) => `${quote(k)}:${goJsonMarshal(x)}`)
     .join(',')}}`;
