@@ -47,6 +47,8 @@ export {
 export type { DurationContext } from './parser/durations.ts';
 export { documentedType } from './parser/check.ts';
 export { formatFloatG, formatFloatPlain, goQuote } from './parser/go-format.ts';
+export { parseQueryJson } from './parser/parse-query-json.ts';
+export type { AstJson } from './parser/parse-query-json.ts';
 // engine
 export { Engine } from './engine/engine.ts';
 export type {

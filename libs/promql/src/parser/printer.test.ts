@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_PARSER_FEATURES, exprToString, parseExpr, prettify } from '../index.ts';
+import { ALL_PARSER_FEATURES, exprToString, parseExpr, parseQueryJson, prettify } from '../index.ts';
 
 const parse = (q: string) => parseExpr(q, ALL_PARSER_FEATURES);
 
@@ -178,5 +178,22 @@ describe('prettify', () => {
       '  sum by (job) (rate(http_requests_total{code=~"5.."}[5m]))\n/\n  sum by (job) (rate(http_requests_total[5m]))',
     );
     expect(prettify(parse('rate(x[5m])'))).toBe('rate(x[5m])');
+  });
+});
+
+describe('parseQueryJson', () => {
+  it('encodes the tree as upstream parse_query does, keys in Go order', () => {
+    const json = JSON.stringify(parseQueryJson(parse('sum by (job) (rate(foo{a="b"}[5m] offset 1m)) > bool 0.5')));
+    expect(json).toBe(
+      '{"bool":true,"lhs":{"expr":{"args":[{"anchored":false,"matchers":[{"name":"a","type":"=","value":"b"},' +
+        '{"name":"__name__","type":"=","value":"foo"}],"name":"foo","offset":60000,"range":300000,"smoothed":false,' +
+        '"startOrEnd":null,"timestamp":null,"type":"matrixSelector"}],"func":{"argTypes":["matrix"],"name":"rate",' +
+        '"returnType":"vector","variadic":0},"type":"call"},"grouping":["job"],"op":"sum","param":null,"type":"aggregation",' +
+        '"without":false},"matching":null,"op":">","rhs":{"type":"numberLiteral","val":"0.5"},"type":"binaryExpr"}',
+    );
+    expect(parseQueryJson(parse('a and on() b @ end()'))).toMatchObject({
+      matching: { card: 'many-to-many', on: true, labels: [], include: [], fillValues: { lhs: null, rhs: null } },
+      rhs: { startOrEnd: 'end', timestamp: null },
+    });
   });
 });
