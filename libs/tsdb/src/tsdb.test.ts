@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, STALE_NAN, isStaleNaN } from '@argus/model';
@@ -86,6 +86,38 @@ describe('Tsdb', () => {
     const third = await openDb(dir);
     expect(third.replay.repaired).toBeUndefined();
     expect(await dump(third)).toEqual(after);
+  });
+
+  it('repairs a corrupt middle segment: keeps what precedes it, deletes later segments, reports', async () => {
+    const dir = tmp();
+    const db = await openDb(dir, { walSegmentSizeBytes: 64 * 1024, walCompression: false });
+    for (let k = 0; k < 12; k++) await ingest(db, 100, k * 600_000, k * 600_000 + 300_000);
+    await db.close();
+    const segs = listSegments(join(dir, 'wal'));
+    expect(segs.length).toBeGreaterThan(3);
+    const victim = segs[1]!;
+    const path = join(dir, 'wal', segmentName(victim));
+    const bytes = readFileSync(path);
+    bytes[5000] = bytes[5000]! ^ 0xff;
+    writeFileSync(path, bytes);
+    const again = await openDb(dir, { walSegmentSizeBytes: 64 * 1024 });
+    expect(again.replay.repaired?.segment).toBe(victim);
+    expect(again.replay.repaired?.reason).toMatch(/checksum/);
+    expect(again.replay.repaired?.deletedSegments).toEqual(segs.slice(2));
+    expect(statSync(path).size).toBeLessThan(5000);
+    // Everything of the first segment is there.
+    const got = await dump(again);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.length).toBe(again.replay.samples);
+  });
+
+  it('skips samples older than minValidTimeMs on replay', async () => {
+    const dir = tmp();
+    const db = await openDb(dir);
+    await ingest(db, 1, 0, 150_000);
+    await db.close();
+    const again = await openDb(dir, { minValidTimeMs: 100_000 });
+    expect((await dump(again)).length).toBe(4);
   });
 
   it('replays out-of-order samples into the out-of-order store', async () => {

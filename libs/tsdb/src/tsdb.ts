@@ -17,6 +17,11 @@ export interface TsdbOptions extends HeadOptions {
   walSegmentSizeBytes?: number;
   /** Snappy-compress WAL records (upstream `--storage.tsdb.wal-compression`, default on). */
   walCompression?: boolean;
+  /**
+   * Samples older than this are neither replayed nor accepted: the max time of the
+   * newest block when blocks exist (upstream's head `minValidTime`).
+   */
+  minValidTimeMs?: number;
 }
 
 /** What {@link Tsdb.truncateHead} did. */
@@ -53,6 +58,7 @@ export class Tsdb implements Appendable, Queryable {
     const walDir = join(dir, 'wal');
     mkdirSync(walDir, { recursive: true });
     const head = new Head(options);
+    if (options.minValidTimeMs !== undefined) head.setMinValidTime(options.minValidTimeMs);
     const replay = replayWal(walDir, head);
     const wal = Wal.open(walDir, { segmentSizeBytes: options.walSegmentSizeBytes, compression: options.walCompression ?? true });
     head.setLog(wal);

@@ -145,9 +145,18 @@ export class Head implements Appendable, Queryable, BlockSource {
     return this.#maxTime;
   }
 
-  /** Samples older than this are refused (set by {@link truncate}). */
+  /** Samples older than this are refused (set by {@link truncate} and {@link setMinValidTime}). */
   get minValidTimeMs(): number {
     return this.#minValidTime;
+  }
+
+  /**
+   * Refuses samples older than `t` from now on, in appends and in WAL replay (upstream
+   * sets it to the newest block's max time before replaying, so samples already in a
+   * block are not loaded twice). Only ever raises the bound.
+   */
+  setMinValidTime(t: number): void {
+    if (t > this.#minValidTime) this.#minValidTime = t;
   }
 
   get numSeries(): number {
