@@ -221,4 +221,18 @@ describe('BlockStore', () => {
     writeFileSync(join(dir, other, 'index'), 'garbage');
     expect(() => BlockStore.open({ dir })).toThrow(BlockOpenError);
   });
+
+  it('drops a wholly deleted block: compaction leaves nothing, the block is marked deletable and removed', async () => {
+    const dir = dbDir();
+    const series = syntheticSeries(3, 120, T0, 60_000);
+    const a = blockOf(dir, series, T0, T0 + 2 * H);
+    const b = blockOf(dir, series, T0 + 2 * H, T0 + 4 * H);
+    const store = BlockStore.open({ dir, blockRanges: [2 * H, 6 * H] });
+    expect(store.delete(T0, T0 + 2 * H - 1, [Matcher.regex('__name__', '.+')])).toBe(3);
+    // Small, but every series deleted: the planner picks it alone; nothing is left to write.
+    expect(await store.compact()).toEqual([]);
+    expect(store.blocks.map((x) => x.ulid)).toEqual([b]);
+    expect(existsSync(join(dir, a))).toBe(false);
+    await store.close();
+  });
 });
