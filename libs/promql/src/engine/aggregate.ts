@@ -15,6 +15,24 @@ function groupingLabels(labels: Labels, grouping: readonly string[], without: bo
   return labels.keep(grouping);
 }
 
+/** A string equal for two label sets exactly when their grouping labels are equal; builds no label set. */
+function groupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
+  if (!without) {
+    if (grouping.length === 0) return '';
+    let key = '';
+    for (const name of grouping) key += `${labels.get(name)}\xff`;
+    return key;
+  }
+  const flat = labels.flat;
+  let key = '';
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!;
+    if (name === METRIC_NAME_LABEL || grouping.includes(name)) continue;
+    key += `${name}\xfe${flat[i + 1]}\xff`;
+  }
+  return key;
+}
+
 /** Go `strconv.FormatFloat(v, 'f', -1, 64)`: shortest digits, never an exponent. */
 export function formatFloatPlain(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
@@ -67,11 +85,10 @@ export async function evalAggregate(ev: Evaluator, e: Expr, g: Grid): Promise<Va
   const groupIndex = new Map<string, number>();
   const out = new StepVector(g.steps);
   for (let i = 0; i < vec.length; i++) {
-    const labels = groupingLabels(vec.labels[i]!, grouping, agg.without);
-    const key = labels.flat.join('\xff');
+    const key = groupingKey(vec.labels[i]!, grouping, agg.without);
     let gi = groupIndex.get(key);
     if (gi === undefined) {
-      gi = out.add(labels, false);
+      gi = out.add(groupingLabels(vec.labels[i]!, grouping, agg.without), false);
       groupIndex.set(key, gi);
     }
     groupOf[i] = gi;
@@ -219,7 +236,7 @@ function aggregateK(ev: Evaluator, agg: AggregateExpr, grouping: string[], param
   const groupOf = new Int32Array(vec.length);
   const groupIndex = new Map<string, number>();
   for (let i = 0; i < vec.length; i++) {
-    const key = groupingLabels(vec.labels[i]!, grouping, agg.without).flat.join('\xff');
+    const key = groupingKey(vec.labels[i]!, grouping, agg.without);
     let gi = groupIndex.get(key);
     if (gi === undefined) {
       gi = groupIndex.size;

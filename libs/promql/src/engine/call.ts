@@ -4,7 +4,7 @@ import type { Call, Expr, VectorSelector } from '../parser/ast.ts';
 import { messages } from './annotations.ts';
 import { EvaluationError } from './errors.ts';
 import type { Evaluator, Value } from './evaluator.ts';
-import { mergeSameLabels } from './evaluator.ts';
+import { mayCollideWithoutName, mergeSameLabels } from './evaluator.ts';
 import type { Grid } from './grid.ts';
 import { evalInfo } from './info.ts';
 import { anchoredFirst, extendedRate } from './extended-range.ts';
@@ -226,7 +226,7 @@ function mapSeries(ev: Evaluator, vec: StepVector, dropName: boolean, f: (v: num
     for (let k = 0; k < vec.steps; k++) if (p[k]) dst[k] = f(src[k]!);
     out.adopt(dropName ? ev.derivedLabels(vec.labels[i]!) : vec.labels[i]!, dropName || vec.dropName[i]!, dst, p);
   }
-  return finish(ev, out);
+  return dropName && mayCollideWithoutName(vec.labels) ? finish(ev, out) : out;
 }
 
 function mapSeriesStep(ev: Evaluator, vec: StepVector, f: (v: number, k: number) => number | undefined): StepVector {
@@ -376,7 +376,7 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
     res.adopt(absentLabels(call.args[rangeIdx]!), dropName, new Float64Array(g.steps).fill(1), present);
     return res.compact();
   }
-  if (!ev.opts.delayedNameRemoval) return mergeSameLabels(out);
+  if (!ev.opts.delayedNameRemoval && dropName && mayCollideWithoutName(series.map((s) => s.labels))) return mergeSameLabels(out);
   return out;
 }
 
