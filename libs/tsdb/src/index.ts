@@ -69,3 +69,8 @@ export type { CompactionRunner } from './block/compaction-runner.ts';
 export { deletableBlocks } from './block/retention.ts';
 export type { RetainedBlock, RetentionPolicy } from './block/retention.ts';
 export { MergeQuerier } from './block/merge-querier.ts';
+export { IndexReader } from './block/index-reader.ts';
+export type { IndexSeries } from './block/index-reader.ts';
+export type { ChunkMeta } from './block/index-format.ts';
+export { ChunkReader } from './block/chunk-reader.ts';
+export type { RawChunk } from './block/chunk-reader.ts';
