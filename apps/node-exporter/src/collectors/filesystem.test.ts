@@ -10,12 +10,20 @@ import { parseMountInfo } from './mountinfo.ts';
 const host = resolve(import.meta.dirname, '../../testdata/host');
 const stats = { bsize: 4096, blocks: 1000, bfree: 500, bavail: 400, files: 100, ffree: 50 };
 
+/** Records `sync:<path>` / `async:<path>` calls; `/broken` fails, paths in `hang` never answer. */
 function fakeStatFs(calls: string[], hang = new Set<string>()): StatFs {
-  return (path) => {
-    calls.push(path);
-    if (hang.has(path)) return new Promise(() => {});
-    if (path.endsWith('/broken')) return Promise.reject(new Error('EIO: i/o error'));
-    return Promise.resolve(stats);
+  return {
+    sync(path) {
+      calls.push(`sync:${path}`);
+      if (path.endsWith('/broken')) throw new Error('EIO: i/o error');
+      return stats;
+    },
+    async(path) {
+      calls.push(`async:${path}`);
+      if (hang.has(path)) return new Promise(() => {});
+      if (path.endsWith('/broken')) return Promise.reject(new Error('EIO: i/o error'));
+      return Promise.resolve(stats);
+    },
   };
 }
 
@@ -25,7 +33,8 @@ describe('filesystem collector', () => {
     const paths = new HostPaths(`${host}/proc`, `${host}/sys`, '/');
     const collector = filesystemCollector({ paths, options: DEFAULT_COLLECTOR_OPTIONS }, fakeStatFs(calls));
     const lines = sampleLines(await collector.collect());
-    expect(calls.sort()).toEqual(['/', '/broken', '/data', '/mnt/with space']);
+    // Local file systems synchronously, the NFS mount through the pool with a timeout.
+    expect(calls.sort()).toEqual(['async:/broken', 'sync:/', 'sync:/data', 'sync:/mnt/with space']);
     const labels = (device: string, fstype: string, mountpoint: string) => `{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"}`;
     const root = labels('/dev/vda', 'ext4', '/');
     const data = labels('/dev/vdb', 'xfs', '/data');
@@ -51,20 +60,21 @@ describe('filesystem collector', () => {
     const calls: string[] = [];
     const paths = new HostPaths(`${host}/proc`, `${host}/sys`, '/host');
     await filesystemCollector({ paths, options: DEFAULT_COLLECTOR_OPTIONS }, fakeStatFs(calls)).collect();
-    expect(calls.sort()).toEqual(['/host/', '/host/broken', '/host/data', '/host/mnt/with space']);
+    expect(calls.sort()).toEqual(['async:/host/broken', 'sync:/host/', 'sync:/host/data', 'sync:/host/mnt/with space']);
   });
 
   it('marks a mount whose statfs hangs as stuck and does not stat it again until it returns', async () => {
     const calls: string[] = [];
     const paths = new HostPaths(`${host}/proc`, `${host}/sys`, '/');
     const options = { ...DEFAULT_COLLECTOR_OPTIONS, filesystemMountTimeoutSeconds: 0.02 };
-    const collector = filesystemCollector({ paths, options }, fakeStatFs(calls, new Set(['/data'])));
+    const collector = filesystemCollector({ paths, options }, fakeStatFs(calls, new Set(['/broken'])));
     for (let scrape = 0; scrape < 2; scrape++) {
       const lines = sampleLines(await collector.collect());
-      expect(lines).toContain('node_filesystem_device_error{device="/dev/vdb",fstype="xfs",mountpoint="/data"} 1');
-      expect(lines.filter((l) => l.includes('mountpoint="/data"'))).toHaveLength(2);
+      expect(lines).toContain('node_filesystem_device_error{device="server:/export",fstype="nfs",mountpoint="/broken"} 1');
+      expect(lines.filter((l) => l.includes('mountpoint="/broken"'))).toHaveLength(2);
+      expect(lines).toContain('node_filesystem_device_error{device="/dev/vdb",fstype="xfs",mountpoint="/data"} 0');
     }
-    expect(calls.filter((c) => c === '/data')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'async:/broken')).toHaveLength(1);
   });
 });
 
