@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.ts';
 import { findProgram } from './programs.ts';
@@ -69,10 +69,11 @@ describe('startProcess', () => {
 
   it('reports a timeout, with the output, and kills the process', async () => {
     const marker = `argus-timeout-${process.pid}-${Date.now()}`;
-    const attempt = startProcess({ command: node, args: ['-e', `console.log("${marker}"); setInterval(() => {}, 1000)`], readyLine: 'never', timeoutMs: 500 });
+    // sh prints at once, well inside the timeout, even on a loaded machine
+    const attempt = startProcess({ command: 'sh', args: ['-c', `echo ${marker}; exec sleep 300`], readyLine: 'never', timeoutMs: 3_000 });
     const error = (await attempt.catch((e: unknown) => e)) as ProcessStartError;
     expect(error).toBeInstanceOf(ProcessStartError);
-    expect(error.message).toMatch(/timed out after 500 ms waiting for node to become ready/);
+    expect(error.message).toMatch(/timed out after 3000 ms waiting for sh to become ready/);
     expect(error.output).toContain(marker);
   });
 
@@ -84,7 +85,8 @@ describe('startProcess', () => {
     await using dir = await makeTempDir('children');
     const pidFile = dir.join('child.pid');
     const p = await start({ command: 'sh', args: ['-c', `sleep 300 & echo $! > ${pidFile}; echo started; wait`], readyLine: 'started' });
-    const childPid = Number((await waitFor(async () => existsSync(pidFile) && (await import('node:fs/promises')).readFile(pidFile, 'utf8'))).trim());
+    const pidText = await waitFor(async () => (existsSync(pidFile) ? (await readFile(pidFile, 'utf8')).trim() : ''));
+    const childPid = Number(pidText);
     expect(alive(childPid)).toBe(true);
     await p.stop();
     await waitFor(() => !alive(childPid), { description: 'the child to die' });
