@@ -85,10 +85,16 @@ export class Block {
 
   /**
    * Marks the samples of matching series in [minT, maxT] (inclusive) deleted, as
-   * upstream's `Block.Delete`: a tombstone per series with a chunk in the range,
+   * upstream's `Block.Delete`: a tombstone per series with a chunk in the range (the
+   * range clamped to the block's),
    * written to the tombstones file, and `stats.numTombstones` updated in meta.json.
    */
   delete(minT: number, maxT: number, matchers: readonly Matcher[]): number {
+    // Clamp to the block's own range: same effect on reads, and always encodable
+    // (callers may pass ±Infinity or int64 extremes for "everything").
+    minT = Math.max(minT, this.#meta.minTime);
+    maxT = Math.min(maxT, this.#meta.maxTime - 1);
+    if (minT > maxT) return 0;
     const refs = postingsForMatchers(this.index, matchers);
     const next = new Tombstones();
     this.#tombstones.forEach((ref, ivs) => ivs.forEach((iv) => next.add(ref, iv)));

@@ -73,6 +73,18 @@ describe('promtool reads our blocks', () => {
     }
   });
 
+  it('sorts symbols and series in Go byte order, which promtool relies on', () => {
+    const { dir, cleanup } = tempDir('argus-promtool-');
+    cleanups.push(cleanup);
+    // U+FF5E sorts before U+1F600 in UTF-8 byte order but after it in UTF-16 order.
+    const odd = ['\u{1f600}', '\uff5e', 'a', 'z'].map((v, i) => ({ labels: ['__name__', 'odd', 'v', v], ts: [T0 + i], vs: [i] }));
+    odd.sort((a, b) => Buffer.compare(Buffer.from(a.labels[3]!), Buffer.from(b.labels[3]!)));
+    writeBlock({ parentDir: dir, minTime: T0, maxTime: T0 + 10, symbols: symbolsOf(odd), series: toBlockSeries(odd) });
+    mkdirSync(join(dir, 'wal'));
+    const dumped = promtool('tsdb', 'dump', '--match', '{v="\uff5e"}', dir).trim();
+    expect(dumped).toBe(`{__name__="odd", v="\uff5e"} 1 ${T0 + 1}`);
+  });
+
   it('promtool tsdb list shows our meta', () => {
     const out = promtool('tsdb', 'list', ourDb());
     expect(out).toMatch(/\s1700000000000\s+1700007200000\s+2h0m0s\s+28800\s+240\s+60\s/);
