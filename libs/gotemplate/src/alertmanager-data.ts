@@ -62,13 +62,32 @@ export class KV extends Map<string, string> {
     for (const [k, v] of it as Iterable<readonly [string, string]>) this.set(k, v);
   }
 
-  /** Pairs with `alertname` first, the rest sorted by name. */
+  #sorted: Pairs | undefined;
+
+  override set(key: string, value: string): this {
+    this.#sorted = undefined;
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.#sorted = undefined;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.#sorted = undefined;
+    super.clear();
+  }
+
+  /** Pairs with `alertname` first, the rest sorted by name (computed once per content). */
   SortedPairs(): Pairs {
+    if (this.#sorted) return this.#sorted;
     const keys = [...this.keys()];
     const rest = keys.filter((k) => k !== 'alertname').sort(compareStrings);
-    const ordered = keys.includes('alertname') ? ['alertname', ...rest] : rest;
+    const ordered = keys.length !== rest.length ? ['alertname', ...rest] : rest;
     const pairs = new Pairs();
     for (const k of ordered) pairs.push(new Pair(k, this.get(k)!));
+    this.#sorted = pairs;
     return pairs;
   }
 

@@ -2,6 +2,8 @@ import { ALERTMANAGER_DEFAULT_TEMPLATES } from './alertmanager-default-templates
 import { alertmanagerFuncs } from './alertmanager-funcs.ts';
 import { Template } from './template.ts';
 
+const MAX_CACHED_TEXTS = 512;
+
 /** Options of {@link AlertmanagerTemplates.create}. */
 export interface AlertmanagerTemplatesOptions {
   /** Template files (`templates:` globs already read), in load order, as `[name, text]`. */
@@ -22,6 +24,8 @@ export interface AlertmanagerTemplatesOptions {
 export class AlertmanagerTemplates {
   readonly #text: Template;
   readonly #html: Template;
+  /** Parsed config strings, so a notifier's fixed templates are parsed once. */
+  readonly #cache = new Map<string, Template>();
 
   private constructor(text: Template, html: Template) {
     this.#text = text;
@@ -46,13 +50,24 @@ export class AlertmanagerTemplates {
   /** Renders a text template string against the set ("" renders as ""). */
   executeText(text: string, data: unknown): string {
     if (text === '') return '';
-    return this.#text.clone().parse(text, '').execute(data, '');
+    return this.#parsed(this.#text, 't', text).execute(data, '');
   }
 
   /** Renders an HTML template string with html/template's escaping ("" renders as ""). */
   executeHtml(text: string, data: unknown): string {
     if (text === '') return '';
-    return this.#html.clone().parse(text, '').execute(data, '');
+    return this.#parsed(this.#html, 'h', text).execute(data, '');
+  }
+
+  #parsed(base: Template, kind: string, text: string): Template {
+    const key = kind + text;
+    let t = this.#cache.get(key);
+    if (!t) {
+      t = base.clone().parse(text, '');
+      if (this.#cache.size >= MAX_CACHED_TEXTS) this.#cache.delete(this.#cache.keys().next().value!);
+      this.#cache.set(key, t);
+    }
+    return t;
   }
 
   /** Whether a template of that name is defined. */

@@ -75,6 +75,18 @@ describe('recorded amtool output', () => {
 });
 
 describe('against amtool 0.25 run now', () => {
+  it.each(['single', 'group'] as const)(
+    "renders Debian's email.tmpl (email.default.html) as amtool does, data %s",
+    async (data) => {
+      expect(existsSync(DEBIAN_EMAIL_TMPL), `${DEBIAN_EMAIL_TMPL} is required`).toBe(true);
+      const withEmail = AlertmanagerTemplates.create({ files: [['email.tmpl', readFileSync(DEBIAN_EMAIL_TMPL, 'utf8')]] });
+      const c: Case = { type: 'html', data, template: '{{ template "email.default.html" . }}', want: '' };
+      const mine = withEmail.executeHtml(c.template, TemplateData.fromJSON(JSON.parse(readFileSync(dataFiles[data], 'utf8'))));
+      expect(mine).toContain('<table');
+      expect(mine).toBe(await amtool(c));
+    },
+  );
+
   it('finds amtool and Debian default.tmpl', () => {
     expect(existsSync(AMTOOL), `${AMTOOL} is required (Debian package prometheus-alertmanager)`).toBe(true);
     expect(existsSync(DEBIAN_DEFAULT_TMPL), `${DEBIAN_DEFAULT_TMPL} is required`).toBe(true);

@@ -37,6 +37,21 @@ const urlAttrs = new Set([
   'xmlns',
 ]);
 
+const tagRe = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)/y;
+const unquotedEndRe = /[\s>]/g;
+const closeTagRes = new Map<string, RegExp>();
+
+function closeTagRe(element: string): RegExp {
+  let re = closeTagRes.get(element);
+  if (!re) {
+    re = new RegExp(`</${element}(?=[\\s/>])`, 'gi');
+    closeTagRes.set(element, re);
+  }
+  return re;
+}
+
+const isSpaceCode = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
 /** Go's failsafe output for a value refused in its context. */
 const FAILSAFE = 'ZgotmplZ';
 
@@ -114,7 +129,7 @@ function jsValue(v: unknown, s: string, type: ContentType): string {
  * `safeUrl`) pass unescaped where their type fits.
  */
 export class HtmlSink implements OutputSink {
-  readonly #parts: string[] = [];
+  #out = '';
   #state: State = 'text';
   #element = '';
   #attrName = '';
@@ -123,14 +138,14 @@ export class HtmlSink implements OutputSink {
   #urlPart: UrlPart = 'none';
 
   result(): string {
-    return this.#parts.join('');
+    return this.#out;
   }
 
   value(v: unknown, escaper?: string): string | undefined {
     if (v === NO_VALUE || v === null || v === undefined) return undefined;
     const type: ContentType = v instanceof GoTypedString ? (contentTypes[v.typeName] ?? 'plain') : 'plain';
     const s = v instanceof GoTypedString ? v.value : formatV(v);
-    this.#parts.push(this.#escape(v, s, type, escaper));
+    this.#out += this.#escape(v, s, type, escaper);
     return undefined;
   }
 
@@ -181,99 +196,111 @@ export class HtmlSink implements OutputSink {
   text(s: string): void {
     let i = 0;
     let emitFrom = 0;
-    const emit = (to: number): void => {
-      if (to > emitFrom) this.#parts.push(s.slice(emitFrom, to));
-    };
-    while (i < s.length) {
-      const c = s[i]!;
+    const n = s.length;
+    while (i < n) {
       switch (this.#state) {
-        case 'text':
-          if (c === '<') {
-            if (s.startsWith('<!--', i)) {
-              emit(i);
-              this.#state = 'comment';
-              i += 4;
-              continue;
-            }
-            const m = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)/.exec(s.slice(i, i + 64));
-            if (m) {
-              this.#element = m[1] ? '' : m[2]!.toLowerCase();
-              this.#state = 'tag';
-              i += m[0].length;
-              continue;
-            }
+        case 'text': {
+          const lt = s.indexOf('<', i);
+          if (lt < 0) {
+            i = n;
+            continue;
+          }
+          i = lt;
+          if (s.startsWith('<!--', i)) {
+            if (i > emitFrom) this.#out += s.slice(emitFrom, i);
+            this.#state = 'comment';
+            i += 4;
+            emitFrom = i;
+            continue;
+          }
+          tagRe.lastIndex = i;
+          const m = tagRe.exec(s);
+          if (m) {
+            this.#element = m[1] ? '' : m[2]!.toLowerCase();
+            this.#state = 'tag';
+            i += m[0].length;
+            continue;
           }
           i++;
           continue;
+        }
         case 'comment': {
           const end = s.indexOf('-->', i);
-          if (end < 0) {
-            i = s.length;
-            emitFrom = s.length;
-            continue;
-          }
-          i = end + 3;
+          i = end < 0 ? n : end + 3;
           emitFrom = i;
-          this.#state = 'text';
+          if (end >= 0) this.#state = 'text';
           continue;
         }
         case 'rcdata':
         case 'script':
         case 'style': {
-          const close = new RegExp(`</${this.#element}(?=[\\s/>])`, 'i').exec(s.slice(i));
-          if (!close) {
-            i = s.length;
+          const close = closeTagRe(this.#element);
+          close.lastIndex = i;
+          const m = close.exec(s);
+          if (!m) {
+            i = n;
             continue;
           }
-          i += close.index + close[0].length;
+          i = m.index + m[0].length;
           this.#element = '';
           this.#state = 'tag';
           continue;
         }
         case 'tag':
-        case 'afterName':
-          if (c === '>') {
+        case 'afterName': {
+          const c = s.charCodeAt(i);
+          if (c === 62 /* > */) {
             this.#endTag();
-          } else if (c === '=' && this.#state === 'afterName') {
+          } else if (c === 61 /* = */ && this.#state === 'afterName') {
             this.#state = 'beforeValue';
-          } else if (!/[\s/]/.test(c)) {
+          } else if (!isSpaceCode(c) && c !== 47 /* / */) {
             this.#state = 'attrName';
-            this.#attrName = c;
+            this.#attrName = s[i]!;
           }
           i++;
           continue;
-        case 'attrName':
-          if (/[\s=>/]/.test(c)) {
+        }
+        case 'attrName': {
+          const c = s.charCodeAt(i);
+          if (isSpaceCode(c) || c === 61 || c === 62 || c === 47) {
             this.#state = 'afterName';
             this.#attrType = attrType(this.#attrName);
             continue;
           }
-          this.#attrName += c;
+          this.#attrName += s[i];
           i++;
           continue;
-        case 'beforeValue':
-          if (/\s/.test(c)) {
+        }
+        case 'beforeValue': {
+          const c = s.charCodeAt(i);
+          if (isSpaceCode(c)) {
             i++;
             continue;
           }
-          if (c === '>') {
+          if (c === 62) {
             this.#endTag();
             i++;
             continue;
           }
           this.#state = 'attr';
           this.#urlPart = 'none';
-          if (c === '"' || c === "'") {
-            this.#delim = c;
+          if (c === 34 || c === 39) {
+            this.#delim = s[i] as '"' | "'";
             i++;
           } else this.#delim = ' ';
           continue;
+        }
         case 'attr': {
-          const end = this.#delim === ' ' ? s.slice(i).search(/[\s>]/) : s.indexOf(this.#delim, i) - i;
-          const stop = end < 0 ? s.length : i + end;
-          if (this.#attrType === 'url') this.#trackUrl(s.slice(i, stop));
-          i = stop;
-          if (end >= 0) {
+          let stop: number;
+          if (this.#delim === ' ') {
+            unquotedEndRe.lastIndex = i;
+            const m = unquotedEndRe.exec(s);
+            stop = m ? m.index : -1;
+          } else stop = s.indexOf(this.#delim, i);
+          const end = stop < 0 ? n : stop;
+          if (this.#attrType === 'url') this.#trackUrl(s.slice(i, end));
+          i = end;
+          if (stop >= 0) {
             this.#state = 'tag';
             if (this.#delim !== ' ') i++;
           }
@@ -281,7 +308,7 @@ export class HtmlSink implements OutputSink {
         }
       }
     }
-    if (this.#state !== 'comment') emit(s.length);
+    if (this.#state !== 'comment' && emitFrom < n) this.#out += emitFrom === 0 ? s : s.slice(emitFrom);
   }
 
   #trackUrl(text: string): void {

@@ -4,23 +4,23 @@ import { NO_VALUE, kindOf, typeName } from './value.ts';
 
 /** Output of text/template: values printed with `%v`, a missing value as `<no value>`. */
 export class TextSink implements OutputSink {
-  readonly #parts: string[] = [];
+  #out = '';
 
   text(s: string): void {
-    this.#parts.push(s);
+    this.#out += s;
   }
 
   value(v: unknown): string | undefined {
     if (v === NO_VALUE || v === null || v === undefined) {
-      this.#parts.push('<no value>');
+      this.#out += '<no value>';
       return undefined;
     }
     if (kindOf(v) === 'func') return `can't print value of type ${typeName(v)}`;
-    this.#parts.push(formatV(v));
+    this.#out += formatV(v);
     return undefined;
   }
 
   result(): string {
-    return this.#parts.join('');
+    return this.#out;
   }
 }
