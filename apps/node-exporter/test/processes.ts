@@ -22,7 +22,7 @@ export interface ExporterProcess {
 }
 
 /** Starts `command args` and waits until `GET url` answers 200 (or fails after `timeoutMs`). */
-export async function startExporter(command: string, args: readonly string[], url: string, timeoutMs = 15_000): Promise<ExporterProcess> {
+export async function startExporter(command: string, args: readonly string[], url: string, timeoutMs = 45_000): Promise<ExporterProcess> {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
