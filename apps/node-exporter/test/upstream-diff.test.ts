@@ -70,6 +70,19 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
     expect(upFamilies.size).toBeGreaterThan(100);
   });
 
+  it('exposes the same series as upstream, label values included (build info aside)', async () => {
+    const [upText, ourText] = await Promise.all([up!, ourProcess!].map(async (p) => (await fetch(p.url)).text()));
+    const series = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('node_') && !l.startsWith('node_exporter_build_info'))
+        .map((l) => l.slice(0, l.lastIndexOf(' ')))
+        .sort();
+    const ours = series(ourText);
+    expect(ours).toEqual(series(upText));
+    expect(ours.length).toBeGreaterThan(200);
+  });
+
   it('reports every collector as succeeding, as upstream does here', async () => {
     const text = await (await fetch(ourProcess!.url)).text();
     const upText = await (await fetch(up!.url)).text();
