@@ -1,11 +1,7 @@
 import { LogController, fastify } from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { createServer as createHttpServer } from 'node:http';
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { Server as HttpsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ReloadError, ServiceKitError } from './errors.ts';
 import { registerLifecycleRoutes } from './lifecycle-routes.ts';
@@ -15,8 +11,7 @@ import { metricsHandler } from './metrics-endpoint.ts';
 import { ReloadMetrics, ScrapeMetrics, instrumentHttp, registerBuildInfo } from './self-metrics.ts';
 import type { BuildInfo } from './self-metrics.ts';
 import { EMPTY_WEB_CONFIG, loadWebConfig } from './web-config.ts';
-import type { WebConfig } from './web-config.ts';
-import { WebGuard, clientCertOptions, refuseClient } from './web-guard.ts';
+import { WebServers } from './web-servers.ts';
 
 /** Where a started service listens; `url` uses a loopback host when bound to every interface. */
 export interface ServiceAddress {
@@ -128,51 +123,14 @@ export function createService(options: ServiceOptions): Service {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const listen = parseListenAddress(options.listenAddress);
   const webConfigFile = options.webConfigFile || undefined;
-  const guard = new WebGuard(webConfigFile ? loadWebConfig(webConfigFile) : EMPTY_WEB_CONFIG);
-  const servers = new Set<Server | HttpsServer>();
-  const serverFactory = (handler: RequestListener): Server => {
-    const config = guard.config;
-    if (!config.tls) {
-      const server = createHttpServer(handler);
-      servers.add(server);
-      return server;
-    }
-    const server = createHttpsServer({ ...config.tls.secureContext, ...clientCertOptions(config) }, handler);
-    server.on('secureConnection', (socket: TLSSocket) => {
-      const reason = refuseClient(socket, guard.config);
-      if (reason !== undefined) {
-        logger.debug({ remote: socket.remoteAddress, reason }, 'TLS client refused');
-        socket.destroy();
-      }
-    });
-    servers.add(server);
-    return server as unknown as Server;
-  };
+  const web = new WebServers(webConfigFile ? loadWebConfig(webConfigFile) : EMPTY_WEB_CONFIG, logger);
   const app = fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
-    serverFactory: serverFactory as (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server,
+    serverFactory: web.factory as (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server,
   }) as unknown as FastifyInstance;
-  guard.install(app);
-
-  /** Applies a reloaded web config to the live servers; TLS cannot be switched on or off. */
-  const checkWebConfig = (next: WebConfig): void => {
-    if ((next.tls === undefined) !== (guard.config.tls === undefined)) {
-      throw new Error('switching between HTTP and HTTPS needs a restart');
-    }
-  };
-  const applyWebConfig = (next: WebConfig): void => {
-    guard.update(next);
-    if (!next.tls) return;
-    const certOptions = clientCertOptions(next);
-    for (const server of servers) {
-      const tlsServer = server as HttpsServer & { requestCert: boolean; rejectUnauthorized: boolean };
-      tlsServer.setSecureContext(next.tls.secureContext);
-      tlsServer.requestCert = certOptions.requestCert;
-      tlsServer.rejectUnauthorized = certOptions.rejectUnauthorized;
-    }
-  };
+  web.guard.install(app);
 
   let ready = options.ready ?? true;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -196,9 +154,9 @@ export function createService(options: ServiceOptions): Service {
     const run = reloadChain.then(async () => {
       try {
         const next = webConfigFile ? loadWebConfig(webConfigFile) : undefined;
-        if (next) checkWebConfig(next);
+        if (next) web.check(next);
         await options.reload?.();
-        if (next) applyWebConfig(next);
+        if (next) web.apply(next);
         reloadMetrics?.record(true);
       } catch (cause) {
         reloadMetrics?.record(false);
@@ -262,7 +220,7 @@ export function createService(options: ServiceOptions): Service {
       try {
         await listenOn(app, listen.host, listen.port);
         const info = app.server.address() as AddressInfo;
-        address = toServiceAddress(info, listen.host === undefined, guard.config.tls !== undefined);
+        address = toServiceAddress(info, listen.host === undefined, web.tls);
         state = 'running';
         logger.info({ address: `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}` }, 'Listening on');
         await options.onStart?.();
