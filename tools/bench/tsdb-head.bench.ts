@@ -2,16 +2,18 @@
 // head chunk bytes per sample, resident memory per active series, and WAL replay time,
 // for @argus/tsdb on node-exporter-like data (100 targets × 1,000 series, 15 s
 // interval, one commit per target scrape). Each run is a fresh child process so RSS is
-// measured from a clean baseline. Ours only: the Prometheus figures in the table are
-// those of PERFORMANCE.md measured on a machine like this one, not re-measured here.
-// Writes bench/results/tsdb-head.{json,md}.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+// measured from a clean baseline. Side by side: Debian's Prometheus 2.42 is started on
+// the WAL the first run wrote (same bytes, upstream format) and its replay CPU time
+// and resident memory after replay are measured from /proc, against an empty-directory
+// baseline. Appends are not compared side by side (Prometheus has no append-only
+// entry point); PERFORMANCE.md's figures stand in. Writes bench/results/tsdb-head.{json,md}.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { formatSpread, spread, writeResult } from './measure.ts';
+import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
 
 if (process.env['TSX_TSCONFIG_PATH'] === undefined) {
   const result = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
@@ -157,15 +159,65 @@ async function child(): Promise<void> {
       replaySamples,
     };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+    if (process.argv.includes('--keep')) process.stdout.write(`DIR ${dir}\n`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function parent(): void {
+interface PrometheusReplay {
+  /** CPU seconds of the process when it logged "WAL replay completed". */
+  cpuSeconds: number;
+  /** RSS when it logged "Server is ready", and 3 s later. */
+  rssReadyBytes: number;
+  rssSettledBytes: number;
+  walReplayWallSeconds: number;
+}
+
+/** Starts Prometheus on `dataDir`, measures until ready, stops it. */
+async function prometheusReplay(dataDir: string): Promise<PrometheusReplay> {
+  const confDir = mkdtempSync(join(tmpdir(), 'argus-bench-prom-'));
+  const config = join(confDir, 'prometheus.yml');
+  writeFileSync(config, 'global:\n  scrape_interval: 1m\n');
+  const child = spawn(
+    '/usr/bin/prometheus',
+    [`--config.file=${config}`, `--storage.tsdb.path=${dataDir}`, '--web.listen-address=127.0.0.1:0'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const pid = child.pid!;
+  try {
+    return await new Promise<PrometheusReplay>((resolvePromise, reject) => {
+      let log = '';
+      const out: Partial<PrometheusReplay> = {};
+      child.once('exit', () => reject(new Error(`prometheus exited:\n${log}`)));
+      child.stderr!.on('data', (d: Buffer) => {
+        log += d.toString();
+        if (out.cpuSeconds === undefined && log.includes('msg="WAL replay completed"')) {
+          out.cpuSeconds = cpuSeconds(pid);
+          const m = /wal_replay_duration=([\d.]+)(ms|s|µs|m)/.exec(log);
+          out.walReplayWallSeconds = m ? Number(m[1]) * ({ ms: 1e-3, s: 1, µs: 1e-6, m: 60 } as Record<string, number>)[m[2]!]! : NaN;
+        }
+        if (out.rssReadyBytes === undefined && log.includes('msg="Server is ready to receive web requests."')) {
+          out.rssReadyBytes = rssBytes(pid);
+          setTimeout(() => {
+            out.rssSettledBytes = rssBytes(pid);
+            resolvePromise(out as PrometheusReplay);
+          }, 3000);
+        }
+      });
+    });
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(confDir, { recursive: true, force: true });
+  }
+}
+
+async function parent(): Promise<void> {
   const runs: RunResult[] = [];
+  let keptDir: string | undefined;
   for (let r = 0; r < RUNS; r++) {
-    const out = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--child'], {
+    const keep = r === 0 && existsSync('/usr/bin/prometheus');
+    const out = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--child', ...(keep ? ['--keep'] : [])], {
       encoding: 'utf8',
       env: process.env,
       maxBuffer: 1 << 20,
@@ -177,6 +229,39 @@ function parent(): void {
     }
     runs.push(JSON.parse(line.slice(7)) as RunResult);
     console.log(`run ${r + 1}/${RUNS}: ${line.slice(7)}`);
+    keptDir ??= out.stdout.split('\n').find((l) => l.startsWith('DIR '))?.slice(4);
+  }
+  // Prometheus on the same WAL, three times each on it and on an empty directory.
+  let prom: { replayCpu: ReturnType<typeof spread>; rssPerSeries: ReturnType<typeof spread>; rssReadyPerSeries: ReturnType<typeof spread>; wall: ReturnType<typeof spread> } | undefined;
+  if (keptDir) {
+    const empty: PrometheusReplay[] = [];
+    const full: PrometheusReplay[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const emptyDir = mkdtempSync(join(tmpdir(), 'argus-bench-prom-empty-'));
+        try {
+          empty.push(await prometheusReplay(emptyDir));
+        } finally {
+          rmSync(emptyDir, { recursive: true, force: true });
+        }
+        // Prometheus writes into the directory (a new segment, chunks_head); replays stay comparable.
+        full.push(await prometheusReplay(keptDir));
+        console.log(`prometheus ${i + 1}/3: empty ${JSON.stringify(empty[i])} full ${JSON.stringify(full[i])}`);
+      }
+    } finally {
+      rmSync(keptDir, { recursive: true, force: true });
+    }
+    const series = runs[0]!.series;
+    const samples = runs[0]!.replaySamples;
+    const baseCpu = spread(empty.map((e) => e.cpuSeconds)).median;
+    const baseRss = spread(empty.map((e) => e.rssSettledBytes)).median;
+    const baseReady = spread(empty.map((e) => e.rssReadyBytes)).median;
+    prom = {
+      replayCpu: spread(full.map((f) => (f.cpuSeconds - baseCpu) / (samples / 1e6))),
+      rssPerSeries: spread(full.map((f) => (f.rssSettledBytes - baseRss) / series)),
+      rssReadyPerSeries: spread(full.map((f) => (f.rssReadyBytes - baseReady) / series)),
+      wall: spread(full.map((f) => f.walReplayWallSeconds / (samples / 1e6))),
+    };
   }
   const med = (f: (r: RunResult) => number) => spread(runs.map(f));
   const first = runs[0]!;
@@ -194,7 +279,8 @@ function parent(): void {
 ${first.series.toLocaleString('en')} series (${TARGETS} targets × ${SERIES_PER_TARGET}), ${SCRAPES} scrapes at ${INTERVAL_MS / 1000} s,
 ${first.samples.toLocaleString('en')} samples, one commit (one WAL write) per target scrape, refs cached as a scrape cache does.
 Median (min–max) of ${RUNS} runs, each in a fresh process; CPU time of the process (the machine is shared, wall time is not comparable).
-Ours only: Prometheus figures are PERFORMANCE.md's, not re-measured in this run. Prometheus compresses its WAL with snappy by default.
+Rows marked "measured" ran Debian's Prometheus 2.42 on the WAL our first run wrote (median of 3, minus an empty-directory start;
+its replay uses both cores, CPU summed); other Prometheus figures are PERFORMANCE.md's. Both WALs are snappy-compressed.
 
 | figure | argus | Prometheus 2.42 | argus ÷ Prometheus |
 |---|---|---|---|
@@ -202,9 +288,10 @@ Ours only: Prometheus figures are PERFORMANCE.md's, not re-measured in this run.
 | CPU-s per million samples (append + commit + WAL) | ${formatSpread(cpuPerMillion, 3)} | 1.1–1.2 (scrape **and** store) | ${(cpuPerMillion.median / UPSTREAM.cpuSecondsPerMillionScrapeAndStore).toFixed(2)}× (ours excludes scraping) |
 | WAL bytes per sample | ${formatSpread(walPerSample)} | 8.5 | ${(walPerSample.median / UPSTREAM.walBytesPerSample).toFixed(2)}× |
 | head chunk bytes per sample | ${formatSpread(chunkPerSample)} | — | — |
-| RSS per active series (bytes) | ${formatSpread(rssPerSeries, 0)} | 2,600–3,500 | ${(rssPerSeries.median / mid).toFixed(2)}× (vs 3,050) |
+| RSS per active series (bytes), after ingest | ${formatSpread(rssPerSeries, 0)} | 2,600–3,500 (PERFORMANCE.md) | ${(rssPerSeries.median / mid).toFixed(2)}× (vs 3,050) |
+| RSS per series after replaying this WAL (bytes), 3 s after ready | — | ${prom ? formatSpread(prom.rssPerSeries, 0) : 'not run'} (measured) | ${prom ? (rssPerSeries.median / prom.rssPerSeries.median).toFixed(2) + '× (ours after ingest)' : '—'} |
 | JS heap + array buffers per series (bytes) | ${formatSpread(heapPerSeries, 0)} | — | — |
-| WAL replay, CPU-s per million samples | ${formatSpread(replayPerMillion, 3)} | not measured | — |
+| WAL replay, CPU-s per million samples | ${formatSpread(replayPerMillion, 3)} | ${prom ? formatSpread(prom.replayCpu, 3) : 'not run'} (measured, same WAL) | ${prom ? (replayPerMillion.median / prom.replayCpu.median).toFixed(2) + '×' : '—'} |
 `;
   writeResult(
     'tsdb-head',
@@ -213,10 +300,11 @@ Ours only: Prometheus figures are PERFORMANCE.md's, not re-measured in this run.
       upstream: UPSTREAM,
       runs,
       summary: { appendsPerSecond, cpuPerMillion, walPerSample, chunkPerSample, rssPerSeries, heapPerSeries, replayPerMillion },
+      prometheus: prom,
     },
     md,
   );
 }
 
 if (process.argv.includes('--child')) await child();
-else parent();
+else await parent();

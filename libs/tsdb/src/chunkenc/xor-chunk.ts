@@ -110,28 +110,28 @@ export class XorChunk {
     } else if (num === 1) {
       const tDelta = t - this.#t;
       writeUvarintBits(w, tDelta);
-      this.#writeValue(hi, lo);
+      this.#writeValue(hi, lo, 0, 0);
       this.#tDelta = tDelta;
     } else {
       const tDelta = t - this.#t;
       const dod = tDelta - this.#tDelta;
+      // The short timestamp codes are merged into the value's first write (same bits).
       if (dod === 0) {
-        w.writeBit(0);
+        this.#writeValue(hi, lo, 0, 1);
       } else if (dod >= -8191 && dod <= 8192) {
-        w.writeBits(0b10, 2);
-        w.writeBits(dod & 0x3fff, 14);
-      } else if (dod >= -65535 && dod <= 65536) {
-        w.writeBits(0b110, 3);
-        w.writeBits(dod & 0x1ffff, 17);
-      } else if (dod >= -524287 && dod <= 524288) {
-        w.writeBits(0b1110, 4);
-        w.writeBits(dod & 0xfffff, 20);
+        this.#writeValue(hi, lo, (0b10 << 14) | (dod & 0x3fff), 16);
       } else {
-        w.writeBits(0b1111, 4);
-        const dhi = Math.floor(dod / TWO_32);
-        w.writeBits64(dhi >>> 0, (dod - dhi * TWO_32) >>> 0, 64);
+        if (dod >= -65535 && dod <= 65536) {
+          w.writeBits((0b110 << 17) | (dod & 0x1ffff), 20);
+        } else if (dod >= -524287 && dod <= 524288) {
+          w.writeBits((0b1110 << 20) | (dod & 0xfffff), 24);
+        } else {
+          w.writeBits(0b1111, 4);
+          const dhi = Math.floor(dod / TWO_32);
+          w.writeBits64(dhi >>> 0, (dod - dhi * TWO_32) >>> 0, 64);
+        }
+        this.#writeValue(hi, lo, 0, 0);
       }
-      this.#writeValue(hi, lo);
       this.#tDelta = tDelta;
     }
     this.#t = t;
@@ -142,30 +142,38 @@ export class XorChunk {
     w.setByte(1, this.#num & 0xff);
   }
 
-  #writeValue(hi: number, lo: number): void {
+  /**
+   * Writes the XOR-encoded value, preceded by `prefixBits` bits of `prefix`
+   * (≤ 16; a timestamp code) merged into the first write.
+   */
+  #writeValue(hi: number, lo: number, prefix: number, prefixBits: number): void {
     const w = this.#w;
     const dHi = (hi ^ this.#hi) >>> 0;
     const dLo = (lo ^ this.#lo) >>> 0;
     if (dHi === 0 && dLo === 0) {
-      w.writeBit(0);
+      w.writeBits(prefix << 1, prefixBits + 1);
       return;
     }
-    w.writeBit(1);
     let leading = dHi !== 0 ? Math.clz32(dHi) : 32 + Math.clz32(dLo);
     const trailing = dLo !== 0 ? ctz32(dLo) : 32 + ctz32(dHi);
     if (leading >= 32) leading = 31;
-    if (this.#leading !== 0xff && leading >= this.#leading && trailing >= this.#trailing) {
-      w.writeBit(0);
-      writeShifted(w, dHi, dLo, this.#trailing, 64 - this.#leading - this.#trailing);
+    const prevLeading = this.#leading;
+    if (prevLeading !== 0xff && leading >= prevLeading && trailing >= this.#trailing) {
+      // '10': reuse the previous window.
+      w.writeBits((prefix << 2) | 0b10, prefixBits + 2);
+      writeShifted(w, dHi, dLo, this.#trailing, 64 - prevLeading - this.#trailing);
       return;
     }
     this.#leading = leading;
     this.#trailing = trailing;
-    w.writeBit(1);
-    w.writeBits(leading, 5);
     const sigbits = 64 - leading - trailing;
-    // 64 significant bits do not fit in 6 bits; they are written as 0 and read back as 64.
-    w.writeBits(sigbits & 0x3f, 6);
+    // '11', 5 bits leading, 6 bits significant (64 is written as 0 and read back as 64).
+    const control = (0b11 << 11) | (leading << 6) | (sigbits & 0x3f);
+    if (prefixBits + 13 <= 32) w.writeBits(prefixBits === 0 ? control : ((prefix << 13) | control) >>> 0, prefixBits + 13);
+    else {
+      w.writeBits(prefix, prefixBits);
+      w.writeBits(control, 13);
+    }
     writeShifted(w, dHi, dLo, trailing, sigbits);
   }
 

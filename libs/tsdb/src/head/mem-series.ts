@@ -91,7 +91,7 @@ export class MemSeries {
   #cut(t: number, chunkRangeMs: number): XorChunk {
     // Size the new chunk like the one it follows, so it rarely grows.
     const prev = this.head;
-    const capacity = prev && prev.numSamples > 0 ? Math.min(2048, prev.byteLength + 24) : 64;
+    const capacity = prev && prev.numSamples > 0 ? Math.min(2048, prev.byteLength + 24) : 128;
     this.#closeHead();
     const c = new XorChunk(capacity);
     this.head = c;

@@ -264,8 +264,11 @@ export function encodeSamples(s: SampleColumns, b = new Encbuf(16 + s.length * 1
   return b.bytes();
 }
 
-/** Decodes a Samples record into fresh columns. */
-export function decodeSamples(rec: Uint8Array): SampleColumns {
+/**
+ * Decodes a Samples record into columns: `reuse`'s arrays when they are large
+ * enough (the result then aliases them), fresh ones otherwise.
+ */
+export function decodeSamples(rec: Uint8Array, reuse?: SampleColumns): SampleColumns {
   const d = new Decbuf(rec);
   if (d.byte() !== RecordType.Samples) throw new RecordDecodeError('not a samples record');
   if (d.remaining === 0) return { length: 0, refs: new Uint32Array(0), timestamps: new Float64Array(0), values: new Float64Array(0) };
@@ -273,10 +276,11 @@ export function decodeSamples(rec: Uint8Array): SampleColumns {
   const baseT = d.be64Signed();
   // Each sample takes at least 10 bytes.
   const cap = Math.ceil(d.remaining / 10);
-  const refs = new Uint32Array(cap);
-  const timestamps = new Float64Array(cap);
-  const values = new Float64Array(cap);
-  const words = new Uint32Array(values.buffer);
+  const fits = reuse !== undefined && reuse.refs instanceof Uint32Array && reuse.timestamps.length >= cap;
+  const refs = fits ? (reuse.refs as Uint32Array) : new Uint32Array(cap);
+  const timestamps = fits ? reuse.timestamps : new Float64Array(cap);
+  const values = fits ? reuse.values : new Float64Array(cap);
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   let n = 0;
   while (d.remaining > 0) {
     refs[n] = baseRef + d.varint();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { WalCorruptionError } from '../errors.ts';
 import type { Head } from '../head/head.ts';
 import { RecordType, decodeSamples, decodeSeries, decodeTombstones } from './record.ts';
+import type { SampleColumns } from './record.ts';
 import { listSegments, scanSegment, segmentName } from './segment.ts';
 
 /** What a replay read and repaired. */
@@ -58,6 +59,7 @@ export function replayWal(dir: string, head: Head): ReplayReport {
   if (!existsSync(dir)) return report;
   for (const f of readdirSync(dir)) if (/^checkpoint\.\d+\.tmp$/.test(f)) rmSync(join(dir, f), { recursive: true, force: true });
   const refMap = new Map<number, number>();
+  let columns: SampleColumns | undefined;
   const apply = (rec: Uint8Array): void => {
     report.records++;
     switch (rec[0]) {
@@ -68,7 +70,8 @@ export function replayWal(dir: string, head: Head): ReplayReport {
         break;
       }
       case RecordType.Samples: {
-        const cols = decodeSamples(rec);
+        const cols = decodeSamples(rec, columns);
+        if (!columns || cols.timestamps.length > columns.timestamps.length) columns = cols;
         report.samples += cols.length;
         report.unknownSeriesSamples += head.replaySamples(cols, refMap);
         break;

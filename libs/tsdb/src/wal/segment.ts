@@ -119,7 +119,9 @@ export interface SegmentScan {
  * corrupt fragment, or when `onRecord` returns a reason to reject the record, and
  * reports it; never throws for bad bytes.
  */
-export function scanSegment(buf: Uint8Array, onRecord: (rec: Uint8Array) => string | void): SegmentScan {
+export function scanSegment(bytes: Uint8Array, onRecord: (rec: Uint8Array) => string | void): SegmentScan {
+  // A plain Uint8Array view: subarrays of a Node Buffer are slower to make.
+  const buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let off = 0;
   let recStart = 0;
   let compressed = false;

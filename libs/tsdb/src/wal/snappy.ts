@@ -149,7 +149,8 @@ export function snappyDecode(src: Uint8Array, maxBytes = 256 * 1024 * 1024): Uin
         }
         l += 1;
         if (s + l > src.length || d + l > n) throw new SnappyError('literal overruns');
-        dst.set(src.subarray(s, s + l), d);
+        if (l < 32) for (let k = 0; k < l; k++) dst[d + k] = src[s + k]!;
+        else dst.set(src.subarray(s, s + l), d);
         s += l;
         d += l;
         continue;
@@ -172,7 +173,7 @@ export function snappyDecode(src: Uint8Array, maxBytes = 256 * 1024 * 1024): Uin
         s += 4;
     }
     if (offset === 0 || offset > d || d + length > n) throw new SnappyError('bad copy');
-    if (offset >= length) dst.copyWithin(d, d - offset, d - offset + length);
+    if (offset >= length && length >= 32) dst.copyWithin(d, d - offset, d - offset + length);
     else for (let k = 0; k < length; k++) dst[d + k] = dst[d - offset + k]!;
     d += length;
   }
