@@ -74,3 +74,6 @@ export type { IndexSeries } from './block/index-reader.ts';
 export type { ChunkMeta } from './block/index-format.ts';
 export { ChunkReader } from './block/chunk-reader.ts';
 export type { RawChunk } from './block/chunk-reader.ts';
+export type { BlockStoreCounters } from './block/block-store.ts';
+export { retentionDecision } from './block/retention.ts';
+export type { RetentionDecision } from './block/retention.ts';

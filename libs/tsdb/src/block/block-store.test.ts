@@ -74,6 +74,7 @@ describe('BlockStore', () => {
       [6 * H, 8 * H, 1],
     ]);
     expect(written.map((m) => m.compaction.level)).toEqual([1, 1, 1, 1, 2]);
+    expect(store.counters).toMatchObject({ headBlocksWritten: 4, compactions: 1, compactionsFailed: 0 });
     expect(readdirSync(dir).filter(isUlid).sort()).toEqual(store.blocks.map((b) => b.ulid).sort());
     const six = store.blocks[0]!.meta;
     expect(six.compaction.sources).toHaveLength(3);
@@ -144,6 +145,7 @@ describe('BlockStore', () => {
     const store = BlockStore.open({ dir, retentionMs: 5 * H, blockRanges: [2 * H] });
     // Newest block ends at 10h; blocks ending more than 5h earlier (at 2h and 4h) go.
     expect(store.blocks.map((b) => b.ulid)).toEqual(ulids.slice(2));
+    expect(store.counters).toMatchObject({ timeRetentions: 1, sizeRetentions: 0 });
     expect(readdirSync(dir).filter(isUlid).sort()).toEqual(ulids.slice(2));
     await store.close();
   });
@@ -162,6 +164,7 @@ describe('BlockStore', () => {
     const limit = headBytes + sizes[3]! + sizes[2]!;
     const store = BlockStore.open({ dir, retentionBytes: limit, headBytes: () => headBytes, blockRanges: [2 * H] });
     expect(store.blocks.map((b) => b.ulid)).toEqual(ulids.slice(2));
+    expect(store.counters).toMatchObject({ timeRetentions: 0, sizeRetentions: 1 });
     await store.close();
   });
 
@@ -233,6 +236,25 @@ describe('BlockStore', () => {
     expect(await store.compact()).toEqual([]);
     expect(store.blocks.map((x) => x.ulid)).toEqual([b]);
     expect(existsSync(join(dir, a))).toBe(false);
+    await store.close();
+  });
+
+  it('marks the blocks of a failed compaction as failed so the planner skips them', async () => {
+    const { InlineCompactionRunner } = await import('./compaction-runner.ts');
+    const { BlockWriteError } = await import('./errors.ts');
+    class FailingRunner extends InlineCompactionRunner {
+      override async compact(): Promise<undefined> {
+        throw new BlockWriteError('disk full');
+      }
+    }
+    const dir = dbDir();
+    const series = syntheticSeries(2, 8 * 60, T0, 60_000);
+    const ulids = [0, 2, 4, 6].map((h) => blockOf(dir, series, T0 + h * H, T0 + (h + 2) * H));
+    const store = BlockStore.open({ dir, blockRanges: [2 * H, 6 * H], runner: new FailingRunner() });
+    await expect(store.compact()).rejects.toThrow('disk full');
+    expect(store.counters.compactionsFailed).toBe(1);
+    expect(ulids.slice(0, 3).map((u) => readMetaFile(join(dir, u)).compaction.failed)).toEqual([true, true, true]);
+    expect(await store.compact()).toEqual([]);
     await store.close();
   });
 });

@@ -13,12 +13,28 @@ import { BlockOpenError } from './errors.ts';
 import { INDEX_FILENAME } from './index-format.ts';
 import { MergeQuerier } from './merge-querier.ts';
 import { META_FILENAME, syncDir, type BlockMeta } from './meta.ts';
-import { deletableBlocks } from './retention.ts';
+import { retentionDecision } from './retention.ts';
 import { TOMBSTONES_FILENAME } from './tombstones.ts';
 import { isUlid } from './ulid.ts';
 
 /** Suffix a block directory gets just before it is removed (upstream's `tmpForDeletionBlockDirSuffix`). */
 export const TMP_FOR_DELETION_SUFFIX = '.tmp-for-deletion';
+
+/** Counters a service exports under upstream's names (`prometheus_tsdb_<name>_total`). */
+export interface BlockStoreCounters {
+  /** `prometheus_tsdb_compactions_total`: leveled compactions run (head cuts not included). */
+  compactions: number;
+  /** `prometheus_tsdb_compactions_failed_total`. */
+  compactionsFailed: number;
+  /** Head ranges written as blocks (`prometheus_tsdb_head_truncations_total` counts the head side). */
+  headBlocksWritten: number;
+  /** `prometheus_tsdb_time_retentions_total`. */
+  timeRetentions: number;
+  /** `prometheus_tsdb_size_retentions_total`. */
+  sizeRetentions: number;
+  /** `prometheus_tsdb_reloads_total`. */
+  reloads: number;
+}
 
 export interface BlockStoreOptions {
   /** The database directory holding `<ulid>/` block directories. */
@@ -53,6 +69,15 @@ export class BlockStore {
   readonly #pins = new Map<Block, number>();
   readonly #doomed = new Set<Block>();
   #closed = false;
+  /** Running counts since open; read them for self-metrics. */
+  readonly counters: BlockStoreCounters = {
+    compactions: 0,
+    compactionsFailed: 0,
+    headBlocksWritten: 0,
+    timeRetentions: 0,
+    sizeRetentions: 0,
+    reloads: 0,
+  };
 
   private constructor(opts: BlockStoreOptions) {
     this.dir = opts.dir;
@@ -101,6 +126,7 @@ export class BlockStore {
    * one is an error, as upstream.
    */
   reload(): string[] {
+    this.counters.reloads++;
     const loaded = new Map(this.#blocks.map((b) => [b.ulid, b]));
     const corrupted = new Map<string, Error>();
     const present: Block[] = [];
@@ -128,7 +154,7 @@ export class BlockStore {
       for (const b of present) if (!loaded.has(b.ulid)) b.close();
       throw new BlockOpenError(join(this.dir, ulid), 'unexpected corrupted block', { cause: err });
     }
-    const deletable = deletableBlocks(
+    const decision = retentionDecision(
       present.map((b) => ({ meta: b.meta, sizeBytes: b.size() })),
       {
         retentionMs: this.#opts.retentionMs ?? 0,
@@ -136,6 +162,9 @@ export class BlockStore {
         headBytes: this.#opts.headBytes?.() ?? 0,
       },
     );
+    const deletable = decision.deletable;
+    if (decision.byTime) this.counters.timeRetentions++;
+    if (decision.bySize) this.counters.sizeRetentions++;
     this.#blocks = present.filter((b) => !deletable.has(b.ulid)).sort((a, b) => a.minTime - b.minTime || compareStrings(a.ulid, b.ulid));
     const removed: string[] = [];
     for (const b of present) {
@@ -173,7 +202,10 @@ export class BlockStore {
   async cutHead(source: BlockSource, minT: number, maxT: number): Promise<BlockMeta | undefined> {
     const series = source.series(minT, maxT - 1).map((s) => ({ labels: s.labels.flat, chunks: s.chunks }));
     const meta = await this.#runner.writeSeries(this.dir, series, minT, maxT);
-    if (meta) this.reload();
+    if (meta) {
+      this.counters.headBlocksWritten++;
+      this.reload();
+    }
     return meta;
   }
 
@@ -220,9 +252,11 @@ export class BlockStore {
       try {
         meta = await this.#runner.compact(this.dir, plan);
       } catch (err) {
+        this.counters.compactionsFailed++;
         for (const b of parents) b.setMeta({ ...b.meta, compaction: { ...b.meta.compaction, failed: true } });
         throw err;
       }
+      this.counters.compactions++;
       if (meta) out.push(meta);
       else for (const b of parents) b.setMeta({ ...b.meta, compaction: { ...b.meta.compaction, deletable: true } });
       this.reload();

@@ -23,7 +23,21 @@ export interface RetentionPolicy {
  * total (head first) over `retentionBytes` onwards. Oldest data goes first.
  */
 export function deletableBlocks(blocks: readonly RetainedBlock[], policy: RetentionPolicy): Set<string> {
+  return retentionDecision(blocks, policy).deletable;
+}
+
+/** What retention decided: the ULIDs to delete, and whether time or size retention removed any. */
+export interface RetentionDecision {
+  deletable: Set<string>;
+  byTime: boolean;
+  bySize: boolean;
+}
+
+/** {@link deletableBlocks} with the reasons, for `prometheus_tsdb_{time,size}_retentions_total`. */
+export function retentionDecision(blocks: readonly RetainedBlock[], policy: RetentionPolicy): RetentionDecision {
   const out = new Set<string>();
+  let byTime = false;
+  let bySize = false;
   const parents = new Set<string>();
   for (const b of blocks) for (const p of b.meta.compaction.parents ?? []) parents.add(p.ulid);
   for (const b of blocks) {
@@ -35,6 +49,7 @@ export function deletableBlocks(blocks: readonly RetainedBlock[], policy: Retent
     for (let i = 1; i < newestFirst.length; i++) {
       if (newest - newestFirst[i]!.meta.maxTime > policy.retentionMs) {
         for (const b of newestFirst.slice(i)) out.add(b.meta.ulid);
+        byTime = true;
         break;
       }
     }
@@ -46,9 +61,10 @@ export function deletableBlocks(blocks: readonly RetainedBlock[], policy: Retent
       total += remaining[i]!.sizeBytes;
       if (total > policy.retentionBytes) {
         for (const b of remaining.slice(i)) out.add(b.meta.ulid);
+        bySize = true;
         break;
       }
     }
   }
-  return out;
+  return { deletable: out, byTime, bySize };
 }
