@@ -83,6 +83,15 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
     expect(ours.length).toBeGreaterThan(200);
   });
 
+  it('reports the same values for what does not change between two scrapes', async () => {
+    const [upText, ourText] = await Promise.all([up!, ourProcess!].map(async (p) => (await fetch(p.url)).text()));
+    const stable = /^node_(memory_(MemTotal|SwapTotal|Hugepagesize)_bytes|memory_HugePages_Total|filefd_maximum|boot_time_seconds|os_version|os_info|uname_info|disk_info|filesystem_(size_bytes|readonly|device_error)|time_clocksource_(available|current)_info|time_zone_offset_seconds)[{ ]/;
+    const values = (text: string) => text.split('\n').filter((l) => stable.test(l)).sort();
+    const ours = values(ourText);
+    expect(ours).toEqual(values(upText));
+    expect(ours.length).toBeGreaterThan(10);
+  });
+
   it('reports every collector as succeeding, as upstream does here', async () => {
     const text = await (await fetch(ourProcess!.url)).text();
     const upText = await (await fetch(up!.url)).text();
