@@ -4,8 +4,8 @@ import {
   ParseError,
   QueryError,
   encodeSuccess,
-  exprToString,
   parseExpr,
+  parseQueryJson,
   prettify,
   type Expr,
 } from '@argus/promql';
@@ -124,7 +124,7 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
 
   both('/api/v1/parse_query', async (params) => {
     const expr = parseQueryParam(params.get('query') ?? '');
-    return { status: 'success', data: astToJson(expr) };
+    return { status: 'success', data: parseQueryJson(expr) };
   });
 
   both('/api/v1/query_exemplars', async (params) => {
@@ -158,48 +158,4 @@ function applyLimit(value: { resultType: string }, limit: number, warnings: stri
     list.length = limit;
     warnings.push(`results truncated due to limit`);
   }
-}
-
-/** The AST as `/api/v1/parse_query` returns it: node type plus fields, and the query text of the node. */
-function astToJson(expr: Expr): unknown {
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
-    if (node && typeof node === 'object') {
-      if ('kind' in node && typeof (node as { kind: unknown }).kind === 'string') {
-        const out: Record<string, unknown> = { type: camel((node as { kind: string }).kind) };
-        for (const [key, value] of Object.entries(node)) {
-          if (key === 'kind' || key === 'pos' || value === undefined) continue;
-          out[key] = walk(value);
-        }
-        return out;
-      }
-      if ('type' in node && 'name' in node && 'value' in node) {
-        const m = node as { type: string; name: string; value: string };
-        return { type: m.type, name: m.name, value: m.value };
-      }
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(node)) if (value !== undefined) out[key] = walk(value);
-      return out;
-    }
-    return node;
-  };
-  const json = walk(expr) as Record<string, unknown>;
-  json['text'] = exprToString(expr);
-  return json;
-}
-
-function camel(kind: string): string {
-  const map: Record<string, string> = {
-    VectorSelector: 'vectorSelector',
-    MatrixSelector: 'matrixSelector',
-    SubqueryExpr: 'subquery',
-    NumberLiteral: 'numberLiteral',
-    StringLiteral: 'stringLiteral',
-    ParenExpr: 'parenExpr',
-    UnaryExpr: 'unaryExpr',
-    BinaryExpr: 'binaryExpr',
-    AggregateExpr: 'aggregation',
-    Call: 'call',
-  };
-  return map[kind] ?? kind;
 }
