@@ -164,6 +164,7 @@ describe('API parity with Prometheus 2.42', () => {
     '/api/v1/label/le/values?match[]=latency_seconds_bucket{pod="a"}',
     '/api/v1/series?match[]=memory_bytes&match[]=http_requests_total{pod="b"}',
     '/api/v1/query?query=sum(',
+    '/api/v1/format_query?query=sum(rate(x%5B5m%5D))by(job)%2Bon(a)group_left%20y',
     '/api/v1/query?query=rate(memory_bytes)',
     '/api/v1/query_range?query=up&start=10&end=5&step=1',
     '/api/v1/series?match[]=up&start=10&end=5',
