@@ -1,4 +1,5 @@
 import { formatFloat } from './float-format.ts';
+import { GoTime } from './go-time.ts';
 import {
   GoTypedString,
   NO_VALUE,
@@ -276,7 +277,7 @@ function formatValue(v: unknown, verb: string, spec: Spec, depth: number): strin
     case 'func':
       return verb === 'v' ? '0x1' : badVerb(v, verb);
     default: {
-      if (v instanceof Date) return formatValue(v.toISOString(), verb, spec, depth);
+      if (v instanceof Date) return formatValue(GoTime.fromDate(v), verb, spec, depth);
       const fields = structFields(v as object);
       const parts = fields.map(([name, x]) => (spec.plusV ? `${name}:` : '') + formatValue(x, verb, spec, depth + 1));
       return `{${parts.join(' ')}}`;

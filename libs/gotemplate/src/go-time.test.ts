@@ -53,6 +53,9 @@ describe('alertmanager time functions', () => {
     ['{{ since (index .Alerts 0).StartsAt }}', '1h30m0s'],
     ['{{ since (index .Alerts 0).StartsAt | humanizeDuration }}', '1h 30m 0s'],
     ['{{ humanizeDuration 3661 }}', '1h 1m 1s'],
+    ['{{ with (index .Alerts 0).StartsAt }}{{ .Year }}-{{ .Day }} {{ .Hour }}:{{ .Minute }}:{{ .Second }} {{ .YearDay }}{{ end }}', '2024-1 12:0:0 183'],
+    ['{{ ((since (index .Alerts 0).StartsAt).Round 3600000000000) }}', '2h0m0s'],
+    ['{{ ((since (index .Alerts 0).StartsAt).Truncate 3600000000000) }}', '1h0m0s'],
   ])('%s', (text, want) => {
     expect(templates.executeText(text, data)).toBe(want);
   });

@@ -145,6 +145,34 @@ export class GoTime {
     return this.#nanos;
   }
 
+  #civil() {
+    return civil(this.#unixSeconds, this.#zone.at(this.#unixSeconds).offsetSeconds);
+  }
+
+  Year(): number {
+    return this.#civil().year;
+  }
+
+  Day(): number {
+    return this.#civil().day;
+  }
+
+  Hour(): number {
+    return this.#civil().hour;
+  }
+
+  Minute(): number {
+    return this.#civil().minute;
+  }
+
+  Second(): number {
+    return this.#civil().second;
+  }
+
+  YearDay(): number {
+    return this.#civil().yday;
+  }
+
   /** Whether this is Go's zero time, `0001-01-01 00:00:00 UTC`. */
   IsZero(): boolean {
     return this.#unixSeconds === ZERO_UNIX && this.#nanos === 0;
@@ -353,6 +381,21 @@ export class GoDuration {
 
   Milliseconds(): number {
     return Math.trunc(this.nanoseconds / 1_000_000);
+  }
+
+  /** Rounds to a multiple of `m` (a duration or nanoseconds), halves away from zero. */
+  Round(m: GoDuration | number): GoDuration {
+    const step = m instanceof GoDuration ? m.nanoseconds : m;
+    if (step <= 0) return this;
+    const r = Math.sign(this.nanoseconds) * Math.round(Math.abs(this.nanoseconds) / step) * step;
+    return new GoDuration(r);
+  }
+
+  /** Rounds toward zero to a multiple of `m` (a duration or nanoseconds). */
+  Truncate(m: GoDuration | number): GoDuration {
+    const step = m instanceof GoDuration ? m.nanoseconds : m;
+    if (step <= 0) return this;
+    return new GoDuration(Math.trunc(this.nanoseconds / step) * step);
   }
 
   String(): string {

@@ -241,6 +241,18 @@ describe('text/template', () => {
     expect(() => t.execute(1, 'b')).toThrow('template: no template "b" associated with template "root"');
   });
 
+  it('prints a JS Date as a Go time.Time', () => {
+    expect(new Template('t').parse('{{.}}').execute(new Date('2024-01-02T03:04:05.678Z'))).toBe(
+      '2024-01-02 03:04:05.678 +0000 UTC',
+    );
+  });
+
+  it('reports cyclic data as an execution error', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => new Template('t').parse('{{.}}').execute(cyclic)).toThrow(TemplateExecError);
+  });
+
   it('parses once and executes many times with different data', () => {
     const t = new Template('t').parse('{{range .}}{{.}}{{end}}');
     expect(t.execute([1, 2])).toBe('12');

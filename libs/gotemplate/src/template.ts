@@ -1,5 +1,5 @@
 import { BUILTINS } from './builtins.ts';
-import { TemplateExecError } from './errors.ts';
+import { TemplateError, TemplateExecError } from './errors.ts';
 import { execute } from './exec.ts';
 import type { MissingKey, OutputSink } from './exec.ts';
 import type { FuncMap, FuncSpec } from './func-spec.ts';
@@ -108,10 +108,17 @@ export class Template {
       throw new TemplateExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(this.name)}`);
     }
     const sink: OutputSink = this.mode === 'html' ? new HtmlSink() : new TextSink();
-    return execute(
-      { trees: this.#trees, funcs: this.#funcs, builtins: BUILTINS, missingKey: this.#missingKey, sink },
-      tree,
-      data,
-    );
+    try {
+      return execute(
+        { trees: this.#trees, funcs: this.#funcs, builtins: BUILTINS, missingKey: this.#missingKey, sink },
+        tree,
+        data,
+      );
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      // Data that defeats the executor (a cyclic value, a throwing getter) is reported, not crashed on.
+      const detail = e instanceof RangeError ? 'value nested too deeply' : e instanceof Error ? e.message : String(e);
+      throw new TemplateExecError(`template: ${name}: ${detail}`, { cause: e });
+    }
   }
 }
