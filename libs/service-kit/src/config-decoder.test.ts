@@ -62,6 +62,8 @@ describe('decodeYaml', () => {
   it.each([
     { decoder: s.int(), text: '1.5', want: ['c.yml:1:1: expected integer, got number'] },
     { decoder: s.bool(), text: '"true"', want: ['c.yml:1:1: expected boolean, got string "true"'] },
+    { decoder: s.bool(), text: '"yes"', want: ['c.yml:1:1: expected boolean, got string "yes"'] },
+    { decoder: s.bool(), text: 'maybe', want: ['c.yml:1:1: expected boolean, got string "maybe"'] },
     { decoder: s.oneOf('a', 'b'), text: 'c', want: ['c.yml:1:1: invalid value "c", expected one of "a", "b"'] },
     { decoder: s.number(), text: '.nan', want: [] },
     { decoder: s.list(s.int()), text: '[1, x]', want: ['c.yml:1:5: expected integer, got string "x"'] },
@@ -86,5 +88,24 @@ describe('schema.secret', () => {
     expect(JSON.stringify(value)).toBe('{"receivers":[{"name":"team","password":"<secret>"}]}');
     expect(`${password}`).toBe('<secret>');
     expect(inspect(value, { depth: 5 })).not.toContain('hunter2');
+  });
+});
+
+describe('schema.bool', () => {
+  it.each([
+    { text: 'true', want: true },
+    { text: 'False', want: false },
+    { text: 'yes', want: true },
+    { text: 'On', want: true },
+    { text: 'NO', want: false },
+    { text: 'n', want: false },
+  ])('reads plain $text as $want, as Go yaml.v2 does', ({ text, want }) => {
+    expect(decodeYaml(parseYaml(`send_resolved: ${text}\n`, 'b.yml'), s.object({ send_resolved: s.bool() }))).toEqual({ send_resolved: want });
+  });
+
+  it('keeps quoted and block words as strings', () => {
+    const doc = parseYaml("a: 'yes'\nb: yes\nc: |\n  yes\n", 'b.yml');
+    const styles = doc.root!.entries!.map((e) => e.valueNode.style);
+    expect(styles).toEqual(['quoted', 'plain', 'block']);
   });
 });

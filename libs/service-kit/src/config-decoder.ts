@@ -80,9 +80,28 @@ export function number(): Decoder<number> {
   return scalar('number', (v) => (typeof v === 'number' ? v : undefined));
 }
 
-/** `true` or `false`. */
+const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = Object.fromEntries(
+  [
+    ...['y', 'yes', 'on'].map((w) => [w, true] as const),
+    ...['n', 'no', 'off'].map((w) => [w, false] as const),
+  ].flatMap(([w, b]) => [w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)].map((form) => [form, b])),
+);
+
+/**
+ * `true` or `false`; also the YAML 1.1 words Go's yaml.v2 (and so Prometheus and
+ * Alertmanager configs) take as booleans when unquoted: `yes`/`no`, `on`/`off`, `y`/`n`.
+ */
 export function bool(): Decoder<boolean> {
-  return scalar('boolean', (v) => (typeof v === 'boolean' ? v : undefined));
+  return {
+    expected: 'boolean',
+    decode(node, at, ctx) {
+      if (node !== undefined && node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string') {
+        const word = YAML11_BOOLEANS[node.value];
+        if (word !== undefined) return word;
+      }
+      return scalar('boolean', (v) => (typeof v === 'boolean' ? v : undefined)).decode(node, at, ctx);
+    },
+  };
 }
 
 /** A Prometheus duration string (`30s`, `1h30m`), decoded to milliseconds. */

@@ -11,6 +11,7 @@ const flags = defineFlags({ ...logFlags, ...webFlags('127.0.0.1:0') });
 function fakeEnv(argv: string[]) {
   const out = { stdout: '', stderr: '', logs: [] as string[], exits: [] as number[] };
   const handlers = new Map<string, () => void>();
+  let fatal: ((error: unknown) => void) | undefined;
   let exited!: (code: number) => void;
   const exit = new Promise<number>((r) => (exited = r));
   const env: MainEnvironment = {
@@ -22,9 +23,10 @@ function fakeEnv(argv: string[]) {
       exited(code);
     },
     onSignal: (signal, handler) => void handlers.set(signal, handler),
+    onFatal: (handler) => void (fatal = handler),
     logSink: { write: (line) => void out.logs.push(line) },
   };
-  return { env, out, handlers, exit };
+  return { env, out, handlers, exit, crash: (error: unknown) => fatal!(error) };
 }
 
 describe('runMain', () => {
@@ -105,6 +107,23 @@ describe('runMain', () => {
     const last = JSON.parse(out.logs.at(-1)!);
     expect(last.msg).toBe('Error starting test_exporter');
     expect(last.err).toBe('listen address "127.0.0.1:0x": invalid port "0x"');
+  });
+
+  it('logs a crash through the redacting logger and exits 1', async () => {
+    const { env, out, exit, crash } = fakeEnv(['--log.format=json']);
+    const service = (await runMain({
+      program: 'test_exporter',
+      version: '1.0.0',
+      flags,
+      env,
+      create: (parsed, logger) => createService({ displayName: 'T', logger, listenAddress: parsed['web.listen-address'] }),
+    })) as Service;
+    crash(new Error('push to https://u:hunter2@example.com failed'));
+    expect(await exit).toBe(1);
+    const last = JSON.parse(out.logs.at(-1)!);
+    expect(last.msg).toBe('Fatal error');
+    expect(JSON.stringify(last)).not.toContain('hunter2');
+    await service.stop();
   });
 });
 

@@ -20,6 +20,8 @@ export interface MainEnvironment {
   writeStderr(text: string): void;
   exit(code: number): void;
   onSignal(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', handler: () => void): void;
+  /** Registers the handler for an uncaught exception or unhandled rejection. */
+  onFatal(handler: (error: unknown) => void): void;
   /** Log lines go here; standard error when omitted. */
   readonly logSink?: LogSink;
 }
@@ -41,6 +43,10 @@ const processEnvironment = (): MainEnvironment => ({
   writeStderr: (text) => writeSync(2, text),
   exit: (code) => process.exit(code),
   onSignal: (signal, handler) => process.on(signal, handler),
+  onFatal: (handler) => {
+    process.on('uncaughtException', handler);
+    process.on('unhandledRejection', handler);
+  },
 });
 
 /**
@@ -76,6 +82,13 @@ export async function runMain<S extends FlagSpecs>(options: MainOptions<S>): Pro
     level: (logOptions['log.level'] ?? 'info') as LogLevel,
     format: (logOptions['log.format'] ?? 'logfmt') as LogFormat,
     ...(env.logSink ? { sink: env.logSink } : {}),
+  });
+
+  // A crash is logged through the redacting logger (an error text may carry a URL with a
+  // password), then the process exits 1 as it would have.
+  env.onFatal((error) => {
+    logger.error({ err: error }, 'Fatal error');
+    env.exit(1);
   });
 
   let service: Service;

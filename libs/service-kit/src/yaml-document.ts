@@ -24,6 +24,8 @@ export interface YamlEntry {
 export interface YamlNode extends YamlPosition {
   readonly kind: 'mapping' | 'sequence' | 'scalar';
   readonly value: unknown;
+  /** For scalars read from the text: `plain` (unquoted), `quoted` or `block` (`|`, `>`). */
+  readonly style?: 'plain' | 'quoted' | 'block';
   readonly entries?: readonly YamlEntry[];
   readonly items?: readonly YamlNode[];
 }
@@ -167,7 +169,7 @@ class NodeBuilder {
       }
       return this.#remember(value, { kind: 'mapping', value, ...position, entries });
     }
-    return { kind: 'scalar', value, ...position };
+    return { kind: 'scalar', value, ...position, style: raw ? this.#style(position) : 'plain' };
   }
 
   #leafOrKnown(value: unknown, position: YamlPosition): YamlNode {
@@ -182,6 +184,11 @@ class NodeBuilder {
   #remember(value: object, node: YamlNode): YamlNode {
     this.#byObject.set(value, node);
     return node;
+  }
+
+  #style(position: YamlPosition): 'plain' | 'quoted' | 'block' {
+    const c = this.#source[this.#lineStarts[position.line - 1]! + position.column - 1];
+    return c === '"' || c === "'" ? 'quoted' : c === '|' || c === '>' ? 'block' : 'plain';
   }
 
   /** The first significant character at or after `offset`: skips blanks, line breaks and comments. */
