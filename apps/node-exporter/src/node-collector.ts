@@ -73,14 +73,21 @@ export class NodeCollector {
 
 /** Sorts a family's samples in place by their label values, compared in label-name order. */
 function sortSamples(f: MetricFamily): void {
-  if (f.samples.length < 2) return;
-  (f.samples as MetricFamily['samples'][number][]).sort((a, b) => {
-    const x = a.labels.flat;
-    const y = b.labels.flat;
-    const n = Math.min(x.length, y.length);
-    for (let i = 0; i < n; i++) {
-      if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  const samples = f.samples as MetricFamily['samples'][number][];
+  for (let i = 1; i < samples.length; i++) {
+    if (compareSamples(samples[i - 1]!, samples[i]!) > 0) {
+      samples.sort(compareSamples);
+      return;
     }
-    return x.length - y.length;
-  });
+  }
+}
+
+function compareSamples(a: MetricFamily['samples'][number], b: MetricFamily['samples'][number]): number {
+  const x = a.labels.flat;
+  const y = b.labels.flat;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
 }
