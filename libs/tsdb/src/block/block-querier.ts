@@ -4,6 +4,7 @@ import { Encoding, decodeXorInto } from '../chunkenc/xor-chunk.ts';
 import type { Block } from './block.ts';
 import { chunkSampleCount } from './block-writer.ts';
 import type { ChunkMeta } from './index-format.ts';
+import { intersectPostings } from './postings.ts';
 import { postingsForMatchers } from './postings-for-matchers.ts';
 import { compareBytes } from './string-order.ts';
 import type { Interval } from './tombstones.ts';
@@ -77,8 +78,15 @@ export class BlockQuerier implements Querier {
   async labelValues(name: string, matchers?: readonly Matcher[]): Promise<string[]> {
     const { index } = this.block;
     if (!matchers || matchers.length === 0) return [...index.labelValues(name)];
+    const refs = postingsForMatchers(index, matchers);
+    const all = index.labelValues(name);
+    if (all.length <= refs.length) {
+      // Fewer values than series: test each value's postings against the selection
+      // (upstream `labelValuesWithMatchers`) instead of reading every series.
+      return all.filter((v) => intersectPostings([refs, index.postings(name, v)]).length > 0);
+    }
     const values = new Set<string>();
-    for (const ref of postingsForMatchers(index, matchers)) {
+    for (const ref of refs) {
       const flat = index.series(ref).labels;
       for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) values.add(flat[i + 1]!);
     }

@@ -122,6 +122,15 @@ describe('writeBlock + Block', () => {
     expect(await q.labelValues('__name__')).toEqual(['metric_0', 'metric_1', 'metric_2', 'metric_3', 'metric_4', 'metric_5', 'metric_6']);
     expect(await q.labelValues('instance', [Matcher.equal('__name__', 'metric_6')])).toEqual(['host-006:9100', 'host-013:9100', 'host-020:9100', 'host-027:9100', 'host-034:9100']);
     expect(await q.labelNames([Matcher.equal('job', 'none')])).toEqual([]);
+    // Few values, many series: answered by intersecting postings.
+    expect(await q.labelValues('__name__', [Matcher.regex('instance', 'host-0[0-1][0-9].*')])).toEqual(
+      ['metric_0', 'metric_1', 'metric_2', 'metric_3', 'metric_4', 'metric_5', 'metric_6'],
+    );
+    // Many values, few series: answered by reading the series.
+    expect(await q.labelValues('__name__', [Matcher.regex('instance', 'host-00[0-3].*'), Matcher.notEqual('__name__', 'metric_1')])).toEqual(
+      ['metric_0', 'metric_2', 'metric_3'],
+    );
+    expect(await q.labelValues('__name__', [Matcher.regex('instance', 'host-00[2-3].*')])).toEqual(['metric_2', 'metric_3']);
     block.close();
   });
 
