@@ -6,6 +6,7 @@ import { formatText } from './format-text.ts';
 import type { MetricFamily } from './metric-family.ts';
 import { isSampleOfFamily, parseFamilies } from './parse-families.ts';
 import { plain } from '../test/plain-families.ts';
+import { withoutEmptyLabels } from '../test/without-empty-labels.ts';
 
 const conformance = resolve(import.meta.dirname, '../../../../shared/conformance');
 const nodeExporterFixture = readFileSync(resolve(conformance, 'node_exporter/fixtures/e2e-output.txt'));
@@ -126,6 +127,12 @@ describe('node_exporter end-to-end fixture (upstream output)', () => {
     });
     expect(byName.get('go_gc_duration_seconds')?.type).toBe('summary');
     expect(byName.get('node_load1')?.type).toBe('gauge');
+  });
+
+  it('is written back byte for byte as client_golang wrote it (empty label values aside)', () => {
+    const text = nodeExporterFixture.toString('utf8');
+    const written = formatText(parseFamilies(text, 'text', { normalizeFloatLabelValues: false }), 'text');
+    expect(written.split('\n')).toEqual(text.split('\n').map(withoutEmptyLabels));
   });
 
   it('survives format∘parse in the text format unchanged', () => {

@@ -10,6 +10,7 @@ import {
 } from '../src/index.ts';
 import type { MetricFamily } from '../src/index.ts';
 import { startUpstream } from './upstream-process.ts';
+import { withoutEmptyLabels } from './without-empty-labels.ts';
 import type { UpstreamProcess } from './upstream-process.ts';
 
 const ACCEPT_HEADERS = {
@@ -54,6 +55,13 @@ describe("Debian's prometheus-node-exporter", () => {
     expect(byName.get('node_load1')?.type).toBe('gauge');
     expect(byName.get('go_gc_duration_seconds')?.type).toBe('summary');
     expect(byName.get('node_exporter_build_info')?.samples[0]?.labels.get('version')).toMatch(/^1\./);
+  });
+
+  it('is written back by formatText byte for byte (empty label values aside)', async () => {
+    const { body } = await scrape(exporter.address, ACCEPT_HEADERS.text);
+    const text = body.toString('utf8');
+    const written = formatText(parseFamilies(text, 'text', { normalizeFloatLabelValues: false }), 'text');
+    expect(written.split('\n')).toEqual(text.split('\n').map(withoutEmptyLabels));
   });
 });
 
@@ -119,6 +127,12 @@ describe("Debian's prometheus-pushgateway", () => {
           f.samples.map((s) => `${s.name}${s.labels.drop(drop).toString()} ${s.value}`).sort();
         expect(rows(got, ['job', 'instance'])).toEqual(rows(want, []));
       }
+      const text = body.toString('utf8');
+      const written = formatText(
+        parseFamilies(text, contentType, { normalizeFloatLabelValues: false }),
+        'text',
+      );
+      expect(written.split('\n')).toEqual(text.split('\n').map(withoutEmptyLabels));
       expect(byName.get('pushgateway_build_info')?.type).toBe('gauge');
       expect(byName.get('push_time_seconds')?.samples[0]?.labels.get('job')).toBe('argus');
     }
