@@ -77,3 +77,4 @@ export type { RawChunk } from './block/chunk-reader.ts';
 export type { BlockStoreCounters } from './block/block-store.ts';
 export { retentionDecision } from './block/retention.ts';
 export type { RetentionDecision } from './block/retention.ts';
+export { snapshotName } from './block/snapshot-name.ts';

@@ -5,6 +5,7 @@ import { EncBuf } from './enc-buf.ts';
 import { BlockCorruptionError } from './errors.ts';
 import { compareBytes } from './string-order.ts';
 import { Tombstones, addInterval, decodeTombstones, encodeTombstones, isDeleted } from './tombstones.ts';
+import { snapshotName } from './snapshot-name.ts';
 import { UlidGenerator, isUlid, ulidTime } from './ulid.ts';
 
 describe('crc32c', () => {
@@ -114,5 +115,12 @@ describe('ULIDs', () => {
     ids.push(g.next());
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('snapshotName', () => {
+  it('formats like upstream: UTC stamp, dash, hex of a 63-bit random', () => {
+    expect(snapshotName(new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), 0x5f3a9cn)).toBe('20240102T030405Z-5f3a9c');
+    expect(snapshotName()).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{1,16}$/);
   });
 });
