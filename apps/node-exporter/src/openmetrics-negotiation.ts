@@ -1,8 +1,9 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { OPENMETRICS_CONTENT_TYPE, formatText, negotiateFormat, parseFamilies } from '@argus/exposition';
+import { OPENMETRICS_CONTENT_TYPE, formatText, negotiateFormat } from '@argus/exposition';
 import type { MetricFamily } from '@argus/exposition';
 import type { Service } from '@argus/service-kit';
+import { registryFamilies } from './registry-families.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -16,8 +17,7 @@ export function serveOpenMetrics(app: Service['app'], path: string, registry: Se
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' || request.routeOptions.url !== path) return;
     if (negotiateFormat(request.headers.accept) !== 'openmetrics') return;
-    const own = await registry.metrics();
-    const all = [...(own.trim() === '' ? [] : parseFamilies(own, 'text')), ...(await families())];
+    const all = [...(await registryFamilies(registry)), ...(await families())];
     const body = formatText(all, 'openmetrics');
     reply.type(OPENMETRICS_CONTENT_TYPE);
     if (acceptsGzip(request.headers['accept-encoding'])) {
