@@ -34,7 +34,7 @@ export { ALL_PARSER_FEATURES, parserOptionsFromFeatures } from './parser/options
 export type { ParserOptions } from './parser/options.ts';
 export { ParseError, positionOf } from './parser/errors.ts';
 export type { LineColumn, ParseErrorDetail } from './parser/errors.ts';
-export { parseExpr } from './parser/parse.ts';
+export { parseExpr, parseMetricSelector } from './parser/parse.ts';
 export { exprToString, durationToString } from './parser/printer.ts';
 export { prettify } from './parser/prettier.ts';
 export {

@@ -9,6 +9,7 @@ import {
   hasDurationExpressions,
   inspect,
   parseExpr,
+  parseMetricSelector,
   parserOptionsFromFeatures,
   positionOf,
   resolveDurations,
@@ -255,5 +256,23 @@ describe('robustness', () => {
 
   it('refuses absurd nesting with a parse error instead of crashing', () => {
     expect(() => parse('('.repeat(50_000) + '1' + ')'.repeat(50_000))).toThrow(/expression nesting is too deep/);
+  });
+});
+
+describe('parseMetricSelector', () => {
+  it('returns the matchers of a series selector', () => {
+    expect(parseMetricSelector('up{job="a", i=~"x.*"}').map(String)).toEqual(['job="a"', 'i=~"x.*"', '__name__="up"']);
+    expect(parseMetricSelector('{"my.metric"}').map(String)).toEqual(['__name__="my.metric"']);
+    expect(parseMetricSelector('{a=~".*"}').map(String)).toEqual(['a=~".*"']);
+  });
+
+  it.each([
+    ['', 'unknown position: parse error: unexpected end of input'],
+    ['up + 1', '1:4: parse error: unexpected <op:+>'],
+    ['rate(up[5m])', '1:5: parse error: unexpected "("'],
+    ['up{', '1:4: parse error: unexpected end of input inside braces'],
+    ['up[5m]', '1:3: parse error: unexpected "["'],
+  ])('refuses %j', (input, want) => {
+    expect(() => parseMetricSelector(input)).toThrow(want);
   });
 });

@@ -1,3 +1,4 @@
+import type { Matcher } from '@argus/model';
 import type { Expr } from './ast.ts';
 import { checkTypes } from './check.ts';
 import { ParseError, positionOf } from './errors.ts';
@@ -26,6 +27,19 @@ export function parseExpr(query: string, options: ParserOptions = {}): Expr {
   }
   if (parser.errors.length > 0 || !expr) throw new ParseError(query, details(query, parser.errors));
   return expr;
+}
+
+/**
+ * Parses a series selector such as a `match[]` parameter (`up{job="a"}`, `{__name__=~"x.*"}`)
+ * into its matchers, the metric name's matcher included, as upstream's `ParseMetricSelector`:
+ * no type checking, so a selector matching everything is accepted (callers that must refuse
+ * it check `matchesEmpty` themselves). Throws {@link ParseError}.
+ */
+export function parseMetricSelector(input: string): Matcher[] {
+  const parser = new Parser(input, {});
+  const vs = parser.parseMetricSelector();
+  if (parser.errors.length > 0 || !vs) throw new ParseError(input, details(input, parser.errors));
+  return vs.matchers;
 }
 
 /** Positions for all errors in one sweep over the query (a query can yield thousands). */

@@ -143,6 +143,22 @@ export class Parser {
     }
   }
 
+  /** Parses the whole input as one vector selector (upstream's `ParseMetricSelector`). */
+  parseMetricSelector(): VectorSelector | undefined {
+    try {
+      const t = this.#peek();
+      let vs: VectorSelector | undefined;
+      if (t.type === '{') vs = this.#vectorSelector(undefined);
+      else if (METRIC_IDENTIFIERS.has(t.type)) vs = this.#vectorSelector(this.#take());
+      else this.#unexpected('', '');
+      if (this.#peek().type !== 'EOF') this.#unexpected('', '');
+      return vs;
+    } catch (err) {
+      if (err instanceof Abort) return undefined;
+      throw err;
+    }
+  }
+
   // --- tokens ---
 
   #peek(k = 0): Token {
