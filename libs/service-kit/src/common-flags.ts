@@ -17,9 +17,11 @@ export const logFlags = defineFlags({
   },
 });
 
+const WEB_CONFIG_FILE_HELP = '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.';
+
 /**
- * `--web.listen-address` (default given by the service, e.g. `:9100`) and
- * `--web.config.file`, with upstream names and help.
+ * `--web.listen-address` (default given by the service, e.g. `:9090`) and
+ * `--web.config.file`, with upstream names and help, one listen address (as Prometheus).
  */
 export function webFlags<const A extends string>(defaultListenAddress: A) {
   return defineFlags({
@@ -28,10 +30,21 @@ export function webFlags<const A extends string>(defaultListenAddress: A) {
       default: defaultListenAddress,
       help: 'Address on which to expose metrics and web interface.',
     },
-    'web.config.file': {
-      type: 'string',
-      default: '',
-      help: '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.',
+    'web.config.file': { type: 'string', default: '', help: WEB_CONFIG_FILE_HELP },
+  });
+}
+
+/**
+ * `webFlags` for exporters whose `--web.listen-address` is repeatable (node_exporter,
+ * Pushgateway): the flag parses to a list, which `createService` takes as is.
+ */
+export function exporterWebFlags(defaultListenAddress: string) {
+  return defineFlags({
+    'web.listen-address': {
+      type: 'list',
+      default: [defaultListenAddress],
+      help: 'Addresses on which to expose metrics and web interface. Repeatable for multiple addresses.',
     },
+    'web.config.file': { type: 'string', default: '', help: WEB_CONFIG_FILE_HELP },
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FlagError } from './errors.ts';
+import { exporterWebFlags } from './common-flags.ts';
 import { defineFlags, formatHelp, parseFlags } from './flags.ts';
 
 const specs = defineFlags({
@@ -115,5 +116,14 @@ describe('formatHelp', () => {
     const long = formatHelp('p', defineFlags({ x: { type: 'bool', help: 'word '.repeat(40) } }));
     for (const line of long.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(long.split('\n').filter((l) => l.includes('word')).length).toBeGreaterThan(2);
+  });
+});
+
+describe('exporterWebFlags', () => {
+  it('repeats --web.listen-address as node_exporter does', () => {
+    const spec = exporterWebFlags(':9100');
+    expect(parseFlags(spec, [])).toEqual({ kind: 'run', flags: { 'web.listen-address': [':9100'], 'web.config.file': '' } });
+    expect(parseFlags(spec, ['--web.listen-address=:1', '--web.listen-address', ':2'])).toMatchObject({ flags: { 'web.listen-address': [':1', ':2'] } });
+    expect(formatHelp('node_exporter', spec)).toContain('      --web.listen-address=:9100 ...');
   });
 });

@@ -12,7 +12,7 @@ export type {
   ParsedFlags,
   StringFlagSpec,
 } from './flags.ts';
-export { logFlags, webFlags } from './common-flags.ts';
+export { exporterWebFlags, logFlags, webFlags } from './common-flags.ts';
 export { InvalidBytesError, parseBytes } from './bytes.ts';
 export { LOG_FORMATS, LOG_LEVELS, createLogger, jsonLineToLogfmt } from './logger.ts';
 export type { LogFormat, LogLevel, LogSink, Logger, LoggerOptions } from './logger.ts';

@@ -264,4 +264,22 @@ describe('createService', () => {
     });
     await expect(service.start()).rejects.toThrow('route setup failed');
   });
+
+  it('serves the same routes on every listen address and closes them all on stop', async () => {
+    const { service } = make({ listenAddress: ['127.0.0.1:0', '127.0.0.1:0'], routes: (app) => void app.get('/x', async () => 'x') });
+    await service.start();
+    const urls = service.addresses.map((a) => a.url);
+    expect(urls).toHaveLength(2);
+    expect(new Set(urls).size).toBe(2);
+    for (const url of urls) expect(await (await fetch(`${url}/x`)).text()).toBe('x');
+    await service.stop();
+    for (const url of urls) await expect(fetch(`${url}/x`)).rejects.toThrow();
+  });
+
+  it('fails to start when a second listen address is taken, closing the first', async () => {
+    const { service: other } = make();
+    await other.start();
+    const { service } = make({ listenAddress: ['127.0.0.1:0', `127.0.0.1:${other.address.port}`] });
+    await expect(service.start()).rejects.toThrow(/EADDRINUSE/);
+  });
 });

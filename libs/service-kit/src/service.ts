@@ -24,8 +24,11 @@ export interface ServiceOptions {
   /** Shown in `/-/healthy` and `/-/ready` texts (`Prometheus Server`, `Node Exporter`). */
   readonly displayName: string;
   readonly logger: Logger;
-  /** Go syntax (`:9100`, `127.0.0.1:0`); port 0 picks a free port, read it from `address`. */
-  readonly listenAddress: string;
+  /**
+   * Go syntax (`:9100`, `127.0.0.1:0`); port 0 picks a free port, read it from `address`.
+   * Several addresses (node_exporter's repeatable flag) serve the same routes on each.
+   */
+  readonly listenAddress: string | readonly string[];
   /**
    * `--web.config.file` (exporter-toolkit format: TLS, basic auth, headers, rate limit);
    * empty or omitted: plain HTTP without authentication. Read when the service is created
@@ -95,8 +98,10 @@ export interface Service {
   readonly app: FastifyInstance;
   readonly logger: Logger;
   readonly registry: Registry;
-  /** Throws when the service is not listening. */
+  /** The first listen address; throws when the service is not listening. */
   readonly address: ServiceAddress;
+  /** Every listen address, in the order given; throws when the service is not listening. */
+  readonly addresses: readonly ServiceAddress[];
   readonly ready: boolean;
   /** Listens, then runs `onStart`. Rejects if the address is taken or a hook fails. */
   start(): Promise<void>;
@@ -121,7 +126,8 @@ export function createService(options: ServiceOptions): Service {
   const logger = options.logger;
   const registry = options.registry ?? new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const listen = parseListenAddress(options.listenAddress);
+  const listens = (typeof options.listenAddress === 'string' ? [options.listenAddress] : options.listenAddress).map(parseListenAddress);
+  if (listens.length === 0) throw new ServiceKitError('no_listen_address', 'no listen address given');
   const webConfigFile = options.webConfigFile || undefined;
   const web = new WebServers(webConfigFile ? loadWebConfig(webConfigFile) : EMPTY_WEB_CONFIG, logger);
   const app = fastify({
@@ -196,15 +202,20 @@ export function createService(options: ServiceOptions): Service {
     { prefix },
   );
 
-  let address: ServiceAddress | undefined;
+  let addresses: ServiceAddress[] = [];
+  const extraServers: Server[] = [];
 
   return {
     app,
     logger,
     registry,
     get address(): ServiceAddress {
-      if (!address || state !== 'running') throw new Error('service is not listening');
-      return address;
+      if (addresses.length === 0 || state !== 'running') throw new Error('service is not listening');
+      return addresses[0]!;
+    },
+    get addresses(): readonly ServiceAddress[] {
+      if (addresses.length === 0 || state !== 'running') throw new Error('service is not listening');
+      return addresses;
     },
     get ready() {
       return ready;
@@ -218,11 +229,17 @@ export function createService(options: ServiceOptions): Service {
       if (state !== 'new') throw new Error(`service cannot start: it is ${state}`);
       state = 'starting';
       try {
-        await listenOn(app, listen.host, listen.port);
-        const info = app.server.address() as AddressInfo;
-        address = toServiceAddress(info, listen.host === undefined, web.tls);
+        const [first, ...rest] = listens;
+        await listenOn((host) => app.listen({ host, port: first!.port }), first!.host);
+        addresses = [toServiceAddress(app.server.address() as AddressInfo, first!.host === undefined, web.tls)];
+        for (const extra of rest) {
+          const server = web.factory((request, response) => app.routing(request, response));
+          extraServers.push(server);
+          await listenOn((host) => listenServer(server, host, extra.port), extra.host);
+          addresses.push(toServiceAddress(server.address() as AddressInfo, extra.host === undefined, web.tls));
+        }
         state = 'running';
-        logger.info({ address: `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}` }, 'Listening on');
+        for (const a of addresses) logger.info({ address: `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` }, 'Listening on');
         await options.onStart?.();
       } catch (error) {
         state = 'running';
@@ -240,10 +257,10 @@ export function createService(options: ServiceOptions): Service {
       state = 'stopping';
       const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
       stopping = (async () => {
-        const timer = setTimeout(() => app.server.closeAllConnections(), timeoutMs);
+        const timer = setTimeout(() => web.closeAllConnections(), timeoutMs);
         timer.unref();
         try {
-          await app.close();
+          await Promise.all([app.close(), ...extraServers.map(closeServer)]);
         } finally {
           clearTimeout(timer);
         }
@@ -263,18 +280,38 @@ function normalizePrefix(prefix: string | undefined): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-async function listenOn(app: FastifyInstance, host: string | undefined, port: number): Promise<void> {
+/** Binds `host`, or every interface (IPv6 dual-stack, IPv4 where IPv6 is missing) when undefined. */
+async function listenOn(bind: (host: string) => Promise<unknown>, host: string | undefined): Promise<void> {
   if (host !== undefined) {
-    await app.listen({ host, port });
+    await bind(host);
     return;
   }
   try {
-    await app.listen({ host: '::', port });
+    await bind('::');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error;
-    await app.listen({ host: '0.0.0.0', port });
+    await bind('0.0.0.0');
   }
+}
+
+function listenServer(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting, closes idle keep-alive connections, resolves when the rest have ended. */
+function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
 }
 
 function toServiceAddress(info: AddressInfo, everyInterface: boolean, tls: boolean): ServiceAddress {

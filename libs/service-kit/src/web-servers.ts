@@ -49,6 +49,11 @@ export class WebServers {
     return server as unknown as Server;
   };
 
+  /** Drops every connection of every server, busy or not (the end of a shutdown grace period). */
+  closeAllConnections(): void {
+    for (const server of this.#servers) server.closeAllConnections();
+  }
+
   /** Throws when `next` cannot be applied without a restart. */
   check(next: WebConfig): void {
     if ((next.tls !== undefined) !== this.tls) throw new Error('switching between HTTP and HTTPS needs a restart');
