@@ -367,8 +367,10 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
     }
   }
   ev.stats.totalQueryableSamples += loaded;
+  // Like upstream: the largest window is in memory together with the output built so far.
   ev.hold(maxWindow);
   ev.release(maxWindow);
+  ev.hold(out.pointCount());
 
   if (absentPresent) {
     const res = new StepVector(g.steps);
