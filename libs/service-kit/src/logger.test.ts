@@ -64,6 +64,10 @@ describe('redactText', () => {
     { input: 'Authorization: Basic dTpw', want: `Authorization: Basic ${REDACTED}` },
     { input: 'http://h/?password=x&keep=y', want: `http://h/?password=${REDACTED}&keep=y` },
     { input: 'a=b c=d', want: 'a=b c=d' },
+    { input: 'Basic authentication failed', want: 'Basic authentication failed' },
+    { input: 'Bearer Token missing', want: 'Bearer Token missing' },
+    { input: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc', want: `Bearer ${REDACTED}` },
+    { input: 'Basic YWxpY2U6czNjcmV0', want: `Basic ${REDACTED}` },
   ])('$input', ({ input, want }) => {
     expect(redactText(input)).toBe(want);
   });

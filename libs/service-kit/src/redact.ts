@@ -25,11 +25,24 @@ const queryParam = /([?&])([^=&\s#]+)=([^&\s#]*)/g;
 export function redactText(text: string): string {
   let out = text;
   if (out.includes('://')) out = out.replace(urlUserinfo, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
-  if (out.includes('Bearer') || out.includes('Basic')) out = out.replace(authScheme, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
+  if (out.includes('Bearer') || out.includes('Basic')) {
+    out = out.replace(authScheme, (match, scheme: string, space: string) =>
+      looksLikeCredential(match.slice(scheme.length + space.length)) ? `${scheme}${space}${REDACTED}` : match,
+    );
+  }
   if (out.includes('=')) {
     out = out.replace(queryParam, (m, sep: string, key: string) => (isSecretKey(key) ? `${sep}${key}=${REDACTED}` : m));
   }
   return out;
+}
+
+/**
+ * Tells a token after `Bearer`/`Basic` from an English word (`Basic authentication`):
+ * credentials carry a digit, a symbol of the token alphabet or a capital after the first
+ * letter. An all-lowercase token slips through; that trade keeps prose readable.
+ */
+function looksLikeCredential(token: string): boolean {
+  return /[0-9\-._~+/=]/.test(token) || /[A-Z]/.test(token.slice(1));
 }
 
 /**

@@ -282,4 +282,12 @@ describe('createService', () => {
     const { service } = make({ listenAddress: ['127.0.0.1:0', `127.0.0.1:${other.address.port}`] });
     await expect(service.start()).rejects.toThrow(/EADDRINUSE/);
   });
+
+  it('refuses bodies over bodyLimitBytes with 413', async () => {
+    const { service } = make({ bodyLimitBytes: 10, routes: (app) => void app.post('/in', async (request) => request.body) });
+    const small = await service.app.inject({ method: 'POST', url: '/in', headers: { 'content-type': 'text/plain' }, payload: 'tiny' });
+    expect(small.statusCode).toBe(200);
+    const big = await service.app.inject({ method: 'POST', url: '/in', headers: { 'content-type': 'text/plain' }, payload: 'x'.repeat(11) });
+    expect(big.statusCode).toBe(413);
+  });
 });

@@ -88,6 +88,8 @@ export interface ServiceOptions {
   readonly onStart?: () => void | Promise<void>;
   /** Called after the listener is closed and in-flight requests are done. */
   readonly onStop?: () => void | Promise<void>;
+  /** Largest request body accepted (413 beyond); fastify's 1 MiB when omitted. */
+  readonly bodyLimitBytes?: number;
   /** After this long, `stop()` closes connections still open; default 10 000 ms. */
   readonly shutdownTimeoutMs?: number;
 }
@@ -134,6 +136,7 @@ export function createService(options: ServiceOptions): Service {
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
+    ...(options.bodyLimitBytes !== undefined ? { bodyLimit: options.bodyLimitBytes } : {}),
     serverFactory: web.factory as (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server,
   }) as unknown as FastifyInstance;
   web.guard.install(app);
