@@ -54,6 +54,21 @@ describe('startProcess', () => {
     await p.stop();
   });
 
+  it('waits for a custom readiness check', async () => {
+    let checks = 0;
+    const p = await start({
+      command: node,
+      args: ['-e', 'setInterval(() => {}, 1000)'],
+      readyCheck: async () => {
+        checks++;
+        if (checks === 1) throw new Error('not yet');
+        return checks >= 3;
+      },
+    });
+    expect(checks).toBe(3);
+    await p.stop();
+  });
+
   it('passes env and cwd', async () => {
     await using dir = await makeTempDir('cwd');
     const p = await start({ command: node, args: ['-e', 'console.log(process.env.ARGUS_X + " " + process.cwd())'], env: { ARGUS_X: 'hello' }, cwd: dir.path, readyLine: 'hello' });

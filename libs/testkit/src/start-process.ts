@@ -14,6 +14,8 @@ export interface StartProcessOptions {
   readonly readyUrl?: string;
   /** Ready once a line of stdout or stderr contains this text or matches this pattern. */
   readonly readyLine?: string | RegExp;
+  /** Ready once this resolves true (TLS endpoints, NATS pings, anything else); errors count as "not yet". */
+  readonly readyCheck?: () => Promise<boolean>;
   /** Give up (and kill the process) after this long; default 15 000 ms. */
   readonly timeoutMs?: number;
   /** Names the process in error messages; defaults to the command's base name. */
@@ -83,7 +85,8 @@ function tail(text: string, max: number): string {
 
 /**
  * Spawns a program in its own process group, captures its output, and resolves once it
- * is ready (`readyUrl` answers 2xx, or `readyLine` appears; with neither, once spawned).
+ * is ready: `readyLine` appeared, `readyCheck()` resolved true and `readyUrl` answered 2xx
+ * (each when given; with none, once spawned).
  * If it exits or times out first, it is killed and `ProcessStartError` carries the
  * output. `stop()` ends the process and all its children.
  */
@@ -190,7 +193,8 @@ export async function startProcess(options: StartProcessOptions): Promise<TestPr
     const outcome = await waitFor(
       async (): Promise<'ready' | 'exited' | false> => {
         if (exitedEarly) return 'exited';
-        if (options.readyLine !== undefined) return lines.some((line) => matches(line, options.readyLine!)) && 'ready';
+        if (options.readyLine !== undefined && !lines.some((line) => matches(line, options.readyLine!))) return false;
+        if (options.readyCheck !== undefined && !(await options.readyCheck())) return false;
         if (options.readyUrl !== undefined) {
           const res = await fetch(options.readyUrl, { signal: AbortSignal.timeout(2_000) });
           await res.arrayBuffer();
