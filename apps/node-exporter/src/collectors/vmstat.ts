@@ -8,7 +8,8 @@ import { lines, pseudoFiles } from '../read-file.ts';
 export function vmstatCollector({ paths, options }: CollectorContext): Collector {
   const file = paths.proc('vmstat');
   const wanted = new NameFilter('--collector.vmstat.fields', '', options.vmstatFields);
-  const descs = new Map<string, FamilyDesc>();
+  // One lookup per line: the family of a kept field, null for a dropped one.
+  const descs = new Map<string, FamilyDesc | null>();
   return {
     name: 'vmstat',
     async collect(): Promise<MetricFamily[]> {
@@ -17,10 +18,12 @@ export function vmstatCollector({ paths, options }: CollectorContext): Collector
         const space = line.indexOf(' ');
         if (space < 0) continue;
         const key = line.slice(0, space);
-        if (wanted.ignored(key)) continue;
         let desc = descs.get(key);
-        if (!desc) descs.set(key, (desc = new FamilyDesc(`node_vmstat_${key}`, 'untyped', `/proc/vmstat information field ${key}.`)));
-        out.push(desc.single(Number(line.slice(space + 1))));
+        if (desc === undefined) {
+          desc = wanted.ignored(key) ? null : new FamilyDesc(`node_vmstat_${key}`, 'untyped', `/proc/vmstat information field ${key}.`);
+          descs.set(key, desc);
+        }
+        if (desc) out.push(desc.single(Number(line.slice(space + 1))));
       }
       return out;
     },
