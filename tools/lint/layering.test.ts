@@ -12,7 +12,8 @@ async function lintAt(path: string, code: string): Promise<string[]> {
   return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
 
-describe('layering', () => {
+// The first lint builds nx's project graph, which takes a while on a loaded machine.
+describe('layering', { timeout: 120_000 }, () => {
   it.each([
     {
       name: 'a lib importing an app',
