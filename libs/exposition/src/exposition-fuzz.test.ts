@@ -1,17 +1,15 @@
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Labels } from '@argus/model';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Entry } from './entry.ts';
 import type { ExpositionFormat } from './exposition-format.ts';
 import { ExpositionParser } from './exposition-parser.ts';
 import { formatText } from './format-text.ts';
-import { formatOpenMetricsFloat } from './go-float.ts';
-import type { ExposedSample, MetricFamily, MetricType } from './metric-family.ts';
 import { ExpositionParseError } from './parse-error.ts';
 import { parseFamilies } from './parse-families.ts';
+import { arbitraryFamily } from '../test/arbitrary-families.ts';
 import { plain } from '../test/plain-families.ts';
 
 const SEED = 20261128;
@@ -108,112 +106,6 @@ describe('fuzzing: no crash, no hang', () => {
     );
   });
 });
-
-// ---- generators of valid families for the round trip ----
-
-// Characters that matter to the grammar, mixed into arbitrary Unicode.
-const tricky = fc.constantFrom('\\', '"', '\n', '{', '}', ',', '=', ' ', '#', '\t', '\u00e9', '\u{1F600}');
-const char = fc.oneof(tricky, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }));
-const legacyName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/);
-const utf8Name = fc.string({ unit: char, minLength: 1, maxLength: 8 });
-const metricName = fc.oneof({ weight: 4, arbitrary: legacyName }, { weight: 1, arbitrary: utf8Name });
-const labelName = fc
-  .oneof({ weight: 4, arbitrary: legacyName }, { weight: 1, arbitrary: utf8Name })
-  .filter((n) => n !== '__name__' && n !== 'le' && n !== 'quantile');
-const labelValue = fc.string({ unit: char, maxLength: 10 });
-const labels = fc
-  .array(fc.tuple(labelName, labelValue), { maxLength: 4 })
-  .map((pairs) => Labels.fromPairs(pairs));
-const value = fc.double().map((v) => (Object.is(v, -0) ? 0 : v));
-const help = fc.option(fc.string({ unit: char, maxLength: 20 }), { nil: undefined });
-
-function arbitraryFamily(format: ExpositionFormat): fc.Arbitrary<MetricFamily> {
-  const om = format === 'openmetrics';
-  const timestamp = fc.option(
-    om ? fc.integer({ min: -1e12, max: 1e13 }) : fc.integer({ min: 0, max: 1e13 }),
-    {
-      nil: undefined,
-    },
-  );
-  const exemplar = om
-    ? fc.option(
-        fc.record(
-          { labels, value, timestampMs: fc.integer({ min: 0, max: 1e13 }) },
-          { requiredKeys: ['labels', 'value'] },
-        ),
-        { nil: undefined },
-      )
-    : fc.constant(undefined);
-  const sample = (name: string, extra?: fc.Arbitrary<Labels>): fc.Arbitrary<ExposedSample> =>
-    fc.record({ labels: extra ?? labels, value, timestampMs: timestamp, exemplar }).map((s) => {
-      const out: { -readonly [K in keyof ExposedSample]: ExposedSample[K] } = {
-        name,
-        labels: s.labels,
-        value: s.value,
-      };
-      if (s.timestampMs !== undefined) out.timestampMs = s.timestampMs;
-      if (s.exemplar !== undefined) out.exemplar = s.exemplar;
-      return out;
-    });
-  const types: MetricType[] = om
-    ? ['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']
-    : ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
-  const bound = fc.oneof(fc.constant('+Inf'), value.filter(Number.isFinite).map(formatOpenMetricsFloat));
-  return fc
-    .record({ base: metricName, type: fc.constantFrom(...types), help })
-    .chain(({ base, type, help }) => {
-      const name = type === 'counter' && !om ? `${base}_total` : base;
-      const withLe = labels.chain((l) => bound.map((le) => l.builder().set('le', le).labels()));
-      const withQuantile = labels.chain((l) => bound.map((q) => l.builder().set('quantile', q).labels()));
-      let samples: fc.Arbitrary<ExposedSample>;
-      switch (type) {
-        case 'counter':
-          samples = om ? fc.oneof(sample(`${name}_total`), sample(`${name}_created`)) : sample(name);
-          break;
-        case 'histogram':
-          samples = fc.oneof(
-            sample(`${name}_bucket`, withLe),
-            sample(`${name}_sum`),
-            sample(`${name}_count`),
-          );
-          break;
-        case 'gaugehistogram':
-          samples = fc.oneof(
-            sample(`${name}_bucket`, withLe),
-            sample(`${name}_gsum`),
-            sample(`${name}_gcount`),
-          );
-          break;
-        case 'summary':
-          samples = fc.oneof(sample(name, withQuantile), sample(`${name}_sum`), sample(`${name}_count`));
-          break;
-        case 'info':
-          samples = sample(`${name}_info`);
-          break;
-        default:
-          samples = sample(name);
-      }
-      const unit = om
-        ? fc.option(
-            legacyName.map((u) => u.toLowerCase()),
-            { nil: undefined },
-          )
-        : fc.constant(undefined);
-      return fc.record({ samples: fc.array(samples, { maxLength: 5 }), unit }).map(({ samples, unit }) => {
-        const family: { -readonly [K in keyof MetricFamily]: MetricFamily[K] } = {
-          name: unit === undefined ? name : `${name}_${unit}`,
-          type,
-          samples:
-            unit === undefined
-              ? samples
-              : samples.map((s) => ({ ...s, name: s.name.replace(name, `${name}_${unit}`) })),
-        };
-        if (help !== undefined) family.help = help;
-        if (unit !== undefined) family.unit = unit;
-        return family;
-      });
-    });
-}
 
 describe('round trip: parseFamilies(formatText(families)) = families', () => {
   it.each(formats)('%s', (format) => {

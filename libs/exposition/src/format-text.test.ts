@@ -109,6 +109,20 @@ describe('formatText', () => {
       ],
     },
     {
+      name: 'exemplars only where OpenMetrics allows them',
+      families: [
+        {
+          name: 'g',
+          type: 'gauge',
+          samples: [
+            { name: 'g', labels: Labels.EMPTY, value: 1, exemplar: { labels: L('a', 'b'), value: 1 } },
+          ],
+        },
+      ],
+      format: 'openmetrics',
+      want: ['# TYPE g gauge', 'g 1.0', '# EOF', ''],
+    },
+    {
       name: 'UTF-8 names are quoted',
       families: [utf8],
       format: 'text',

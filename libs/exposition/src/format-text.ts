@@ -20,7 +20,8 @@ const TOTAL = '_total';
  *   a counter family named without `_total` whose samples carry it is announced with `_total`.
  * - openmetrics (1.0): `# HELP`, `# TYPE`, `# UNIT`, family names without `_total` for
  *   counters (samples keep or gain it), values as floats (`1.0`), counts as integers,
- *   exemplars, timestamps in seconds, and the closing `# EOF`.
+ *   exemplars (on `_total` and `_bucket` samples only, as the spec allows), timestamps in
+ *   seconds, and the closing `# EOF`.
  *
  * Names outside the legacy charset use the quoted UTF-8 syntax (`{"my.metric",a="b"}`).
  * Values print as Go's shortest `'g'` form (`1.5e+09`), `NaN`, `+Inf`, `-Inf`.
@@ -106,7 +107,7 @@ function formatFamilyOpenMetrics(family: MetricFamily): string {
       counts && Number.isInteger(sample.value) && INTEGER_SUFFIXES.some((s) => sample.name.endsWith(s));
     out += ' ' + (integral ? formatGoFloatInteger(sample.value) : formatOpenMetricsFloat(sample.value));
     if (sample.timestampMs !== undefined) out += ' ' + formatSecondsFromMs(sample.timestampMs);
-    if (sample.exemplar !== undefined) {
+    if (sample.exemplar !== undefined && carriesExemplars(sample.name)) {
       const ex = sample.exemplar;
       out += ' # ' + labelSetText(ex.labels) + ' ' + formatOpenMetricsFloat(ex.value);
       if (ex.timestampMs !== undefined) out += ' ' + formatSecondsFromMs(ex.timestampMs);
@@ -114,6 +115,14 @@ function formatFamilyOpenMetrics(family: MetricFamily): string {
     out += '\n';
   }
   return out;
+}
+
+/**
+ * OpenMetrics 1.0 allows exemplars on counter totals and histogram buckets only, and
+ * Prometheus 2.x refuses a scrape that has one elsewhere; elsewhere they are left out.
+ */
+function carriesExemplars(sampleName: string): boolean {
+  return sampleName.endsWith('_total') || sampleName.endsWith('_bucket');
 }
 
 /** Integral counts print in full (`1234567`), as client_golang writes uint64 counts. */
