@@ -31,7 +31,22 @@ export function openBlockReader(dir: string): BlockReader {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') throw new BlockOpenError(dir, 'no index file', { cause });
     throw cause;
   }
-  const chunks = new ChunkReader(dir);
-  const tombstones = readTombstonesFile(dir);
-  return { dir, meta, index, chunks, tombstones, close: () => chunks.close() };
+  try {
+    const chunks = new ChunkReader(dir);
+    const tombstones = readTombstonesFile(dir);
+    return {
+      dir,
+      meta,
+      index,
+      chunks,
+      tombstones,
+      close: () => {
+        chunks.close();
+        index.close();
+      },
+    };
+  } catch (err) {
+    index.close();
+    throw err;
+  }
 }

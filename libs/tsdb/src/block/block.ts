@@ -124,6 +124,7 @@ export class Block {
     if (this.#closed) return;
     this.#closed = true;
     this.chunks.close();
+    this.index.close();
   }
 }
 

@@ -10,6 +10,7 @@ import {
 } from './chunks-format.ts';
 import { crc32c } from './crc32c.ts';
 import { BlockCorruptionError } from './errors.ts';
+import { WindowedFile } from './windowed-file.ts';
 
 /** One chunk's bytes as stored: its encoding (1 = XOR) and its data. */
 export interface RawChunk {
@@ -21,13 +22,8 @@ interface Segment {
   path: string;
   fd: number;
   size: number;
+  file: WindowedFile;
 }
-
-/** Read window bounds: small for random access, growing up to 1 MiB for sequential scans. */
-const MIN_WINDOW = 4096;
-const MAX_WINDOW = 1 << 20;
-/** A miss this close after the previous chunk counts as sequential access. */
-const SEQUENTIAL_GAP = 64 * 1024;
 
 /**
  * Reads chunks of one block's `chunks/` directory by reference, lazily: a segment file
@@ -38,14 +34,6 @@ export class ChunkReader {
   readonly #dir: string;
   readonly #paths: string[];
   readonly #segments: (Segment | undefined)[];
-  /** Bytes of segment `#winSeq` from file offset `#winStart`, `#winLen` of them valid. */
-  #win = Buffer.allocUnsafe(MIN_WINDOW);
-  #winSeq = -1;
-  #winStart = 0;
-  #winLen = 0;
-  #winSize = MIN_WINDOW;
-  #lastEnd = -1;
-
   constructor(blockDir: string) {
     this.#dir = join(blockDir, CHUNKS_DIRNAME);
     const names = existsSync(this.#dir) ? readdirSync(this.#dir).filter((n) => /^\d+$/.test(n)) : [];
@@ -84,70 +72,49 @@ export class ChunkReader {
       closeSync(fd);
       throw new BlockCorruptionError(path, `invalid chunk format version ${header[4]}`);
     }
-    const seg = { path, fd, size };
+    const seg = { path, fd, size, file: new WindowedFile(fd, size, path) };
     this.#segments[seq] = seg;
     return seg;
   }
 
   /**
    * The chunk at `ref`; the returned data is a fresh copy owned by the caller. Reads go
-   * through a window that grows while access is sequential (a compaction, a select of
-   * many series) and stays small for scattered reads.
+   * through a per-segment window that grows while access is sequential.
    */
   chunk(ref: number): RawChunk {
-    const seq = chunkRefSegment(ref);
-    const seg = this.#segment(seq);
+    const seg = this.#segment(chunkRefSegment(ref));
     const off = chunkRefOffset(ref);
     if (off < SEGMENT_HEADER_SIZE || off >= seg.size) {
       throw new BlockCorruptionError(seg.path, `chunk reference ${ref} out of bounds`);
     }
-    // Enough for the length varint and the encoding byte.
-    let p = this.#view(seq, seg, off, Math.min(6, seg.size - off));
-    const buf = this.#win;
-    const headEnd = this.#winLen;
+    const f = seg.file;
+    // Enough for the length varint (at most 5 bytes) and the encoding byte.
+    const headAt = f.view(off, Math.min(6, seg.size - off));
+    let p = headAt;
     let len = 0;
     let mul = 1;
     for (let i = 0; ; i++) {
-      if (p >= headEnd || i >= 5) throw new BlockCorruptionError(seg.path, `bad chunk length at offset ${off}`);
-      const b = buf[p++]!;
+      if (i >= 5 || p >= f.length) throw new BlockCorruptionError(seg.path, `bad chunk length at offset ${off}`);
+      const b = f.buf[p++]!;
       len += (b & 0x7f) * mul;
       if (b < 0x80) break;
       mul *= 128;
     }
-    const headLen = p - (off - this.#winStart);
+    const headLen = p - headAt;
     const total = headLen + 1 + len + 4;
     if (off + total > seg.size) throw new BlockCorruptionError(seg.path, `chunk at offset ${off} runs past the end of the segment`);
-    const start = this.#view(seq, seg, off, total);
-    const w = this.#win;
-    const enc = start + headLen;
-    const want = w.readUInt32BE(enc + 1 + len);
-    if (crc32c(w, 0, enc, enc + 1 + len) !== want) {
+    const enc = f.view(off, total) + headLen;
+    const w = f.buf;
+    if (crc32c(w, 0, enc, enc + 1 + len) !== w.readUInt32BE(enc + 1 + len)) {
       throw new BlockCorruptionError(seg.path, `checksum mismatch for chunk at offset ${off}`);
     }
     const data = new Uint8Array(len);
     data.set(w.subarray(enc + 1, enc + 1 + len));
-    this.#lastEnd = off + total;
     return { encoding: w[enc]!, data };
-  }
-
-  /** Makes `[off, off + n)` of the segment available in the window; returns its index there. */
-  #view(seq: number, seg: Segment, off: number, n: number): number {
-    if (seq === this.#winSeq && off >= this.#winStart && off + n <= this.#winStart + this.#winLen) return off - this.#winStart;
-    const sequential = seq === this.#winSeq && off >= this.#lastEnd && off - this.#lastEnd <= SEQUENTIAL_GAP;
-    this.#winSize = sequential ? Math.min(MAX_WINDOW, this.#winSize * 2) : MIN_WINDOW;
-    const size = Math.min(Math.max(this.#winSize, n), seg.size - off);
-    if (size > this.#win.length) this.#win = Buffer.allocUnsafe(size);
-    const got = readSync(seg.fd, this.#win, 0, size, off);
-    if (got < n) throw new BlockCorruptionError(seg.path, `short read at offset ${off}`);
-    this.#winSeq = seq;
-    this.#winStart = off;
-    this.#winLen = got;
-    return 0;
   }
 
   close(): void {
     for (const seg of this.#segments) if (seg) closeSync(seg.fd);
     this.#segments.fill(undefined);
-    this.#winSeq = -1;
   }
 }

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { crc32c } from './crc32c.ts';
 import { DecBuf } from './dec-buf.ts';
 import { BlockCorruptionError } from './errors.ts';
 import { compareBytes } from './string-order.ts';
+import { WindowedFile } from './windowed-file.ts';
 import {
   INDEX_FORMAT_V2,
   INDEX_HEADER_SIZE,
@@ -28,29 +29,75 @@ interface NameEntry {
 
 const EMPTY_POSTINGS = new Uint32Array(0);
 
+/** Bytes of an index: a window over the open file, or a buffer already in memory. */
+interface IndexBytes {
+  buf: Buffer;
+  readonly fileSize: number;
+  /** Makes `[off, off + n)` available in `buf`, returns its index there; valid until the next call. */
+  view(off: number, n: number): number;
+}
+
+class InMemoryBytes implements IndexBytes {
+  constructor(readonly buf: Buffer) {}
+
+  get fileSize(): number {
+    return this.buf.length;
+  }
+
+  view(off: number, n: number): number {
+    if (off < 0 || off + n > this.buf.length) throw new RangeError(`read past the end at ${off}`);
+    return off;
+  }
+}
+
 /**
- * Reads an index file in format v2 (what Prometheus 2.x writes). The whole file is
- * read into memory at open; the symbol table and postings offset table are decoded
- * eagerly, series and postings lists on demand, each with its CRC-32C checked.
+ * Reads an index file in format v2 (what Prometheus 2.x writes). The symbol table and
+ * the postings offset table are decoded into memory at open; series and postings lists
+ * are read from the file on demand (through a read window that grows on sequential
+ * access), each with its CRC-32C checked. Close it to release the file descriptor.
  */
 export class IndexReader {
-  readonly #b: Buffer;
+  readonly #b: IndexBytes;
+  readonly #fd: number | undefined;
+  #open = true;
   readonly #path: string;
   readonly toc: IndexToc;
   readonly #symbols: string[];
   readonly #names = new Map<string, NameEntry>();
   #allPostingsOffset = -1;
 
+  /** Opens the file at `path`, or reads `bytes` when given (then `path` only names it in errors). */
   constructor(path: string, bytes?: Buffer) {
     this.#path = path;
-    const b = bytes ?? readFileSync(path);
-    this.#b = b;
-    if (b.length < INDEX_HEADER_SIZE + INDEX_TOC_SIZE) throw this.#corrupt('index file too small');
-    if (b.readUInt32BE(0) !== MAGIC_INDEX) throw this.#corrupt(`invalid magic number ${b.readUInt32BE(0).toString(16)}`);
-    if (b[4] !== INDEX_FORMAT_V2) throw this.#corrupt(`unsupported index format version ${b[4]}`);
-    this.toc = this.#readToc();
-    this.#symbols = this.#readSymbols();
-    this.#readPostingsTable();
+    if (bytes) {
+      this.#b = new InMemoryBytes(bytes);
+    } else {
+      const fd = openSync(path, 'r');
+      this.#fd = fd;
+      this.#b = new WindowedFile(fd, fstatSync(fd).size, path);
+    }
+    try {
+      const b = this.#b;
+      if (b.fileSize < INDEX_HEADER_SIZE + INDEX_TOC_SIZE) throw this.#corrupt('index file too small');
+      const h = b.view(0, INDEX_HEADER_SIZE);
+      const magic = b.buf.readUInt32BE(h);
+      if (magic !== MAGIC_INDEX) throw this.#corrupt(`invalid magic number ${magic.toString(16)}`);
+      if (b.buf[h + 4] !== INDEX_FORMAT_V2) throw this.#corrupt(`unsupported index format version ${b.buf[h + 4]}`);
+      this.toc = this.#readToc();
+      this.#symbols = this.#readSymbols();
+      this.#readPostingsTable();
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  /** Releases the file descriptor (a reader built from bytes has none). */
+  close(): void {
+    if (this.#fd !== undefined && this.#open) {
+      this.#open = false;
+      closeSync(this.#fd);
+    }
   }
 
   #corrupt(message: string): BlockCorruptionError {
@@ -59,14 +106,15 @@ export class IndexReader {
 
   /** Size of the index file in bytes. */
   get size(): number {
-    return this.#b.length;
+    return this.#b.fileSize;
   }
 
   #readToc(): IndexToc {
-    const b = this.#b;
-    const start = b.length - INDEX_TOC_SIZE;
-    if (crc32c(b, 0, start, b.length - 4) !== b.readUInt32BE(b.length - 4)) throw this.#corrupt('TOC checksum mismatch');
-    const d = new DecBuf(b, this.#path, start);
+    const at = this.#b.view(this.#b.fileSize - INDEX_TOC_SIZE, INDEX_TOC_SIZE);
+    const b = this.#b.buf;
+    const end = at + INDEX_TOC_SIZE - 4;
+    if (crc32c(b, 0, at, end) !== b.readUInt32BE(end)) throw this.#corrupt('TOC checksum mismatch');
+    const d = new DecBuf(b, this.#path, at, end);
     return {
       symbols: d.be64(),
       series: d.be64(),
@@ -77,21 +125,30 @@ export class IndexReader {
     };
   }
 
-  /** A section at `offset` framed as `len <4b> | body | crc <4b>`; returns a decoder over the body. */
-  #section(offset: number, what: string): DecBuf {
-    const b = this.#b;
-    if (offset + 4 > b.length) throw this.#corrupt(`${what} offset ${offset} out of bounds`);
-    const len = b.readUInt32BE(offset);
-    const start = offset + 4;
+  /**
+   * A section at `offset` framed as `len <4b> | body | crc <4b>`; returns a decoder over
+   * the body, valid until the next read (pass `copy` to keep it longer).
+   */
+  #section(offset: number, what: string, copy = false): DecBuf {
+    const src = this.#b;
+    if (offset + 8 > src.fileSize) throw this.#corrupt(`${what} offset ${offset} out of bounds`);
+    const len = src.buf.readUInt32BE(src.view(offset, 4));
+    if (offset + 8 + len > src.fileSize) throw this.#corrupt(`${what} at ${offset} runs past the end`);
+    let at = src.view(offset, 8 + len);
+    let b = src.buf;
+    if (copy) {
+      b = Buffer.from(b.subarray(at, at + 8 + len));
+      at = 0;
+    }
+    const start = at + 4;
     const end = start + len;
-    if (end + 4 > b.length) throw this.#corrupt(`${what} at ${offset} runs past the end`);
     if (crc32c(b, 0, start, end) !== b.readUInt32BE(end)) throw this.#corrupt(`${what} checksum mismatch at ${offset}`);
     return new DecBuf(b, this.#path, start, end);
   }
 
   #readSymbols(): string[] {
     if (this.toc.symbols === 0) return [];
-    const d = this.#section(this.toc.symbols, 'symbol table');
+    const d = this.#section(this.toc.symbols, 'symbol table', true);
     const n = d.be32();
     const out = new Array<string>(n);
     for (let i = 0; i < n; i++) out[i] = d.uvarintStr();
@@ -100,7 +157,7 @@ export class IndexReader {
 
   #readPostingsTable(): void {
     if (this.toc.postingsTable === 0) return;
-    const d = this.#section(this.toc.postingsTable, 'postings offset table');
+    const d = this.#section(this.toc.postingsTable, 'postings offset table', true);
     const n = d.be32();
     let current: NameEntry | undefined;
     let currentName: string | undefined;
@@ -172,7 +229,7 @@ export class IndexReader {
     const n = d.be32();
     if (d.remaining !== n * 4) throw this.#corrupt(`postings list at ${offset} has a wrong length`);
     const out = new Uint32Array(n);
-    const b = this.#b;
+    const b = d.bytes as Buffer;
     let p = d.pos;
     for (let i = 0; i < n; i++, p += 4) out[i] = b.readUInt32BE(p);
     return out;
@@ -180,14 +237,17 @@ export class IndexReader {
 
   /** The series at reference `ref` (offset / 16). */
   series(ref: number): IndexSeries {
-    const b = this.#b;
+    const src = this.#b;
     const offset = ref * SERIES_ALIGNMENT;
-    if (offset >= b.length) throw this.#corrupt(`series reference ${ref} out of bounds`);
-    const head = new DecBuf(b, this.#path, offset);
+    if (offset >= src.fileSize) throw this.#corrupt(`series reference ${ref} out of bounds`);
+    const headAt = src.view(offset, Math.min(10, src.fileSize - offset));
+    const head = new DecBuf(src.buf, this.#path, headAt, headAt + Math.min(10, src.fileSize - offset));
     const len = head.uvarint();
-    const start = head.pos;
+    const lenBytes = head.pos - headAt;
+    if (offset + lenBytes + len + 4 > src.fileSize) throw this.#corrupt(`series ${ref} runs past the end`);
+    const start = src.view(offset, lenBytes + len + 4) + lenBytes;
+    const b = src.buf;
     const end = start + len;
-    if (end + 4 > b.length) throw this.#corrupt(`series ${ref} runs past the end`);
     if (crc32c(b, 0, start, end) !== b.readUInt32BE(end)) throw this.#corrupt(`series ${ref} checksum mismatch`);
     const d = new DecBuf(b, this.#path, start, end);
     const nLabels = d.uvarint();
