@@ -41,6 +41,11 @@ describe('collectors on the upstream fixture /proc tree', () => {
       else if (Math.abs(want - got) > Math.abs(want) * 1e-12) mismatches.push(`${series}: got ${got}, upstream ${want}`);
     }
     expect(mismatches).toEqual([]);
+    // And the other way round: every upstream series of the families we produce is ours too.
+    const ours = new Set(lines.map((l) => normaliseSeries(l.slice(0, l.lastIndexOf(' ')))));
+    const names = new Set(compared.map((f) => f.name));
+    const missing = [...expected.keys()].filter((series) => names.has(series.replace(/\{.*$/, '')) && !ours.has(series));
+    expect(missing).toEqual([]);
   });
 
   it.each([
