@@ -92,6 +92,7 @@ const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = Object.fromEntries(
  * Alertmanager configs) take as booleans when unquoted: `yes`/`no`, `on`/`off`, `y`/`n`.
  */
 export function bool(): Decoder<boolean> {
+  const strict = scalar('boolean', (v) => (typeof v === 'boolean' ? v : undefined));
   return {
     expected: 'boolean',
     decode(node, at, ctx) {
@@ -99,22 +100,24 @@ export function bool(): Decoder<boolean> {
         const word = YAML11_BOOLEANS[node.value];
         if (word !== undefined) return word;
       }
-      return scalar('boolean', (v) => (typeof v === 'boolean' ? v : undefined)).decode(node, at, ctx);
+      return strict.decode(node, at, ctx);
     },
   };
 }
 
 /** A Prometheus duration string (`30s`, `1h30m`), decoded to milliseconds. */
 export function duration(): Decoder<number> {
+  const string_ = string();
   return {
     expected: 'duration',
     decode(node, at, ctx) {
-      const text = string().decode(node, at, ctx);
+      const text = string_.decode(node, at, ctx);
       if (typeof text !== 'string') return 0;
       try {
         return parseDuration(text);
       } catch {
-        return ctx.fail(node!, `not a valid duration string: ${JSON.stringify(text)}`) ?? 0;
+        ctx.fail(node!, `not a valid duration string: ${JSON.stringify(text)}`);
+        return 0;
       }
     },
   };
@@ -123,13 +126,14 @@ export function duration(): Decoder<number> {
 /** One of a fixed set of strings. */
 export function oneOf<const C extends string>(...choices: C[]): Decoder<C> {
   const expected = `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`;
+  const string_ = string();
   return {
     expected,
     decode(node, at, ctx) {
-      const text = string().decode(node, at, ctx);
-      if (typeof text !== 'string') return choices[0]!;
-      if ((choices as string[]).includes(text)) return text as C;
-      return (ctx.fail(node!, `invalid value ${JSON.stringify(text)}, expected ${expected}`) as undefined) ?? choices[0]!;
+      const text = string_.decode(node, at, ctx);
+      if (typeof text === 'string' && (choices as string[]).includes(text)) return text as C;
+      if (typeof text === 'string') ctx.fail(node!, `invalid value ${JSON.stringify(text)}, expected ${expected}`);
+      return choices[0]!;
     },
   };
 }
