@@ -171,6 +171,31 @@ describe('writeBlock + Block', () => {
     block.close();
   });
 
+  it.each([
+    { name: 'a series entry', offsetOf: (ix: Block['index']) => ix.toc.series + 20 },
+    { name: 'a postings list', offsetOf: (ix: Block['index']) => ix.toc.postings + 10 },
+    { name: 'the TOC', offsetOf: (ix: Block['index']) => ix.size - 10 },
+  ])('reports damage to $name in the index as a BlockCorruptionError', async ({ offsetOf }) => {
+    const { blockDir } = writeSynthetic(series);
+    const probe = Block.open(blockDir);
+    const offset = offsetOf(probe.index);
+    probe.close();
+    const fs = await import('node:fs');
+    const bytes = fs.readFileSync(join(blockDir, 'index'));
+    bytes[offset]! ^= 0x55;
+    fs.writeFileSync(join(blockDir, 'index'), bytes);
+    const attempt = async () => {
+      const block = Block.open(blockDir);
+      try {
+        // No matcher: reads the all-series postings list and every series entry.
+        await block.querier(T0, T0 + 7_200_000).select([]);
+      } finally {
+        block.close();
+      }
+    };
+    await expect(attempt()).rejects.toBeInstanceOf(BlockCorruptionError);
+  });
+
   it('reports a damaged chunk as a BlockCorruptionError', async () => {
     const one = { labels: ['__name__', 'x'], chunks: encodeXorChunks([T0, T0 + 1], [1, 2]) };
     const { dir, cleanup } = tempDir('argus-block-');
