@@ -64,7 +64,7 @@ describe('fuzzing: no crash, no hang', () => {
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
         drain(bytes, format);
       }),
-      { seed: SEED, numRuns: 500 },
+      { seed: SEED, numRuns: 300 },
     );
   });
 
@@ -74,7 +74,7 @@ describe('fuzzing: no crash, no hang', () => {
       fc.property(fc.array(token, { maxLength: 120 }), (tokens) => {
         drain(Buffer.from(tokens.join(''), 'utf8'), format);
       }),
-      { seed: SEED, numRuns: 500 },
+      { seed: SEED, numRuns: 300 },
     );
   });
 
@@ -102,7 +102,7 @@ describe('fuzzing: no crash, no hang', () => {
         }
         drain(bytes, format);
       }),
-      { seed: SEED, numRuns: 150 },
+      { seed: SEED, numRuns: 100 },
     );
   });
 });
@@ -114,7 +114,7 @@ describe('round trip: parseFamilies(formatText(families)) = families', () => {
         const text = formatText(families, format);
         expect(plain(parseFamilies(text, format))).toEqual(plain(families));
       }),
-      { seed: SEED, numRuns: 150 },
+      { seed: SEED, numRuns: 100 },
     );
   });
 });
