@@ -3,7 +3,6 @@ import type { Matcher , Labels} from '@argus/model';
 import type { Querier, Queryable, Series } from '@argus/storage';
 import type {
   AtModifier,
-  Call,
   DurationExpr,
   DurationOperand,
   Expr,
@@ -491,4 +490,3 @@ export function mergeSameLabels(vec: StepVector): StepVector {
   return out;
 }
 
-export type { Call };

@@ -17,18 +17,3 @@ export function dropMetadata(labels: Labels): Labels {
   }
   return found ? labels.drop(METADATA_LABELS) : labels;
 }
-
-/** Only the labels named in `names` (upstream `MatchLabels(true, …)`/`Keep`). */
-export function keepLabels(labels: Labels, names: readonly string[]): Labels {
-  return labels.keep(names);
-}
-
-/** Without the labels named in `names` and without `__name__` (upstream `MatchLabels(false, …)`). */
-export function dropLabelsAndName(labels: Labels, names: readonly string[]): Labels {
-  return labels.drop([...names, METRIC_NAME_LABEL]);
-}
-
-/** `labels` with `name` set to `value` (deleted when `value` is empty). */
-export function withLabel(labels: Labels, name: string, value: string): Labels {
-  return labels.builder().set(name, value).labels();
-}
