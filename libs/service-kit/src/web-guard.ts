@@ -5,7 +5,8 @@ import type { WebConfig } from './web-config.ts';
 
 /**
  * Applies the non-TLS parts of a web config to every request: rate limit (429), basic
- * auth (401 with `WWW-Authenticate: Basic`) and the configured response headers.
+ * auth (401 with `WWW-Authenticate: Basic`) and the configured response headers. Refusals
+ * look like Go's `http.Error`: plain text, `X-Content-Type-Options: nosniff`.
  * `update` swaps the config atomically for requests that arrive afterwards.
  */
 export class WebGuard {
@@ -35,12 +36,13 @@ export class WebGuard {
     app.addHook('onRequest', async (request, reply) => {
       for (const [name, value] of Object.entries(this.#config.headers)) reply.header(name, value);
       if (!this.#takeToken()) {
-        return reply.code(429).type('text/plain; charset=utf-8').send('Too Many Requests\n');
+        return reply.code(429).header('x-content-type-options', 'nosniff').type('text/plain; charset=utf-8').send('Too Many Requests\n');
       }
       if (!(await this.#auth.check(request.headers.authorization))) {
         return reply
           .code(401)
           .header('www-authenticate', 'Basic')
+          .header('x-content-type-options', 'nosniff')
           .type('text/plain; charset=utf-8')
           .send('Unauthorized\n');
       }
