@@ -142,3 +142,68 @@ export function formatFloat(v: number, fmt: string, prec: number): string {
   }
   return (neg ? '-' : '') + body;
 }
+
+function floatBits(v: number): { neg: boolean; mant: bigint; exp: number } {
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, v);
+  const hi = buf.getUint32(0);
+  const lo = buf.getUint32(4);
+  const neg = hi >>> 31 === 1;
+  let exp = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  return { neg, mant, exp: exp - 1023 };
+}
+
+/** `strconv.FormatFloat(v, 'x'|'X', prec, 64)`: `-0x1.yyyyp±dd`. */
+export function formatHexFloat(v: number, fmt: 'x' | 'X', prec: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  const bits = floatBits(v);
+  let { mant, exp } = bits;
+  const one60 = 1n << 60n;
+  if (mant === 0n) exp = 0;
+  mant <<= 60n - 52n;
+  while (mant !== 0n && (mant & one60) === 0n) {
+    mant <<= 1n;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & (one60 - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const hex = fmt === 'X' ? '0123456789ABCDEF' : '0123456789abcdef';
+  let out = `${bits.neg ? '-' : ''}0${fmt}${(mant >> 60n) & 1n}`;
+  mant = (mant << 4n) & ((1n << 64n) - 1n);
+  const digit = (): string => {
+    const d = hex[Number((mant >> 60n) & 15n)]!;
+    mant = (mant << 4n) & ((1n << 64n) - 1n);
+    return d;
+  };
+  if (prec < 0 && mant !== 0n) {
+    out += '.';
+    while (mant !== 0n) out += digit();
+  } else if (prec > 0) {
+    out += '.';
+    for (let i = 0; i < prec; i++) out += digit();
+  }
+  const e = Math.abs(exp);
+  return `${out}${fmt === 'X' ? 'P' : 'p'}${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
+}
+
+/** `strconv.FormatFloat(v, 'b', -1, 64)`: decimal mantissa, binary exponent (`4503599627370496p-52`). */
+export function formatBinaryFloat(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  const { neg, mant, exp } = floatBits(v);
+  const e = exp - 52;
+  return `${neg ? '-' : ''}${mant}p${e < 0 ? '-' : '+'}${Math.abs(e)}`;
+}

@@ -1,4 +1,4 @@
-import { formatFloat } from './float-format.ts';
+import { formatBinaryFloat, formatFloat, formatHexFloat } from './float-format.ts';
 import { GoTime } from './go-time.ts';
 import {
   GoTypedString,
@@ -119,9 +119,16 @@ function pad(s: string, spec: Spec, zeroAllowed = true): string {
   return (spec.zero && zeroAllowed ? '0' : ' ').repeat(fill) + s;
 }
 
-function badVerb(v: unknown, verb: string): string {
+/** Go's `%!verb(type=value)`; the value is printed with `%v` under the same flags, as Go does. */
+function badVerb(v: unknown, verb: string, spec: Spec = plainSpec()): string {
   if (v === null || v === undefined || v === NO_VALUE) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', plainSpec(), 0)})`;
+  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', { ...spec, plusV: false, sharpV: false }, 0)})`;
+}
+
+/** The rune of an integer, U+FFFD when it is not a valid code point (as Go's `%c`). */
+function runeOf(n: bigint): string {
+  if (n < 0n || n > 0x10ffffn || (n >= 0xd800n && n <= 0xdfffn)) return '\ufffd';
+  return String.fromCodePoint(Number(n));
 }
 
 function fmtInteger(n: bigint, verb: string, spec: Spec): string {
@@ -153,13 +160,16 @@ function fmtInteger(n: bigint, verb: string, spec: Spec): string {
       if (spec.sharp) prefix = '0X';
       break;
     case 'c':
-      return pad(String.fromCodePoint(Number(abs)), spec, false);
-    case 'q':
-      return pad(`'${goQuote(String.fromCodePoint(Number(abs))).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`, spec, false);
+      return pad(runeOf(n), spec, false);
+    case 'q': {
+      const r = runeOf(n);
+      const body = r === "'" ? "\\'" : r === '"' ? '"' : quoteGo(r, spec.plus).slice(1, -1);
+      return pad(`'${body}'`, spec, false);
+    }
     case 'U': {
-      const hex = abs.toString(16).toUpperCase().padStart(4, '0');
-      let s = `U+${hex}`;
-      if (spec.sharp) s += ` '${String.fromCodePoint(Number(abs))}'`;
+      const u = n < 0n ? n + (1n << 64n) : n;
+      let s = `U+${u.toString(16).toUpperCase().padStart(4, '0')}`;
+      if (spec.sharp && u <= 0x10ffffn && (runeOf(n) !== '\ufffd' || n === 0xfffdn) && isPrintable(runeOf(n))) s += ` '${runeOf(n)}'`;
       return pad(s, spec, false);
     }
     default:
@@ -185,7 +195,10 @@ function fmtFloatVerb(v: number, verb: string, spec: Spec): string {
     prec = spec.prec ?? -1;
   } else if (verb === 'F') fmtChar = 'f';
   if ((fmtChar === 'e' || fmtChar === 'E' || fmtChar === 'f') && spec.prec === undefined) prec = 6;
-  let num = formatFloat(v, fmtChar, prec);
+  let num: string;
+  if (fmtChar === 'x' || fmtChar === 'X') num = formatHexFloat(v, fmtChar, prec);
+  else if (fmtChar === 'b') num = formatBinaryFloat(v);
+  else num = formatFloat(v, fmtChar, prec);
   if (num[0] !== '-' && num[0] !== '+') num = `+${num}`;
   if (spec.space && num[0] === '+' && !spec.plus) num = ` ${num.slice(1)}`;
   if (num[1] === 'I' || num[1] === 'N') {
@@ -220,12 +233,13 @@ function fmtString(s: string, verb: string, spec: Spec): string {
         const h = b.toString(16).padStart(2, '0');
         return verb === 'X' ? h.toUpperCase() : h;
       });
+      if (parts.length === 0) return pad('', spec);
       const px = spec.sharp ? (verb === 'X' ? '0X' : '0x') : '';
       const out = spec.space ? parts.map((p) => px + p).join(' ') : px + parts.join('');
       return pad(out, spec);
     }
     default:
-      return badVerb(s, verb);
+      return badVerb(s, verb, spec);
   }
 }
 
@@ -234,7 +248,7 @@ function formatValue(v: unknown, verb: string, spec: Spec, depth: number): strin
   const kind = kindOf(v);
   if (kind === 'nil' || kind === 'invalid') {
     if (verb === 'v' || verb === 'T') return pad('<nil>', spec);
-    return badVerb(v, verb);
+    return badVerb(v, verb, spec);
   }
   if (verb === 'T') return pad(typeName(v), spec);
   if (kind === 'struct' || kind === 'slice' || kind === 'map') {
@@ -247,19 +261,13 @@ function formatValue(v: unknown, verb: string, spec: Spec, depth: number): strin
   switch (kind) {
     case 'bool':
       if (verb === 't' || verb === 'v') return pad(v ? 'true' : 'false', spec, false);
-      return badVerb(v, verb);
+      return badVerb(v, verb, spec);
     case 'int': {
-      if (!'vdboOxXcqU'.includes(verb)) {
-        if ('eEfFgG'.includes(verb)) return badVerb(v, verb);
-        return badVerb(v, verb);
-      }
+      if (!'vdboOxXcqU'.includes(verb)) return badVerb(v, verb, spec);
       return fmtInteger(BigInt(typeof v === 'bigint' ? v : Math.trunc(v as number)), verb, spec);
     }
     case 'float':
-      if (!'vbeEfFgGxX'.includes(verb) || verb === 'b' || verb === 'x' || verb === 'X') {
-        if (verb === 'x' || verb === 'X' || verb === 'b') return badVerb(v, verb);
-        return badVerb(v, verb);
-      }
+      if (!'vbeEfFgGxX'.includes(verb)) return badVerb(v, verb, spec);
       return fmtFloatVerb(toNumber(v), verb, spec);
     case 'string':
       if (v instanceof GoTypedString && verb === 'v' && spec.sharpV) return `${v.typeName}(${goQuote(v.value)})`;
@@ -275,7 +283,7 @@ function formatValue(v: unknown, verb: string, spec: Spec, depth: number): strin
       return `map[${parts.join(' ')}]`;
     }
     case 'func':
-      return verb === 'v' ? '0x1' : badVerb(v, verb);
+      return verb === 'v' ? '0x1' : badVerb(v, verb, spec);
     default: {
       if (v instanceof Date) return formatValue(GoTime.fromDate(v), verb, spec, depth);
       const fields = structFields(v as object);

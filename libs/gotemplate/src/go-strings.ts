@@ -39,7 +39,7 @@ export function goTitle(s: string): string {
       seenLetter = false;
     }
     if (/\p{L}/u.test(ch)) {
-      out += seenLetter ? ch.toLowerCase() : ch.toUpperCase();
+      out += seenLetter ? ch.toLowerCase() : titleCase(ch);
       seenLetter = true;
     } else out += ch;
   }
@@ -82,3 +82,27 @@ export function goToLower(s: string): string {
   }
   return out;
 }
+
+/** Title case of one character: a multi-letter upper case (the ligature ﬁ) keeps only its first letter upper. */
+function titleCase(ch: string): string {
+  const digraph = titleDigraphs[ch];
+  if (digraph) return digraph;
+  const upper = [...ch.toUpperCase()];
+  return upper.length === 1 ? upper[0]! : upper[0]! + upper.slice(1).join('').toLowerCase();
+}
+
+/** Latin digraphs with a distinct title case (ǅ, ǈ, ǋ, ǲ). */
+const titleDigraphs: Record<string, string> = {
+  '\u01c4': '\u01c5',
+  '\u01c5': '\u01c5',
+  '\u01c6': '\u01c5',
+  '\u01c7': '\u01c8',
+  '\u01c8': '\u01c8',
+  '\u01c9': '\u01c8',
+  '\u01ca': '\u01cb',
+  '\u01cb': '\u01cb',
+  '\u01cc': '\u01cb',
+  '\u01f1': '\u01f2',
+  '\u01f2': '\u01f2',
+  '\u01f3': '\u01f2',
+};

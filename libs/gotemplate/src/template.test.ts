@@ -137,7 +137,7 @@ const cases: Case[] = [
     want: 'ERR template: t:1:2: executing "t" at <.Name>: Name has arguments but cannot be invoked as function',
   },
   { name: 'float64 prints like Go', template: '{{.a}} {{.b}} {{.c}}', data: { a: float64(2), b: 0.1, c: float64(1e21) }, want: '2 0.1 1e+21' },
-  { name: '%f needs a float64', template: '{{printf "%.2f" .a}} {{printf "%.2f" .b}}', data: { a: float64(2), b: 2 }, want: '2.00 %!f(int=2)' },
+  { name: '%f needs a float64', template: '{{printf "%.2f" .a}} {{printf "%.2f" .b}}', data: { a: float64(2), b: 2 }, want: '2.00 %!f(int=02)' },
   { name: 'int and float64 do not compare', template: '{{eq .a .b}}', data: { a: 1, b: new GoFloat(1) }, want: 'ERR template: t:1:2: executing "t" at <eq .a .b>: error calling eq: incompatible types for comparison' },
   { name: 'eq with several arguments', template: '{{eq 3 1 2 3}} {{eq "a" "b" "c"}}', want: 'true false' },
   { name: 'eq of missing values', template: '{{eq .a .b}} {{eq .a "x"}}', data: {}, want: 'true false' },
