@@ -409,7 +409,12 @@ export function withoutStale(labels: Labels, ts: Float64Array, vs: Float64Array,
     const v = vs[i]!;
     if (v !== v && isStaleNaN(v)) stale++;
   }
-  if (stale === 0) return { labels, timestamps: ts.subarray(0, length), values: vs.subarray(0, length), length };
+  if (stale === 0) {
+    // Views are only cut when the storage handed out spare capacity.
+    const t = ts.length === length ? ts : ts.subarray(0, length);
+    const v = vs.length === length ? vs : vs.subarray(0, length);
+    return { labels, timestamps: t, values: v, length };
+  }
   const n = length - stale;
   const t2 = new Float64Array(n);
   const v2 = new Float64Array(n);
