@@ -30,8 +30,10 @@ export { Wal } from './wal/wal.ts';
 export type { WalCounters, WalOptions } from './wal/wal.ts';
 export { replayWal } from './wal/replay.ts';
 export type { ReplayReport } from './wal/replay.ts';
-export { writeCheckpoint } from './wal/checkpoint.ts';
-export type { CheckpointStats } from './wal/checkpoint.ts';
+export { runCheckpoint, writeCheckpoint } from './wal/checkpoint.ts';
+export type { CheckpointRequest, CheckpointStats } from './wal/checkpoint.ts';
+export { CheckpointWorkerError, InlineCheckpointRunner, WorkerCheckpointRunner } from './wal/checkpoint-runner.ts';
+export type { CheckpointRunner } from './wal/checkpoint-runner.ts';
 export { crc32c } from './wal/crc32c.ts';
 
 // tsdb

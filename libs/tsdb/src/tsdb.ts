@@ -5,7 +5,9 @@ import type { Appendable, Appender, Querier, Queryable } from '@argus/storage';
 import { ClosedError } from './errors.ts';
 import { Head } from './head/head.ts';
 import type { HeadOptions } from './head/head.ts';
-import { deleteCheckpoints, writeCheckpoint } from './wal/checkpoint.ts';
+import { deleteCheckpoints } from './wal/checkpoint.ts';
+import { InlineCheckpointRunner } from './wal/checkpoint-runner.ts';
+import type { CheckpointRunner } from './wal/checkpoint-runner.ts';
 import type { CheckpointStats } from './wal/checkpoint.ts';
 import { replayWal } from './wal/replay.ts';
 import type { ReplayReport } from './wal/replay.ts';
@@ -22,6 +24,8 @@ export interface TsdbOptions extends HeadOptions {
    * newest block when blocks exist (upstream's head `minValidTime`).
    */
   minValidTimeMs?: number;
+  /** Where WAL checkpoints are written (closed with the tsdb); default inline. Pass a `WorkerCheckpointRunner` in a service. */
+  checkpointRunner?: CheckpointRunner;
 }
 
 /** What {@link Tsdb.truncateHead} did. */
@@ -44,12 +48,15 @@ export class Tsdb implements Appendable, Queryable {
   /** What the WAL replay on open found, including any repair of a torn segment. */
   readonly replay: ReplayReport;
   #closed = false;
+  readonly #checkpoints: CheckpointRunner;
+  #truncating: Promise<HeadTruncation> | undefined;
 
-  private constructor(dir: string, head: Head, wal: Wal, replay: ReplayReport) {
+  private constructor(dir: string, head: Head, wal: Wal, replay: ReplayReport, checkpoints: CheckpointRunner) {
     this.dir = dir;
     this.head = head;
     this.wal = wal;
     this.replay = replay;
+    this.#checkpoints = checkpoints;
   }
 
   /** Opens (creating) `dir`, replays `dir/wal` into the head, then starts a new WAL segment. */
@@ -62,7 +69,7 @@ export class Tsdb implements Appendable, Queryable {
     const replay = replayWal(walDir, head);
     const wal = Wal.open(walDir, { segmentSizeBytes: options.walSegmentSizeBytes, compression: options.walCompression ?? true });
     head.setLog(wal);
-    return new Tsdb(dir, head, wal, replay);
+    return new Tsdb(dir, head, wal, replay, options.checkpointRunner ?? new InlineCheckpointRunner());
   }
 
   appender(): Appender {
@@ -89,17 +96,36 @@ export class Tsdb implements Appendable, Queryable {
    */
   async truncateHead(mint: number): Promise<HeadTruncation> {
     if (this.#closed) throw new ClosedError('tsdb');
+    // One at a time: a second call waits for the first, then runs.
+    while (this.#truncating) await this.#truncating.catch(() => undefined);
+    const run = this.#truncate(mint);
+    this.#truncating = run;
+    try {
+      return await run;
+    } finally {
+      this.#truncating = undefined;
+    }
+  }
+
+  async #truncate(mint: number): Promise<HeadTruncation> {
     const result: HeadTruncation = this.head.truncate(mint);
     const walDir = this.wal.dir;
     const segments = listSegments(walDir);
     if (segments.length === 0) return result;
     const first = segments[0]!;
-    let last = segments[segments.length - 1]!;
+    const newest = segments[segments.length - 1]!;
     this.wal.nextSegment();
-    last = first + Math.trunc(((last - 1 - first) * 2) / 3);
+    const last = first + Math.trunc(((newest - 1 - first) * 2) / 3);
     if (last <= first) return result;
-    const head = this.head;
-    result.checkpoint = writeCheckpoint(walDir, first, last, (ref) => head.byRef(ref) !== undefined, mint, {
+    const live: number[] = [];
+    for (const s of this.head.allSeries()) live.push(s.ref);
+    // Appends go on into newer segments while the checkpoint reads [first, last].
+    result.checkpoint = await this.#checkpoints.checkpoint({
+      dir: walDir,
+      from: first,
+      to: last,
+      liveRefs: Uint32Array.from(live),
+      mint,
       compression: this.wal.compression,
     });
     this.wal.truncate(last + 1);
@@ -111,12 +137,14 @@ export class Tsdb implements Appendable, Queryable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#truncating?.catch(() => undefined);
     this.head.setLog({
       log() {
         throw new ClosedError('tsdb');
       },
     });
     this.wal.close();
+    await this.#checkpoints.close();
   }
 }
 

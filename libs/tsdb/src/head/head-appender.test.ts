@@ -123,6 +123,19 @@ describe('HeadAppender append rules', () => {
     expect(head.numSeries).toBe(2);
   });
 
+  it('makes nothing visible when the log write fails', async () => {
+    const head = new Head({}, {
+      log() {
+        throw new Error('disk full');
+      },
+    });
+    const app = head.appender();
+    app.append(0, a, 1000, 1);
+    await expect(app.commit()).rejects.toThrow('disk full');
+    expect(await read(head)).toEqual([]);
+    expect(head.counters.samplesAppended).toBe(0);
+  });
+
   it('drops at commit a sample another commit overtook', async () => {
     const head = new Head();
     const first = head.appender();

@@ -162,7 +162,12 @@ export class HeadAppender implements Appender {
     const records: Uint8Array[] = [];
     if (this.#newSeries.length > 0) records.push(encodeSeries(this.#newSeries));
     if (accepted > 0) records.push(encodeAcceptedSamples(head.scratch.encbuf(), series, ts, vs, n, decision));
-    head.writeLog(records);
+    try {
+      head.writeLog(records);
+    } catch (e) {
+      this.#release();
+      throw e;
+    }
 
     const counters = head.counters;
     const range = head.chunkRangeMs;

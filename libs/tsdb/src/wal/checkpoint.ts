@@ -1,9 +1,8 @@
+// Worker-safe: imports nothing that loads @argus/model (re2) or @argus/storage.
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { WalCorruptionError } from '../errors.ts';
-import { RecordType, decodeSamples, decodeSeries, decodeTombstones, encodeSamples, encodeSeries, encodeTombstones } from './record.ts';
-import { lastCheckpoint } from './replay.ts';
-import { listSegments, scanSegment, segmentName } from './segment.ts';
+import { Decbuf, Encbuf, RecordDecodeError, RecordType, decodeSamples, decodeTombstones, encodeSamples, encodeTombstones } from './record-bytes.ts';
+import { WalSegmentError, lastCheckpoint, listSegments, scanSegment, segmentName } from './segment.ts';
 import { Wal, fsyncDir } from './wal.ts';
 
 /** What a checkpoint kept and dropped. */
@@ -22,12 +21,40 @@ export function checkpointName(index: number): string {
   return `checkpoint.${segmentName(index)}`;
 }
 
+/** What a checkpoint needs: the WAL directory, the segment range, the live series and the cut-off. */
+export interface CheckpointRequest {
+  dir: string;
+  from: number;
+  to: number;
+  /** Refs of the series still in the head, ascending. */
+  liveRefs: Uint32Array;
+  mint: number;
+  compression: boolean;
+}
+
+/** Writes the checkpoint a request describes, keeping the series in `liveRefs`. */
+export function runCheckpoint(req: CheckpointRequest): CheckpointStats {
+  const refs = req.liveRefs;
+  const keep = (ref: number): boolean => {
+    let lo = 0;
+    let hi = refs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (refs[mid]! < ref) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < refs.length && refs[lo] === ref;
+  };
+  return writeCheckpoint(req.dir, req.from, req.to, keep, req.mint, { compression: req.compression });
+}
+
 /**
  * Upstream's `wlog.Checkpoint`: rewrites the previous checkpoint and segments
  * [from, to] into `checkpoint.<to>`, keeping series records whose ref `keep` accepts,
  * samples with t ≥ mint of kept series, and tombstones of kept series reaching mint.
  * Written to `checkpoint.<to>.tmp`, fsynced and renamed, so a crash leaves either the
- * old or the new checkpoint. The caller then deletes segments ≤ to and older checkpoints.
+ * old or the new checkpoint. The caller then deletes segments ≤ to and older
+ * checkpoints. Throws {@link WalSegmentError} for an unreadable source segment.
  */
 export function writeCheckpoint(
   dir: string,
@@ -62,7 +89,7 @@ export function writeCheckpoint(
         const kept = filterRecord(rec, keep, mint, stats);
         if (kept) out.log([kept]);
       });
-      if (scan.corruption) throw new WalCorruptionError(src.segment, scan.corruption.offset, scan.corruption.reason);
+      if (scan.corruption) throw new WalSegmentError(src.segment, scan.corruption.offset, scan.corruption.reason);
     }
   } finally {
     out.close();
@@ -76,13 +103,8 @@ export function writeCheckpoint(
 
 function filterRecord(rec: Uint8Array, keep: (ref: number) => boolean, mint: number, stats: CheckpointStats): Uint8Array | undefined {
   switch (rec[0]) {
-    case RecordType.Series: {
-      const all = decodeSeries(rec);
-      const kept = all.filter((s) => keep(s.ref));
-      stats.keptSeries += kept.length;
-      stats.droppedSeries += all.length - kept.length;
-      return kept.length > 0 ? encodeSeries(kept) : undefined;
-    }
+    case RecordType.Series:
+      return filterSeries(rec, keep, stats);
     case RecordType.Samples: {
       const cols = decodeSamples(rec);
       const words = new Uint32Array(cols.values.buffer);
@@ -111,6 +133,35 @@ function filterRecord(rec: Uint8Array, keep: (ref: number) => boolean, mint: num
     default:
       return undefined;
   }
+}
+
+/** Keeps the entries of a series record whose ref `keep` accepts, copying their bytes as they are. */
+function filterSeries(rec: Uint8Array, keep: (ref: number) => boolean, stats: CheckpointStats): Uint8Array | undefined {
+  const d = new Decbuf(rec);
+  d.byte();
+  const out = new Encbuf(rec.length);
+  out.byte(RecordType.Series);
+  let kept = 0;
+  while (d.remaining > 0) {
+    const start = d.pos;
+    const ref = d.be64();
+    const strings = d.uvarint() * 2;
+    for (let i = 0; i < strings; i++) {
+      const len = d.uvarint();
+      d.pos += len;
+    }
+    if (d.remaining < 0) throw new RecordDecodeError('series record ends early');
+    if (!keep(ref)) {
+      stats.droppedSeries++;
+      continue;
+    }
+    stats.keptSeries++;
+    kept++;
+    out.ensure(d.pos - start);
+    out.buf.set(rec.subarray(start, d.pos), out.len);
+    out.len += d.pos - start;
+  }
+  return kept > 0 ? out.bytes() : undefined;
 }
 
 /** Deletes checkpoint directories with an index below `below`. */

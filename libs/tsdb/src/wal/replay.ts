@@ -4,7 +4,7 @@ import { WalCorruptionError } from '../errors.ts';
 import type { Head } from '../head/head.ts';
 import { RecordType, decodeSamples, decodeSeries, decodeTombstones } from './record.ts';
 import type { SampleColumns } from './record.ts';
-import { listSegments, scanSegment, segmentName } from './segment.ts';
+import { lastCheckpoint, listSegments, scanSegment, segmentName } from './segment.ts';
 
 /** What a replay read and repaired. */
 export interface ReplayReport {
@@ -24,18 +24,6 @@ export interface ReplayReport {
    */
   repaired?: { segment: number; offset: number; reason: string; deletedSegments: number[] };
   durationMs: number;
-}
-
-/** `checkpoint.00000012` → 12; the newest complete checkpoint directory in `dir`, if any. */
-export function lastCheckpoint(dir: string): { index: number; path: string } | undefined {
-  let best: { index: number; path: string } | undefined;
-  for (const f of readdirSync(dir)) {
-    const m = /^checkpoint\.(\d+)$/.exec(f);
-    if (!m) continue;
-    const index = Number(m[1]);
-    if (!best || index > best.index) best = { index, path: join(dir, f) };
-  }
-  return best;
 }
 
 /**

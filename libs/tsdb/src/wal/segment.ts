@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { crc32c } from './crc32c.ts';
 import { snappyDecode } from './snappy.ts';
 
@@ -207,4 +208,32 @@ function concat(parts: Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
+}
+
+/** `checkpoint.00000012` → 12; the newest complete checkpoint directory in `dir`, if any. */
+export function lastCheckpoint(dir: string): { index: number; path: string } | undefined {
+  let best: { index: number; path: string } | undefined;
+  for (const f of readdirSync(dir)) {
+    const m = /^checkpoint\.(\d+)$/.exec(f);
+    if (!m) continue;
+    const index = Number(m[1]);
+    if (!best || index > best.index) best = { index, path: join(dir, f) };
+  }
+  return best;
+}
+
+/**
+ * A segment or checkpoint that cannot be read, from code that must stay loadable in a
+ * worker thread (see `checkpoint.ts`); the main thread reports `WalCorruptionError`.
+ */
+export class WalSegmentError extends Error {
+  readonly code = 'wal_corruption';
+  constructor(
+    readonly segment: number,
+    readonly offset: number,
+    message: string,
+  ) {
+    super(`WAL segment ${segment} at offset ${offset}: ${message}`);
+    this.name = 'WalSegmentError';
+  }
 }

@@ -1,6 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClosedError } from '../errors.ts';
 import type { HeadLog } from '../head/head.ts';
 import { snappyEncode } from './snappy.ts';
 import { DEFAULT_SEGMENT_SIZE, PAGE_SIZE, frameRecords, framedSize, listSegments, segmentName } from './segment.ts';
@@ -60,7 +59,7 @@ export class Wal implements HeadLog {
   }
 
   log(records: readonly Uint8Array[]): void {
-    if (this.#closed) throw new ClosedError('WAL');
+    if (this.#closed) throw new WalClosedError();
     if (records.length === 0) return;
     let flags: boolean[] | undefined;
     if (this.compression) {
@@ -94,7 +93,7 @@ export class Wal implements HeadLog {
 
   /** Pads and fsyncs the current segment, closes it and starts the next; returns the new index. */
   nextSegment(): number {
-    if (this.#closed) throw new ClosedError('WAL');
+    if (this.#closed) throw new WalClosedError();
     this.#finishSegment();
     this.#openSegment(this.#segment + 1);
     return this.#segment;
@@ -134,6 +133,15 @@ export class Wal implements HeadLog {
     this.#offset = 0;
     this.counters.segmentsCreated++;
     fsyncDir(this.dir);
+  }
+}
+
+/** A WAL used after {@link Wal.close}. A plain error: this module also runs in the checkpoint worker. */
+export class WalClosedError extends Error {
+  readonly code = 'closed';
+  constructor() {
+    super('WAL is closed');
+    this.name = 'WalClosedError';
   }
 }
 
