@@ -5,42 +5,13 @@ import type { BlockSource, SourceChunk, SourceSeries } from '../block-source.ts'
 import { Encoding, XorChunk } from '../chunkenc/xor-chunk.ts';
 import { MemPostings, compareBytes } from '../index/mem-postings.ts';
 import { postingsForMatchers } from '../index/postings-for-matchers.ts';
-import { Encbuf, encodeTombstones } from '../wal/record.ts';
+import { encodeTombstones } from '../wal/record.ts';
 import type { RefSeries, SampleColumns, Tombstone } from '../wal/record.ts';
 import { HeadAppender } from './head-appender.ts';
 import { HeadQuerier } from './head-querier.ts';
+import { HeadScratch } from './head-scratch.ts';
 import { MemSeries, SAMPLES_PER_CHUNK } from './mem-series.ts';
 import { SeriesSnapshot } from './series-snapshot.ts';
-
-/**
- * Buffers reused across appenders and commits. Commits run synchronously, so one
- * set per head is enough; columns are handed to one appender at a time.
- */
-export class HeadScratch {
-  readonly #free: { timestamps: Float64Array; values: Float64Array }[] = [];
-  #decisions = new Uint8Array(1024);
-  readonly #encbuf = new Encbuf(16 * 1024);
-
-  takeColumns(): { timestamps: Float64Array; values: Float64Array } {
-    return this.#free.pop() ?? { timestamps: new Float64Array(64), values: new Float64Array(64) };
-  }
-
-  returnColumns(timestamps: Float64Array, values: Float64Array): void {
-    // Keep a few, and none beyond 1M samples, so one huge commit does not pin memory.
-    if (this.#free.length < 4 && timestamps.length > 0 && timestamps.length <= 1 << 20) this.#free.push({ timestamps, values });
-  }
-
-  /** A byte array of at least `n` entries (not cleared: the caller sets each entry it reads), valid until the next call. */
-  decisions(n: number): Uint8Array {
-    if (this.#decisions.length < n) this.#decisions = new Uint8Array(n * 2);
-    return this.#decisions;
-  }
-
-  /** The shared record buffer; its bytes are valid until the next commit. */
-  encbuf(): Encbuf {
-    return this.#encbuf;
-  }
-}
 
 /** Upstream's default block and head chunk range: 2 hours. */
 export const DEFAULT_CHUNK_RANGE_MS = 2 * 60 * 60 * 1000;
