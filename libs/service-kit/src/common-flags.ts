@@ -1,18 +1,20 @@
 import { defineFlags } from './flags.ts';
 import { LOG_FORMATS, LOG_LEVELS } from './logger.ts';
 
-/** `--log.level` and `--log.format`, with upstream names, defaults and help. */
+/** `--log.level` and `--log.format`, with upstream names, defaults, help and error wording. */
 export const logFlags = defineFlags({
   'log.level': {
     type: 'string',
     default: 'info',
     choices: LOG_LEVELS,
+    invalidChoice: (value) => `unrecognized log level ${JSON.stringify(value)}`,
     help: 'Only log messages with the given severity or above. One of: [debug, info, warn, error]',
   },
   'log.format': {
     type: 'string',
     default: 'logfmt',
     choices: LOG_FORMATS,
+    invalidChoice: (value) => `unrecognized log format ${JSON.stringify(value)}`,
     help: 'Output format of log messages. One of: [logfmt, json]',
   },
 });

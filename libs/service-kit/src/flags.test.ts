@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FlagError } from './errors.ts';
-import { exporterWebFlags } from './common-flags.ts';
+import { exporterWebFlags, logFlags } from './common-flags.ts';
 import { defineFlags, formatHelp, parseFlags } from './flags.ts';
 
 const specs = defineFlags({
@@ -116,6 +116,15 @@ describe('formatHelp', () => {
     const long = formatHelp('p', defineFlags({ x: { type: 'bool', help: 'word '.repeat(40) } }));
     for (const line of long.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(long.split('\n').filter((l) => l.includes('word')).length).toBeGreaterThan(2);
+  });
+});
+
+describe('logFlags', () => {
+  it.each([
+    { argv: ['--log.level=trace'], message: 'unrecognized log level "trace"' },
+    { argv: ['--log.format=text'], message: 'unrecognized log format "text"' },
+  ])('rejects $argv with the upstream wording', ({ argv, message }) => {
+    expect(() => parseFlags(logFlags, argv)).toThrow(new FlagError(message));
   });
 });
 

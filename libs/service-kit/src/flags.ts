@@ -16,6 +16,8 @@ export interface StringFlagSpec<C extends string = string> extends FlagBase {
   readonly type: 'string';
   readonly default?: C;
   readonly choices?: readonly C[];
+  /** The error for a value outside `choices`; kingpin's enum wording when omitted. */
+  readonly invalidChoice?: (value: string) => string;
 }
 
 /** A whole number (`--web.max-requests=40`). */
@@ -177,7 +179,9 @@ function convert(name: string, spec: FlagSpec, value: string | boolean | string[
     case 'string': {
       const text = typeof value === 'string' ? value : spec.default;
       if (text !== undefined && spec.choices && !spec.choices.includes(text)) {
-        throw new FlagError(`enum value must be one of ${spec.choices.join(',')}, got '${text}' for flag '--${name}'`);
+        throw new FlagError(
+          spec.invalidChoice?.(text) ?? `enum value must be one of ${spec.choices.join(',')}, got '${text}' for flag '--${name}'`,
+        );
       }
       return text;
     }
