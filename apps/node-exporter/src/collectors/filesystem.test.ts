@@ -34,14 +34,16 @@ describe('filesystem collector', () => {
     const collector = filesystemCollector({ paths, options: DEFAULT_COLLECTOR_OPTIONS }, fakeStatFs(calls));
     const lines = sampleLines(await collector.collect());
     // Local file systems synchronously, the NFS mount through the pool with a timeout.
-    expect(calls.sort()).toEqual(['async:/broken', 'sync:/', 'sync:/data', 'sync:/mnt/with space']);
+    expect(calls.sort()).toEqual(['async:/broken', 'sync:/', 'sync:/data', 'sync:/mnt/with space', 'sync:/srv']);
     const labels = (device: string, fstype: string, mountpoint: string) => `{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"}`;
     const root = labels('/dev/vda', 'ext4', '/');
     const data = labels('/dev/vdb', 'xfs', '/data');
     const space = labels('tmpfs', 'tmpfs', '/mnt/with space');
+    // Mounted rw, but the superblock is read-only (remounted ro after errors).
+    const srv = labels('/dev/vdd', 'ext4', '/srv');
     const broken = labels('server:/export', 'nfs', '/broken');
     const want: string[] = [];
-    for (const l of [root, data, space]) {
+    for (const l of [root, data, space, srv]) {
       want.push(
         `node_filesystem_size_bytes${l} 4.096e+06`,
         `node_filesystem_free_bytes${l} 2.048e+06`,
@@ -49,7 +51,7 @@ describe('filesystem collector', () => {
         `node_filesystem_files${l} 100`,
         `node_filesystem_files_free${l} 50`,
         `node_filesystem_device_error${l} 0`,
-        `node_filesystem_readonly${l} ${l === data ? 1 : 0}`,
+        `node_filesystem_readonly${l} ${l === data || l === srv ? 1 : 0}`,
       );
     }
     want.push(`node_filesystem_device_error${broken} 1`, `node_filesystem_readonly${broken} 0`);
@@ -60,7 +62,7 @@ describe('filesystem collector', () => {
     const calls: string[] = [];
     const paths = new HostPaths(`${host}/proc`, `${host}/sys`, '/host');
     await filesystemCollector({ paths, options: DEFAULT_COLLECTOR_OPTIONS }, fakeStatFs(calls)).collect();
-    expect(calls.sort()).toEqual(['async:/host/broken', 'sync:/host/', 'sync:/host/data', 'sync:/host/mnt/with space']);
+    expect(calls.sort()).toEqual(['async:/host/broken', 'sync:/host/', 'sync:/host/data', 'sync:/host/mnt/with space', 'sync:/host/srv']);
   });
 
   it('marks a mount whose statfs hangs as stuck and does not stat it again until it returns', async () => {

@@ -50,7 +50,7 @@ const LOCAL_FS_TYPES = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'tmpfs',
  * `filesystem`: size, free and available bytes and inodes of every mount in
  * `/proc/1/mountinfo` (else `/proc/self/mountinfo`), minus excluded mount points and fs
  * types, by `statfs` on `<rootfs>/<mountpoint>`. A failed statfs yields only
- * `device_error 1` and `readonly`; a statfs slower than the mount timeout marks the mount
+ * `device_error 1` and `readonly` (1 when the mount or its superblock is `ro`); a statfs slower than the mount timeout marks the mount
  * stuck, and it is not stat'ed again until that call returns. Mount points are reported with
  * `--path.rootfs` stripped; a (device, mountpoint, fstype) is reported once.
  */
@@ -115,7 +115,7 @@ export function filesystemCollector({ paths, options }: CollectorContext, statFs
       const deviceError = deviceErrorDesc.builder();
       kept.forEach(({ mount, mountPoint }, i) => {
         const labels = [mount.source, mountPoint, mount.fsType];
-        const ro = hasOption(mount.options, 'ro') ? 1 : 0;
+        const ro = hasOption(mount.options, 'ro') || hasOption(mount.superOptions, 'ro') ? 1 : 0;
         const s = results[i]!;
         readonly.add(ro, ...labels);
         if (s instanceof Error) {
