@@ -116,6 +116,24 @@ describe('Head', () => {
     expect(edge[0]!.chunks[0]!.minTimeMs).toBe(60_000);
   });
 
+  it('merges out-of-order samples into query results, in-order winning a shared timestamp', async () => {
+    const head = new Head({ outOfOrderTimeWindowMs: H });
+    const m = lbl('m');
+    let app = head.appender();
+    for (const t of [0, 30_000, 60_000, 90_000]) app.append(0, m, t, t / 1000);
+    await app.commit();
+    app = head.appender();
+    app.append(0, m, 15_000, 15.5);
+    app.append(0, m, 45_000, 45.5);
+    app.append(0, m, 30_000, -1);
+    await app.commit();
+    const [s] = await (await head.querier(10_000, 60_000)).select([]);
+    const b = s!.samples(0, 1e9);
+    expect(Array.from(b.timestamps.subarray(0, b.length))).toEqual([15_000, 30_000, 45_000, 60_000]);
+    expect(Array.from(b.values.subarray(0, b.length))).toEqual([15.5, 30, 45.5, 60]);
+    expect(head.counters.outOfOrderSamplesAppended).toBe(3);
+  });
+
   it('reports tsdb status with upstream field names', async () => {
     const head = new Head();
     await fill(head, [lbl('a', 'job', 'x'), lbl('a', 'job', 'y'), lbl('b', 'job', 'x')], 1000, 2000, 1000);
