@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, STALE_NAN, isStaleNaN } from '@argus/model';
@@ -41,7 +50,10 @@ async function dump(db: Tsdb): Promise<string[]> {
   const out: string[] = [];
   for (const s of await q.select([Matcher.regex('__name__', '.+')], undefined, true)) {
     const b = s.samples(-Infinity, Infinity);
-    for (let i = 0; i < b.length; i++) out.push(`${s.labels.toString()} ${b.timestamps[i]} ${isStaleNaN(b.values[i]!) ? 'stale' : b.values[i]}`);
+    for (let i = 0; i < b.length; i++)
+      out.push(
+        `${s.labels.toString()} ${b.timestamps[i]} ${isStaleNaN(b.values[i]!) ? 'stale' : b.values[i]}`,
+      );
   }
   return out;
 }
@@ -62,7 +74,9 @@ describe('Tsdb', () => {
     expect(await dump(again)).toEqual(before);
     expect(before.some((l) => l.endsWith('stale'))).toBe(true);
     // Ordering rules hold across restarts.
-    expect(() => again.appender().append(0, Labels.of('__name__', 'm', 'i', '0'), 60_000, 1)).toThrow(/out of order/);
+    expect(() => again.appender().append(0, Labels.of('__name__', 'm', 'i', '0'), 60_000, 1)).toThrow(
+      /out of order/,
+    );
   });
 
   it('repairs a segment torn mid-record (simulated crash) and keeps every earlier commit', async () => {
@@ -173,6 +187,49 @@ describe('Tsdb', () => {
     const from2h = (l: string): boolean => Number(l.split(' ').at(-2)) >= 2 * H;
     expect(after.filter(from2h)).toEqual(before.filter(from2h));
     expect(existsSync(join(dir, 'wal', segmentName(0)))).toBe(false);
+  });
+
+  it('cuts the head into blocks, serves blocks and head merged, and reopens from both', async () => {
+    const dir = tmp();
+    const db = await openDb(dir);
+    await ingest(db, 5, 0, 5 * H);
+    const before = await dump(db);
+    const written = await db.compact();
+    expect(written.length).toBeGreaterThan(0);
+    expect(db.blocks.blocks.length).toBeGreaterThan(0);
+    expect(db.head.minTimeMs).toBeGreaterThanOrEqual(2 * H);
+    expect(await dump(db)).toEqual(before);
+    await db.close();
+    open.splice(open.indexOf(db), 1);
+
+    const reopened = await openDb(dir);
+    expect(await dump(reopened)).toEqual(before);
+    // Samples the blocks already hold are out of bounds for the head.
+    const app = reopened.appender();
+    expect(() => app.append(0, Labels.of('__name__', 'm', 'i', '0'), H, 1)).toThrow(/out of bounds/);
+    await app.rollback();
+  });
+
+  it('deletes from blocks and head alike', async () => {
+    const db = await openDb(tmp());
+    await ingest(db, 2, 0, 5 * H);
+    await db.compact();
+    await db.delete(-Infinity, Infinity, [Matcher.equal('i', '1')]);
+    const rows = await dump(db);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.includes('i="0"'))).toBe(true);
+  });
+
+  it('writes a snapshot that opens as a database holding every sample', async () => {
+    const dir = tmp();
+    const db = await openDb(dir);
+    await ingest(db, 3, 0, 5 * H);
+    await db.compact();
+    const snapshotDir = join(tmp(), 'snap');
+    const ulids = await db.snapshot(snapshotDir);
+    expect(ulids.length).toBeGreaterThan(1);
+    const copy = await openDb(snapshotDir);
+    expect(await dump(copy)).toEqual(await dump(db));
   });
 
   it('refuses appends after close', async () => {
