@@ -159,6 +159,19 @@ export class Coordinator {
     return true;
   }
 
+  /** Whether a poll from `fqdn` is waiting now (a live client re-polls at once after each scrape it takes). */
+  hasWaitingPoll(fqdn: string): boolean {
+    return this.#waiters.has(fqdn);
+  }
+
+  /** Fails a scrape a client took but can no longer answer (its connection died); false if already settled. */
+  abandon(id: string, error: Error): boolean {
+    const scrape = this.#scrapes.get(id);
+    if (!scrape || scrape.state !== 'taken') return false;
+    scrape.reject(error);
+    return true;
+  }
+
   /** FQDNs that polled within the registration timeout, in first-seen order. */
   knownClients(): string[] {
     const cutoff = this.#clock.now() - this.#registrationTimeoutMs;

@@ -53,3 +53,10 @@ export class BodyTooLargeError extends PushproxProxyError {
     super('body_too_large', `body larger than ${limitBytes} bytes`);
   }
 }
+
+/** A scrape whose client went away (its connections closed, no new poll) before pushing. */
+export class ClientGoneError extends PushproxProxyError {
+  constructor(fqdn: string) {
+    super('client_gone', `client ${JSON.stringify(fqdn)} disconnected before answering`);
+  }
+}

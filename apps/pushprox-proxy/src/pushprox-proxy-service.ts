@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service, ServiceAddress } from '@argus/service-kit';
 import { Registry } from 'prom-client';
 import type { ClientAuthenticator } from './client-authenticator.ts';
 import { Coordinator } from './coordinator.ts';
 import type { CoordinatorClock } from './coordinator.ts';
-import { PollExpiredError, PushproxProxyError, ScrapeCancelledError } from './errors.ts';
+import { ClientGoneError, PollExpiredError, PushproxProxyError, ScrapeCancelledError } from './errors.ts';
 import { ProxyMetrics } from './proxy-metrics.ts';
 import { targetHostname, writeProxyRequest } from './proxy-request-writer.ts';
 import { headerValue, parsePushedResponse } from './pushed-response-parser.ts';
@@ -44,6 +45,7 @@ export interface PushproxProxyService {
 const GC_INTERVAL_MS = 60_000;
 const MAX_POLL_BYTES = 64 * 1024;
 const MAX_SCRAPE_REQUEST_BYTES = 1024 * 1024;
+const CLIENT_GONE_GRACE_MS = 200;
 const INSTRUMENTED = new Set(['/push', '/poll', '/clients', '/metrics']);
 
 /**
@@ -105,12 +107,23 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
     try {
       const instruction = await poll.instruction;
       logger.debug({ fqdn, scrape_id: instruction.id }, 'Responded to /poll');
+      watchClientConnection(request.socket, fqdn, instruction.id);
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': instruction.request.length });
       response.end(instruction.request);
     } catch (error) {
       if (!(error instanceof PollExpiredError)) throw error;
       textError(response, 408, `Error WaitForScrapeInstruction: ${error.message}`);
     }
+  };
+
+  // A client killed mid-scrape closes its connections and polls no more: fail its scrapes
+  // at once instead of at their timeout. A live client has re-polled by then.
+  const watchClientConnection = (socket: Socket, fqdn: string, id: string): void => {
+    socket.once('close', () => {
+      setTimeout(() => {
+        if (!coordinator.hasWaitingPoll(fqdn)) coordinator.abandon(id, new ClientGoneError(fqdn));
+      }, CLIENT_GONE_GRACE_MS).unref();
+    });
   };
 
   const handlePush = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
