@@ -56,7 +56,8 @@ const keywords = new Map<string, ItemType>([
   ['with', 'with'],
 ]);
 
-const keywordTypes = new Set<ItemType>(keywords.values());
+/** Go prints these items as `<val>` in errors: the keywords, plus `.` which Go's lexer lists among them. */
+const keywordTypes = new Set<ItemType>([...keywords.values(), 'dot']);
 
 /** Go's rendering of a token inside error messages (`"}"`, `<end>`, `EOF`). */
 export function itemString(item: Item): string {
