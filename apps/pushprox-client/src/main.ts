@@ -10,7 +10,7 @@ await runMain({
   create: (flags, logger) => {
     if (flags['proxy-url'] === '') throw new FlagError('required flag --proxy-url not provided');
     try {
-      const client = createPushproxClient({
+      return createPushproxClient({
         fqdn: flags.fqdn,
         proxyUrl: flags['proxy-url'],
         tlsCaCertFile: flags['tls.cacert'] || undefined,
@@ -25,19 +25,10 @@ await runMain({
         tokenPath: flags['token-path'] || undefined,
         proxyTokenFile: flags['proxy.token-file'] || undefined,
         logger,
-      });
-      // runMain starts and stops a Service; the poll loop rides on its lifecycle hooks.
-      return wrap(client);
+      }).service;
     } catch (error) {
       if (error instanceof ClientConfigError) throw new FlagError(error.message, { cause: error });
       throw error;
     }
   },
 });
-
-function wrap(client: ReturnType<typeof createPushproxClient>) {
-  return Object.assign(Object.create(client.service) as typeof client.service, {
-    start: () => client.start(),
-    stop: () => client.stop(),
-  });
-}

@@ -84,6 +84,8 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
 
   const registry = new Registry();
   const metrics = new ClientMetrics(registry);
+  const stopping = new AbortController();
+  let loop: Promise<void> | undefined;
   const service = createService({
     displayName: 'PushProx Client',
     logger,
@@ -92,11 +94,17 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
     routes: (app) => {
       app.all('/*', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
     },
+    // The poll loop lives and dies with the metrics server, so `runMain` drives both.
+    onStart: () => {
+      loop = pollForever();
+    },
+    onStop: async () => {
+      stopping.abort();
+      await loop;
+      await Promise.all([proxyAgent.close(), targetAgent.close()]);
+    },
     shutdownTimeoutMs: 2_000,
   });
-
-  const stopping = new AbortController();
-  let loop: Promise<void> | undefined;
 
   const push = async (response: ScrapeResponse, id: string, deadline: number): Promise<void> => {
     const remaining = Math.max(0, deadline - Date.now()) / 1000;
@@ -204,15 +212,7 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
     get address() {
       return service.address;
     },
-    async start() {
-      await service.start();
-      loop = pollForever();
-    },
-    async stop() {
-      stopping.abort();
-      await loop;
-      await service.stop();
-      await Promise.all([proxyAgent.close(), targetAgent.close()]);
-    },
+    start: () => service.start(),
+    stop: () => service.stop(),
   };
 }
