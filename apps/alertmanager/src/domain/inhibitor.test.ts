@@ -15,7 +15,7 @@ describe('Inhibitor', () => {
     { name: 'other cluster', source: { severity: 'critical', cluster: 'a' }, target: { severity: 'warning', cluster: 'b' }, muted: false },
     { name: 'both without cluster', source: { severity: 'critical' }, target: { severity: 'warning' }, muted: true },
     { name: 'target not matching', source: { severity: 'critical' }, target: { severity: 'info' }, muted: false },
-  ])('$name', ({ source, target, muted }) => {
+  ] as { name: string; source: Record<string, string>; target: Record<string, string>; muted: boolean }[])('$name', ({ source, target, muted }) => {
     const inh = new Inhibitor([rule]);
     const src = alert(source);
     inh.observe(src);

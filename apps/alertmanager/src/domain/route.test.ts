@@ -71,7 +71,7 @@ describe('Route.match (upstream TestRouteMatch)', () => {
       want: [['notify-testing', '{}/{group_by="role"}/{env="testing"}/{wait="long"}', 120_000, 'role']],
     },
     { labels: { other: 'x' }, want: [['notify-def', '{}', 30_000, '']] },
-  ])('$labels', ({ labels, want }) => {
+  ] as { labels: Record<string, string>; want: unknown[] }[])('$labels', ({ labels, want }) => {
     const got = route
       .match(labels)
       .map((r) => [r.options.receiver, r.key(), r.options.groupWaitMs, r.options.groupByAll ? '...' : r.options.groupBy.join(',')]);
