@@ -1,0 +1,181 @@
+import { isStaleNaN } from '@argus/model';
+import { parseRelabelConfig } from '@argus/relabel';
+import type { Appendable, Appender } from '@argus/storage';
+import { describe, expect, it } from 'vitest';
+import { parseScraperConfig } from './config/scraper-config.ts';
+import { ScrapeLoop } from './scrape-loop.ts';
+import type { ScrapeFunc, ScrapeLoopOptions } from './scrape-loop.ts';
+import { isTarget, populateTarget } from './target.ts';
+import type { Target } from './target.ts';
+
+interface Written {
+  labels: string;
+  t: number;
+  v: number;
+}
+
+/** Records committed samples as `{labels, t, v}`, StaleNaN kept as NaN with `stale` in the text. */
+class RecordingAppendable implements Appendable {
+  committed: Written[] = [];
+  appender(): Appender {
+    const pending: Written[] = [];
+    return {
+      append: (_ref, labels, t, v) => {
+        pending.push({ labels: labels.toString(), t, v });
+        return 0;
+      },
+      commit: async () => {
+        this.committed.push(...pending);
+      },
+      rollback: async () => {
+        pending.length = 0;
+      },
+    };
+  }
+  take(): Written[] {
+    const out = this.committed;
+    this.committed = [];
+    return out;
+  }
+}
+
+function makeTarget(yamlExtra = ''): { target: Target; config: ReturnType<typeof parseScraperConfig>['scrapeConfigs'][number] } {
+  const config = parseScraperConfig(
+    `scrape_configs:\n  - job_name: node\n    scrape_interval: 15s\n${yamlExtra}    static_configs:\n      - targets: ['h:9100']\n`,
+    'prometheus.yml',
+    '.',
+  ).scrapeConfigs[0]!;
+  const t = populateTarget({ source: 'static/0', targets: ['h:9100'], labels: {} }, 'h:9100', config);
+  if (!isTarget(t)) throw new Error('dropped');
+  return { target: t, config };
+}
+
+function loop(body: () => string, overrides: Partial<ScrapeLoopOptions> = {}, extraYaml = ''): { l: ScrapeLoop; store: RecordingAppendable } {
+  const store = new RecordingAppendable();
+  const { target, config } = makeTarget(extraYaml);
+  const scrape: ScrapeFunc = async () => ({ body: Buffer.from(body()), contentType: 'text/plain; version=0.0.4' });
+  const l = new ScrapeLoop({
+    target,
+    scrape,
+    appendable: store,
+    honorLabels: config.honor_labels,
+    honorTimestamps: config.honor_timestamps,
+    metricRelabelConfigs: config.metric_relabel_configs,
+    sampleLimit: config.sample_limit,
+    labelLimit: config.label_limit,
+    labelNameLengthLimit: config.label_name_length_limit,
+    labelValueLengthLimit: config.label_value_length_limit,
+    ...overrides,
+  });
+  return { l, store };
+}
+
+const value = (w: Written[], labels: string): number | undefined => w.find((x) => x.labels === labels)?.v;
+
+describe('ScrapeLoop', () => {
+  it('writes samples with target labels and the five synthetic series', async () => {
+    const { l, store } = loop(() => 'a{x="1"} 1\nb 2\n');
+    const report = await l.scrapeOnce(1000);
+    expect(report).toMatchObject({ up: true, samplesScraped: 2, samplesPostMetricRelabeling: 2, seriesAdded: 2 });
+    const w = store.take();
+    expect(value(w, '{__name__="a", instance="h:9100", job="node", x="1"}')).toBe(1);
+    expect(value(w, '{__name__="up", instance="h:9100", job="node"}')).toBe(1);
+    expect(value(w, '{__name__="scrape_samples_scraped", instance="h:9100", job="node"}')).toBe(2);
+    expect(value(w, '{__name__="scrape_series_added", instance="h:9100", job="node"}')).toBe(2);
+    expect(w.every((x) => x.t === 1000)).toBe(true);
+    await l.scrapeOnce(2000);
+    expect(value(store.take(), '{__name__="scrape_series_added", instance="h:9100", job="node"}')).toBe(0);
+  });
+
+  it('marks a vanished series stale at the next scrape', async () => {
+    let text = 'a 1\nb 2\n';
+    const { l, store } = loop(() => text);
+    await l.scrapeOnce(1000);
+    store.take();
+    text = 'a 1\n';
+    await l.scrapeOnce(2000);
+    const stale = store.take().filter((x) => isStaleNaN(x.v));
+    expect(stale.map((x) => [x.labels, x.t])).toEqual([['{__name__="b", instance="h:9100", job="node"}', 2000]]);
+  });
+
+  it('a failed scrape is up 0 with the reason and marks every series stale', async () => {
+    let fail = false;
+    const { l, store } = loop(() => {
+      if (fail) throw new Error('connection refused');
+      return 'a 1\n';
+    });
+    await l.scrapeOnce(1000);
+    store.take();
+    fail = true;
+    const report = await l.scrapeOnce(2000);
+    expect(report).toMatchObject({ up: false, error: 'connection refused' });
+    expect(l.health).toBe('down');
+    const w = store.take();
+    expect(value(w, '{__name__="up", instance="h:9100", job="node"}')).toBe(0);
+    expect(isStaleNaN(value(w, '{__name__="a", instance="h:9100", job="node"}')!)).toBe(true);
+  });
+
+  it('garbage fails the scrape with the parser reason', async () => {
+    const { l } = loop(() => 'a{ 1\n');
+    const report = await l.scrapeOnce(1000);
+    expect(report.up).toBe(false);
+    expect(report.error).not.toBe('');
+  });
+
+  it('sample_limit fails the scrape and keeps nothing of it', async () => {
+    const { l, store } = loop(() => 'a 1\nb 2\nc 3\n', {}, '    sample_limit: 2\n');
+    const report = await l.scrapeOnce(1000);
+    expect(report).toMatchObject({ up: false, error: 'sample limit exceeded' });
+    const names = store.take().map((x) => x.labels);
+    expect(names.some((n) => n.startsWith('{__name__="a"'))).toBe(false);
+  });
+
+  it.each([
+    { name: 'exported_ on conflict', honor: false, want: '{__name__="a", exported_job="theirs", instance="h:9100", job="node"}' },
+    { name: 'honor_labels keeps theirs', honor: true, want: '{__name__="a", instance="h:9100", job="theirs"}' },
+  ])('$name', async ({ honor, want }) => {
+    const { l, store } = loop(() => 'a{job="theirs"} 1\n', { honorLabels: honor });
+    await l.scrapeOnce(1000);
+    expect(value(store.take(), want)).toBe(1);
+  });
+
+  it.each([
+    { honor: true, want: 5000 },
+    { honor: false, want: 1000 },
+  ])('honor_timestamps=$honor', async ({ honor, want }) => {
+    const { l, store } = loop(() => 'a 1 5000\n', { honorTimestamps: honor });
+    await l.scrapeOnce(1000);
+    expect(store.take().find((x) => x.labels.startsWith('{__name__="a"'))?.t).toBe(want);
+  });
+
+  it('metric relabeling drops series and is counted in post_metric_relabeling', async () => {
+    const drop = parseRelabelConfig({ source_labels: ['__name__'], regex: 'b', action: 'drop' });
+    const { l, store } = loop(() => 'a 1\nb 2\n', { metricRelabelConfigs: [drop] });
+    const report = await l.scrapeOnce(1000);
+    expect(report).toMatchObject({ samplesScraped: 2, samplesPostMetricRelabeling: 1 });
+    expect(store.take().some((x) => x.labels.startsWith('{__name__="b"'))).toBe(false);
+  });
+
+  it('label_limit fails the scrape with the upstream message', async () => {
+    const { l } = loop(() => 'a{x="1",y="2"} 1\n', { labelLimit: 3 });
+    expect((await l.scrapeOnce(1000)).error).toBe('label_limit exceeded (metric: a, number of labels: 5, limit: 3)');
+  });
+
+  it('stop marks everything stale', async () => {
+    const { l, store } = loop(() => 'a 1\n');
+    await l.scrapeOnce(1000);
+    store.take();
+    await l.stop();
+    const w = store.take();
+    expect(w.length).toBe(6);
+    expect(w.every((x) => isStaleNaN(x.v))).toBe(true);
+  });
+
+  it('start offset is within the interval and stable per target', () => {
+    const { l } = loop(() => '');
+    const a = l.offsetMs(123_456);
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(a).toBeLessThanOrEqual(15_000);
+    expect(l.offsetMs(123_456)).toBe(a);
+  });
+});

@@ -1,0 +1,278 @@
+import { BytesMap, ByteInterner, Entry, ExpositionParser, detectFormat } from '@argus/exposition';
+import type { Labels} from '@argus/model';
+import { Hasher, LabelsBuilder, STALE_NAN } from '@argus/model';
+import type { RelabelConfig } from '@argus/relabel';
+import { relabel } from '@argus/relabel';
+import {
+  DuplicateSampleError,
+  OutOfBoundsError,
+  OutOfOrderSampleError,
+  TooOldSampleError,
+} from '@argus/storage';
+import type { Appendable, Appender } from '@argus/storage';
+import type { Target } from './target.ts';
+
+/** What a scrape fetched: the body bytes (already decompressed) and the response `Content-Type`. */
+export interface ScrapeResponse {
+  readonly body: Uint8Array;
+  readonly contentType: string | undefined;
+}
+
+/**
+ * Fetches one scrape; rejects with a readable reason (timeout, status, body too large).
+ * The seam between the loop and HTTP: the loop never sees a socket.
+ */
+export type ScrapeFunc = (timeoutMs: number) => Promise<ScrapeResponse>;
+
+/** Per-scrape-config settings the loop applies to samples. */
+export interface ScrapeLoopOptions {
+  readonly target: Target;
+  readonly scrape: ScrapeFunc;
+  readonly appendable: Appendable;
+  readonly honorLabels: boolean;
+  readonly honorTimestamps: boolean;
+  readonly metricRelabelConfigs: readonly RelabelConfig[];
+  readonly sampleLimit: number;
+  readonly labelLimit: number;
+  readonly labelNameLengthLimit: number;
+  readonly labelValueLengthLimit: number;
+  /** Mixed into the start offset so replicas spread differently (upstream's jitter seed). */
+  readonly jitterSeed?: number;
+  readonly onError?: (error: Error) => void;
+}
+
+export type TargetHealth = 'up' | 'down' | 'unknown';
+
+/** The synthetic figures of one scrape, as written to `up` and `scrape_*`. */
+export interface ScrapeReport {
+  readonly up: boolean;
+  readonly error: string;
+  readonly durationSeconds: number;
+  readonly samplesScraped: number;
+  readonly samplesPostMetricRelabeling: number;
+  readonly seriesAdded: number;
+}
+
+interface CacheEntry {
+  /** Final labels, or undefined when metric relabeling drops the series. */
+  readonly labels: Labels | undefined;
+  ref: number;
+  /** Scrape iteration that last saw this series. */
+  seenIter: number;
+}
+
+/** Raised inside a scrape when a limit is exceeded; the scrape fails as upstream's does. */
+class ScrapeLimitError extends Error {}
+
+const STORAGE_REFUSALS = [DuplicateSampleError, OutOfOrderSampleError, OutOfBoundsError, TooOldSampleError];
+
+/**
+ * One target's scrape loop with Prometheus's semantics: a start offset from the target hash,
+ * a scrape cache keyed by raw series bytes, honor_labels/honor_timestamps, metric relabeling,
+ * limits that fail the scrape, the five synthetic series, and StaleNaN markers for series
+ * that disappear, for every series of a failed scrape, and for everything when stopped.
+ * Writes only to the {@link Appendable}; never throws from the background timer.
+ */
+export class ScrapeLoop {
+  readonly #o: ScrapeLoopOptions;
+  readonly #cache = new BytesMap<CacheEntry>(1 << 22);
+  readonly #interner = new ByteInterner();
+  #previous: CacheEntry[] = [];
+  #iter = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+  #stopped = false;
+
+  health: TargetHealth = 'unknown';
+  lastError = '';
+  lastScrapeMs = 0;
+  lastScrapeDurationSeconds = 0;
+
+  constructor(options: ScrapeLoopOptions) {
+    this.#o = options;
+  }
+
+  get target(): Target {
+    return this.#o.target;
+  }
+
+  /** Delay before the first scrape so targets spread over the interval (hash-based, as upstream). */
+  offsetMs(nowMs: number): number {
+    const interval = this.#o.target.scrapeIntervalMs;
+    const h = new Hasher().add(this.#o.target.url).add(String(this.#o.target.labels.hash())).digest();
+    const offset = ((h ^ (this.#o.jitterSeed ?? 0)) >>> 0) % interval;
+    let next = interval - (nowMs % interval) + offset;
+    if (next > interval) next -= interval;
+    return next;
+  }
+
+  /** Starts scraping at the offset, then every interval. */
+  start(): void {
+    const tick = (): void => {
+      if (this.#stopped) return;
+      this.#running = this.scrapeOnce(Date.now()).catch((error: unknown) => this.#o.onError?.(error as Error));
+    };
+    this.#timer = setTimeout(() => {
+      tick();
+      this.#timer = setInterval(tick, this.#o.target.scrapeIntervalMs);
+    }, this.offsetMs(Date.now()));
+  }
+
+  /** Stops the loop and marks every series of the last scrape (and the synthetic ones) stale. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#timer);
+    await this.#running;
+    if (this.#iter === 0) return;
+    const app = this.#o.appendable.appender();
+    const now = Math.max(Date.now(), this.lastScrapeMs + 1);
+    for (const entry of this.#previous) if (entry.labels) this.#appendStale(app, entry, now);
+    for (const name of REPORT_NAMES) {
+      this.#safeAppend(app, 0, this.#reportLabels(name), now, STALE_NAN);
+    }
+    await app.commit();
+  }
+
+  /** One scrape at `startMs`: fetch, parse, append, report. Resolves with what was reported. */
+  async scrapeOnce(startMs: number): Promise<ScrapeReport> {
+    this.#iter++;
+    const t0 = performance.now();
+    let error = '';
+    let scraped = 0;
+    let post = 0;
+    let added = 0;
+    let app = this.#o.appendable.appender();
+    try {
+      const response = await this.#o.scrape(this.#o.target.scrapeTimeoutMs);
+      ({ scraped, post, added } = this.#appendBody(app, response, startMs));
+    } catch (e) {
+      error = (e as Error).message;
+      await app.rollback();
+      app = this.#o.appendable.appender();
+      // As upstream: a failed scrape marks every series of the previous one stale.
+      for (const entry of this.#previous) if (entry.labels) this.#appendStale(app, entry, startMs);
+      this.#previous = [];
+    }
+    const durationSeconds = (performance.now() - t0) / 1000;
+    const report: ScrapeReport = {
+      up: error === '',
+      error,
+      durationSeconds,
+      samplesScraped: scraped,
+      samplesPostMetricRelabeling: post,
+      seriesAdded: added,
+    };
+    this.#appendReport(app, startMs, report);
+    await app.commit();
+    this.health = report.up ? 'up' : 'down';
+    this.lastError = error;
+    this.lastScrapeMs = startMs;
+    this.lastScrapeDurationSeconds = durationSeconds;
+    return report;
+  }
+
+  #appendBody(app: Appender, response: ScrapeResponse, startMs: number): { scraped: number; post: number; added: number } {
+    const body = response.body;
+    const parser = new ExpositionParser(body, detectFormat(response.contentType), {
+      interner: this.#interner,
+      normalizeFloatLabelValues: false,
+    });
+    const iter = this.#iter;
+    const seen: CacheEntry[] = [];
+    let scraped = 0;
+    let post = 0;
+    let added = 0;
+    for (let e = parser.next(); e !== Entry.EOF; e = parser.next()) {
+      if (e !== Entry.Series) continue;
+      scraped++;
+      let entry = this.#cache.get(body, parser.seriesStart, parser.seriesEnd);
+      if (entry === undefined) {
+        const labels = this.#sampleLabels(parser.labels());
+        if (labels !== undefined) this.#checkLabelLimits(labels);
+        entry = { labels, ref: 0, seenIter: 0 };
+        this.#cache.add(body, parser.seriesStart, parser.seriesEnd, entry);
+        if (labels !== undefined) added++;
+      }
+      if (entry.labels === undefined) continue;
+      post++;
+      if (this.#o.sampleLimit > 0 && post > this.#o.sampleLimit) throw new ScrapeLimitError('sample limit exceeded');
+      const t = this.#o.honorTimestamps && parser.hasTimestamp ? parser.timestampMs : startMs;
+      entry.ref = this.#safeAppend(app, entry.ref, entry.labels, t, parser.value);
+      if (entry.seenIter !== iter) {
+        entry.seenIter = iter;
+        seen.push(entry);
+      }
+    }
+    for (const entry of this.#previous) if (entry.seenIter !== iter && entry.labels) this.#appendStale(app, entry, startMs);
+    this.#previous = seen;
+    if (this.#cache.size > 4 * seen.length + 10_000) this.#cache.clear();
+    return { scraped, post, added };
+  }
+
+  /** Target labels onto a scraped series (honor_labels or `exported_`), then metric relabeling. */
+  #sampleLabels(scraped: Labels): Labels | undefined {
+    const b = new LabelsBuilder(scraped);
+    this.#o.target.publicLabels.forEach((name, value) => {
+      const existing = scraped.get(name);
+      if (this.#o.honorLabels) {
+        if (existing === '') b.set(name, value);
+        return;
+      }
+      if (existing !== '') b.set(`exported_${name}`, existing);
+      b.set(name, value);
+    });
+    return relabel(b.labels(), this.#o.metricRelabelConfigs);
+  }
+
+  #checkLabelLimits(labels: Labels): void {
+    const { labelLimit, labelNameLengthLimit: nameMax, labelValueLengthLimit: valueMax } = this.#o;
+    const metric = labels.metricName.slice(0, 50);
+    if (labelLimit > 0 && labels.size > labelLimit) {
+      throw new ScrapeLimitError(`label_limit exceeded (metric: ${metric}, number of labels: ${labels.size}, limit: ${labelLimit})`);
+    }
+    if (nameMax === 0 && valueMax === 0) return;
+    labels.forEach((name, value) => {
+      if (nameMax > 0 && name.length > nameMax) {
+        throw new ScrapeLimitError(`label_name_length_limit exceeded (metric: ${metric}, label name: ${name}, length: ${name.length}, limit: ${nameMax})`);
+      }
+      if (valueMax > 0 && value.length > valueMax) {
+        throw new ScrapeLimitError(`label_value_length_limit exceeded (metric: ${metric}, label name: ${name}, value: ${value.slice(0, 50)}, length: ${value.length}, limit: ${valueMax})`);
+      }
+    });
+  }
+
+  #appendStale(app: Appender, entry: CacheEntry, timestampMs: number): void {
+    entry.ref = this.#safeAppend(app, entry.ref, entry.labels!, timestampMs, STALE_NAN);
+  }
+
+  /** Appends, treating the storage's per-sample refusals (duplicates, out of order) as skips, as upstream counts them. */
+  #safeAppend(app: Appender, ref: number, labels: Labels, t: number, v: number): number {
+    try {
+      return app.append(ref, labels, t, v);
+    } catch (error) {
+      if (STORAGE_REFUSALS.some((cls) => error instanceof cls)) return ref;
+      throw error;
+    }
+  }
+
+  #reportLabels(name: string): Labels {
+    const b = new LabelsBuilder(this.#o.target.publicLabels);
+    b.set('__name__', name);
+    return b.labels();
+  }
+
+  #appendReport(app: Appender, t: number, r: ScrapeReport): void {
+    const values = [r.up ? 1 : 0, r.durationSeconds, r.samplesScraped, r.samplesPostMetricRelabeling, r.seriesAdded];
+    REPORT_NAMES.forEach((name, i) => this.#safeAppend(app, 0, this.#reportLabels(name), t, values[i]!));
+  }
+}
+
+/** The synthetic series every scrape writes, in upstream's order. */
+export const REPORT_NAMES = [
+  'up',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'scrape_samples_post_metric_relabeling',
+  'scrape_series_added',
+] as const;
