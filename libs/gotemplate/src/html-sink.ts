@@ -164,13 +164,13 @@ export class HtmlSink implements OutputSink {
         return type === 'html' || htmlDone ? s : replaceWith(s, htmlTable, false);
       case 'rcdata':
         if (htmlDone) return s;
-        return type === 'html' ? replaceWith(stripTags(s), htmlTable, true) : replaceWith(s, htmlTable, false);
+        return replaceWith(s, htmlTable, type === 'html');
       case 'comment':
         return '';
       case 'script':
         return jsValue(v, s, type);
       case 'style':
-        return type === 'css' || /^[\w\s#.,%()-]*$/.test(s) ? s : FAILSAFE;
+        return type === 'css' ? s : cssValueFilter(s);
       case 'tag':
       case 'attrName':
       case 'afterName':
@@ -183,7 +183,7 @@ export class HtmlSink implements OutputSink {
           else if (urlDone) out = s;
           else out = urlProcess(s, this.#urlPart !== 'query' || type === 'url');
         } else if (this.#attrType === 'js') out = jsValue(v, s, type);
-        else if (this.#attrType === 'css') out = type === 'css' || /^[\w\s#.,%()-]*$/.test(s) ? s : FAILSAFE;
+        else if (this.#attrType === 'css') out = type === 'css' ? s : cssValueFilter(s);
         else out = s;
         const html = type === 'html' && this.#attrType === 'plain';
         if (htmlDone) return out;
@@ -320,6 +320,13 @@ export class HtmlSink implements OutputSink {
     const e = this.#element;
     this.#state = e === 'script' ? 'script' : e === 'style' ? 'style' : e === 'textarea' || e === 'title' ? 'rcdata' : 'text';
   }
+}
+
+/** Go's `cssValueFilter`: refuses characters that could leave a CSS value, `<!--`/`-->`, `expression` and `mozbinding`. */
+function cssValueFilter(s: string): string {
+  if (/["'()/;@[\\\]`{}<>\0]|--/.test(s)) return FAILSAFE;
+  const id = s.replace(/[^A-Za-z0-9_-]/g, '').toLowerCase();
+  return id.includes('expression') || id.includes('mozbinding') ? FAILSAFE : s;
 }
 
 function attrType(name: string): AttrType {
