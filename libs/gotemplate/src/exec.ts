@@ -49,7 +49,7 @@ export interface ExecContext {
 }
 
 /** Deepest nesting of `{{template}}` calls before execution fails (Go allows 100000; our stack is smaller). */
-export const MAX_EXEC_DEPTH = 1000;
+export const MAX_EXEC_DEPTH = 500;
 
 const NONE: unique symbol = Symbol('gotemplate.noFinal');
 type Final = unknown;

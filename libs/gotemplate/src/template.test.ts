@@ -247,6 +247,11 @@ describe('text/template', () => {
     );
   });
 
+  it('stops endless template recursion with Go\'s message', () => {
+    const t = new Template('t').parse('{{define "r"}}{{template "r" .}}{{end}}{{template "r" 1}}');
+    expect(() => t.execute(null)).toThrow('executing "r" at <{{template "r" .}}>: exceeded maximum template depth (500)');
+  });
+
   it('reports cyclic data as an execution error', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

@@ -117,7 +117,7 @@ export class Template {
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       // Data that defeats the executor (a cyclic value, a throwing getter) is reported, not crashed on.
-      const detail = e instanceof RangeError ? 'value nested too deeply' : e instanceof Error ? e.message : String(e);
+      const detail = e instanceof RangeError ? 'template or value nested too deeply' : e instanceof Error ? e.message : String(e);
       throw new TemplateExecError(`template: ${name}: ${detail}`, { cause: e });
     }
   }
