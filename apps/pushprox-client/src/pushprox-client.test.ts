@@ -23,10 +23,10 @@ const targets: Server[] = [];
 const clients: PushproxClient[] = [];
 let targetPort: number;
 
-function proxiedScrape(port: number, url: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function proxiedScrape(port: number, url: string, timeoutHeader: Record<string, string> = { 'x-prometheus-scrape-timeout-seconds': '20' }): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const host = url.split('/')[2]!;
-    const req = httpRequest({ host: '127.0.0.1', port, path: url, headers: { host, 'x-prometheus-scrape-timeout-seconds': '20', 'accept-encoding': 'gzip' }, agent: false }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: url, headers: { host, ...timeoutHeader, 'accept-encoding': 'gzip' }, agent: false }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString('latin1'), headers: res.headers }));
@@ -116,6 +116,11 @@ describe('pushprox client against our proxy', () => {
     const refused = await proxiedScrape(proxyPort, `http://127.0.0.1:1/metrics`);
     expect(refused.status).toBe(500);
     expect(refused.body).toMatch(/^failed to scrape http:\/\/127\.0\.0\.1:1\/metrics: /);
+  });
+
+  it('pushes the ParseFloat error when the scraper sent no timeout header (upstream requires it)', async () => {
+    const refused = await proxiedScrape(proxyPort, `http://127.0.0.1:${targetPort}/metrics`, {});
+    expect(refused).toMatchObject({ status: 500, body: 'strconv.ParseFloat: parsing "": invalid syntax' });
   });
 
   it('with client authentication on the proxy: the right token works, a wrong one is refused and counted as poll errors', async () => {

@@ -50,6 +50,9 @@ export interface PushproxClient {
 }
 
 /** Hop-by-hop headers undici refuses on a request; they concern only one connection. */
+/** Bound on pushing an error for a scrape without a usable timeout header. */
+const UNTIMED_PUSH_MS = 30_000;
+
 const NOT_FORWARDED = new Set(['Connection', 'Keep-Alive', 'Upgrade', 'Transfer-Encoding', 'Expect', 'Proxy-Connection', 'Host', 'Content-Length']);
 
 /**
@@ -106,9 +109,14 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
     shutdownTimeoutMs: 2_000,
   });
 
-  const push = async (response: ScrapeResponse, id: string, deadline: number): Promise<void> => {
-    const remaining = Math.max(0, deadline - Date.now()) / 1000;
-    const headers: (readonly [string, string])[] = [...response.headers, ['Id', id], ['X-Prometheus-Scrape-Timeout', remaining.toFixed(6)]];
+  /**
+   * Pushes `response` for scrape `id`. With a deadline, the push is bounded by it and carries
+   * `X-Prometheus-Scrape-Timeout` (remaining seconds, Go `%f`); without one (the timeout
+   * header was unusable) it is bounded by `UNTIMED_PUSH_MS`, as upstream pushes it unbounded.
+   */
+  const push = async (response: ScrapeResponse, id: string, deadline: number | undefined): Promise<void> => {
+    const headers: (readonly [string, string])[] = [...response.headers, ['Id', id]];
+    if (deadline !== undefined) headers.push(['X-Prometheus-Scrape-Timeout', (Math.max(0, deadline - Date.now()) / 1000).toFixed(6)]);
     const body = writeScrapeResponse({ ...response, headers });
     try {
       const answer = await request(pushUrl, {
@@ -116,7 +124,7 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
         body,
         headers: { 'content-length': String(body.length), ...proxyAuth },
         dispatcher: proxyAgent,
-        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        signal: AbortSignal.timeout(deadline === undefined ? UNTIMED_PUSH_MS : Math.max(1, deadline - Date.now())),
       });
       const text = await answer.body.text();
       if (answer.statusCode !== 200) throw new Error(`push answered ${answer.statusCode}: ${text.trim()}`);
@@ -128,14 +136,15 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
 
   const scrape = async (scrapeRequest: ScrapeRequest): Promise<void> => {
     const id = requestHeader(scrapeRequest, 'Id') ?? '';
+    const started = Date.now();
     const plan = planScrape(scrapeRequest, planOptions);
     if (plan.kind === 'refuse') {
       metrics.scrapeErrors.inc();
       logger.warn({ scrape_id: id, err: plan.message }, 'Failed to scrape');
-      await push({ statusCode: 500, headers: [], body: Buffer.from(plan.message) }, id, Date.now());
+      await push({ statusCode: 500, headers: [], body: Buffer.from(plan.message) }, id, plan.timeoutMs === undefined ? undefined : started + plan.timeoutMs);
       return;
     }
-    const deadline = Date.now() + plan.timeoutMs;
+    const deadline = started + plan.timeoutMs;
     const headers: Record<string, string | string[]> = { host: plan.host };
     for (const [name, value] of plan.headers) {
       if (NOT_FORWARDED.has(name)) continue;

@@ -18,7 +18,12 @@ export interface ScrapePlanOptions {
 
 /** Either the error text to push back as a 500, or the request to make. */
 export type ScrapePlan =
-  | { readonly kind: 'refuse'; readonly message: string }
+  | {
+      readonly kind: 'refuse';
+      readonly message: string;
+      /** The scrape deadline when the refusal came after the timeout was read. */
+      readonly timeoutMs?: number;
+    }
   | {
       readonly kind: 'fetch';
       readonly method: string;
@@ -50,7 +55,7 @@ export function planScrape(request: ScrapeRequest, options: ScrapePlanOptions): 
   try {
     url = new URL(request.target);
   } catch {
-    return { kind: 'refuse', message: `failed to scrape ${request.target}: invalid URL` };
+    return { kind: 'refuse', message: `failed to scrape ${request.target}: invalid URL`, timeoutMs };
   }
   const rawHostname = hostnameOf(request.target);
   if (url.searchParams.get('_scheme') === 'https') {
@@ -64,15 +69,15 @@ export function planScrape(request: ScrapeRequest, options: ScrapePlanOptions): 
     try {
       token = options.readToken();
     } catch {
-      return { kind: 'refuse', message: 'cannot read token from token-path' };
+      return { kind: 'refuse', message: 'cannot read token from token-path', timeoutMs };
     }
     headers.push(['Authorization', `Bearer ${token}`]);
     url.protocol = 'https:';
   }
-  if (rawHostname !== options.fqdn) return { kind: 'refuse', message: "scrape target doesn't match client fqdn" };
+  if (rawHostname !== options.fqdn) return { kind: 'refuse', message: "scrape target doesn't match client fqdn", timeoutMs };
   const allowPort = options.allowPort ?? '*';
   if (url.port !== '' && allowPort !== '*' && url.port !== allowPort) {
-    return { kind: 'refuse', message: `client does not have permissions to scrape port ${url.port}` };
+    return { kind: 'refuse', message: `client does not have permissions to scrape port ${url.port}`, timeoutMs };
   }
   const origin = options.useLocalhost && url.port !== '' ? `${url.protocol}//127.0.0.1:${url.port}` : url.origin;
   return {
