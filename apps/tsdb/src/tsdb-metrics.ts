@@ -78,6 +78,42 @@ export function registerTsdbMetrics(registry: Registry, tsdb: Tsdb): { samplesRe
   );
   counter('prometheus_tsdb_wal_fsync_total', 'Number of WAL fsyncs.', () => tsdb.wal.counters.fsyncs);
   counter('prometheus_tsdb_wal_writes_total', 'Number of WAL writes.', () => tsdb.wal.counters.writes);
+  const blocks = tsdb.blocks;
+  gauge(
+    'prometheus_tsdb_blocks_loaded',
+    'Number of currently loaded data blocks.',
+    () => blocks.blocks.length,
+  );
+  gauge(
+    'prometheus_tsdb_storage_blocks_bytes',
+    'The number of bytes that are currently used for local storage by all blocks.',
+    () => blocks.sizeBytes(),
+  );
+  counter(
+    'prometheus_tsdb_compactions_total',
+    'Total number of compactions that were executed for the partition.',
+    () => blocks.counters.compactions,
+  );
+  counter(
+    'prometheus_tsdb_compactions_failed_total',
+    'Total number of compactions that failed for the partition.',
+    () => blocks.counters.compactionsFailed,
+  );
+  counter(
+    'prometheus_tsdb_time_retentions_total',
+    'The number of times that blocks were deleted because the maximum time limit was exceeded.',
+    () => blocks.counters.timeRetentions,
+  );
+  counter(
+    'prometheus_tsdb_size_retentions_total',
+    'The number of times that blocks were deleted because the maximum number of bytes was exceeded.',
+    () => blocks.counters.sizeRetentions,
+  );
+  counter(
+    'prometheus_tsdb_reloads_total',
+    'Number of times the database reloaded block data from disk.',
+    () => blocks.counters.reloads,
+  );
   const samplesRejected = new Counter({
     name: 'prometheus_remote_write_samples_rejected_total',
     help: 'Remote-write samples refused by the storage, by reason.',

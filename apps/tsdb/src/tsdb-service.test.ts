@@ -207,6 +207,19 @@ describe('tsdb service API', () => {
     expect((body['data'] as { result: unknown[] }).result).toEqual([]);
   });
 
+  it('writes a snapshot through the admin API', async () => {
+    const res = await service.app.inject({ method: 'POST', url: '/api/v1/admin/tsdb/snapshot' });
+    expect(res.statusCode).toBe(200);
+    const name = (res.json() as { data: { name: string } }).data.name;
+    expect(name).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{16}$/);
+    const { readdirSync } = await import('node:fs');
+    const entries = readdirSync(`${dir.path}/snapshots/${name}`);
+    expect(
+      entries.filter((e) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(e)),
+      entries.join(','),
+    ).toHaveLength(1);
+  });
+
   it('reports head statistics', async () => {
     const { body } = await get('/api/v1/status/tsdb');
     const data = body['data'] as {

@@ -1,8 +1,17 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import formbody from '@fastify/formbody';
 import { Engine, parserOptionsFromFeatures } from '@argus/promql';
 import { createService, type Logger, type Service } from '@argus/service-kit';
-import { openTsdb, type Tsdb } from '@argus/tsdb';
+import {
+  InlineCheckpointRunner,
+  InlineCompactionRunner,
+  WorkerCheckpointRunner,
+  WorkerCompactionRunner,
+  openTsdb,
+  snapshotName,
+  type Tsdb,
+} from '@argus/tsdb';
 import { Registry } from 'prom-client';
 import { registerAdminApi } from './api/admin-api.ts';
 import { ApiError } from './api/api-error.ts';
@@ -38,6 +47,8 @@ export interface TsdbServiceOptions {
   readonly outOfOrderTimeWindowMs?: number;
   /** Clock in ms for queries without a time and for federation; tests pin it. */
   readonly now?: () => number;
+  /** How often the head is checked for blocks to cut and blocks for compaction; default 1 minute as upstream. */
+  readonly compactionIntervalMs?: number;
 }
 
 export interface TsdbService extends Service {
@@ -47,12 +58,36 @@ export interface TsdbService extends Service {
 const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
 
 /**
+ * Compaction and WAL checkpoints run in worker threads when the bundled worker files sit
+ * beside the running bundle (`node apps/tsdb/dist/main.js`); inline otherwise (tests
+ * running the sources).
+ */
+function backgroundRunners() {
+  const compactWorker = new URL('./compact.worker.js', import.meta.url);
+  const checkpointWorker = new URL('./checkpoint.worker.js', import.meta.url);
+  const bundled =
+    import.meta.url.endsWith('.js') && existsSync(compactWorker) && existsSync(checkpointWorker);
+  return bundled
+    ? {
+        compactionRunner: new WorkerCompactionRunner(compactWorker),
+        checkpointRunner: new WorkerCheckpointRunner(checkpointWorker),
+      }
+    : { compactionRunner: new InlineCompactionRunner(), checkpointRunner: new InlineCheckpointRunner() };
+}
+
+/**
  * The `tsdb` service: opens the storage in `dataDir` (replaying its WAL), then serves
  * remote write, the Prometheus query and metadata API, status, admin and federation.
  */
 export async function createTsdbService(options: TsdbServiceOptions): Promise<TsdbService> {
   const startTimeMs = Date.now();
-  const tsdb = await openTsdb(options.dataDir, { outOfOrderTimeWindowMs: options.outOfOrderTimeWindowMs });
+  const retentionMs = options.retentionTimeMs || DEFAULT_RETENTION_MS;
+  const tsdb = await openTsdb(options.dataDir, {
+    outOfOrderTimeWindowMs: options.outOfOrderTimeWindowMs,
+    retentionMs,
+    retentionBytes: options.retentionSizeBytes ?? 0,
+    ...backgroundRunners(),
+  });
   if (tsdb.replay.repaired) {
     options.logger.warn(
       { ...tsdb.replay.repaired },
@@ -76,7 +111,15 @@ export async function createTsdbService(options: TsdbServiceOptions): Promise<Ts
   const metadata = new MetadataStore();
   const registry = new Registry();
   const { samplesRejected } = registerTsdbMetrics(registry, tsdb);
-  const retentionMs = options.retentionTimeMs || DEFAULT_RETENTION_MS;
+  let compactionTimer: NodeJS.Timeout | undefined;
+  const compact = async () => {
+    try {
+      const written = await tsdb.compact();
+      if (written.length > 0) options.logger.info({ blocks: written.map((m) => m.ulid) }, 'write block');
+    } catch (err) {
+      options.logger.error({ err: (err as Error).message }, 'compaction failed');
+    }
+  };
 
   const service = createService({
     displayName: 'Prometheus Server',
@@ -102,15 +145,29 @@ export async function createTsdbService(options: TsdbServiceOptions): Promise<Ts
         enabled: options.enableAdminApi ?? false,
         storage: {
           deleteSeries: (minT, maxT, matchers) => tsdb.delete(minT, maxT, matchers),
-          cleanTombstones: async () => {},
-          snapshot: async () => {
-            throw new ApiError('internal', `snapshots are not available for ${join(options.dataDir)}`);
+          cleanTombstones: async () => {
+            throw new ApiError(
+              'internal',
+              'clean_tombstones is not supported yet: tombstoned data is dropped at the next compaction',
+            );
+          },
+          snapshot: async (skipHead) => {
+            const name = snapshotName(new Date());
+            await tsdb.snapshot(join(options.dataDir, 'snapshots', name), skipHead);
+            return name;
           },
         },
       });
       registerFederate(app, { queryable: tsdb, lookbackDeltaMs, now: options.now });
     },
-    onStop: () => tsdb.close(),
+    onStart: () => {
+      compactionTimer = setInterval(() => void compact(), options.compactionIntervalMs ?? 60_000);
+      compactionTimer.unref();
+    },
+    onStop: async () => {
+      clearInterval(compactionTimer);
+      await tsdb.close();
+    },
   });
   return Object.assign(service, { tsdb });
 }

@@ -5,7 +5,7 @@ import {
   parseTimestamp,
   type Matcher,
 } from '@argus/model';
-import { parseExpr } from '@argus/promql';
+import { parseMetricSelector } from '@argus/promql';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.ts';
 
@@ -87,23 +87,21 @@ export class Params {
 
   /** `match[]` selectors as matcher lists; each must be a plain series selector. */
   matcherSets(name = 'match[]'): Matcher[][] {
-    return this.all(name).map((text) => parseSelector(text, name));
+    return this.all(name).map((text) => {
+      const matchers = parseSelector(text, name);
+      if (matchers.every((m) => m.matchesEmpty)) {
+        throw new ApiError('bad_data', `${name} must contain at least one non-empty matcher`);
+      }
+      return matchers;
+    });
   }
 }
 
 /** Parses a series selector (`up{job="x"}`) into its matchers, as upstream's ParseMetricSelector. */
 export function parseSelector(text: string, paramName = 'match[]'): Matcher[] {
-  let expr;
   try {
-    expr = parseExpr(text);
+    return parseMetricSelector(text);
   } catch (cause) {
     throw ApiError.invalidParam(paramName, cause);
   }
-  if (expr.kind !== 'VectorSelector') {
-    throw ApiError.invalidParam(
-      paramName,
-      new Error(`1:1: parse error: unexpected ${expr.kind}, expected a series selector`),
-    );
-  }
-  return [...expr.matchers];
 }
