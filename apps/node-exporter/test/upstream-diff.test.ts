@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COLLECTOR_OPTIONS } from '../src/collector-options.ts';
 import { COLLECTORS } from '../src/collectors/registry.ts';
 import { describeFamilies, summariseExposition } from './exposition-summary.ts';
-import { freePort, startExporter } from './processes.ts';
-import type { ExporterProcess } from './processes.ts';
+import { freePort, startProcess, type TestProcess } from '@argus/testkit';
 
 // Runs Debian's node_exporter 1.5 and our built exporter on this machine with the same
 // collectors and filters, and compares family names, types, help texts and label names.
@@ -14,6 +13,16 @@ import type { ExporterProcess } from './processes.ts';
 const appDir = resolve(import.meta.dirname, '..');
 const ours = resolve(appDir, 'dist/main.js');
 const upstream = '/usr/bin/prometheus-node-exporter';
+
+/** A started exporter and its metrics URL. */
+interface ExporterProcess {
+  readonly url: string;
+  readonly process: TestProcess;
+}
+
+async function startExporter(command: string, args: string[], url: string): Promise<ExporterProcess> {
+  return { url, process: await startProcess({ command, args, readyUrl: url, timeoutMs: 45_000 }) };
+}
 const collectors = [...COLLECTORS.keys()];
 const d = DEFAULT_COLLECTOR_OPTIONS;
 
@@ -53,7 +62,7 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([up?.stop(), ourProcess?.stop()]);
+    await Promise.all([up?.process.stop(), ourProcess?.process.stop()]);
   });
 
   it('differs only as documented in README.md', async () => {
