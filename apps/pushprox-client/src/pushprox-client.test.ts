@@ -36,7 +36,7 @@ function proxiedScrape(port: number, url: string, timeoutHeader: Record<string, 
   });
 }
 
-async function client(fqdn: string, port: number, extra: { proxyTokenFile?: string } = {}): Promise<PushproxClient> {
+async function client(fqdn: string, port: number, extra: { proxyTokenFile?: string; allowPort?: string; useLocalhost?: boolean } = {}): Promise<PushproxClient> {
   const c = createPushproxClient({
     fqdn,
     proxyUrl: `http://127.0.0.1:${port}`,
@@ -116,6 +116,15 @@ describe('pushprox client against our proxy', () => {
     const refused = await proxiedScrape(proxyPort, `http://127.0.0.1:1/metrics`);
     expect(refused.status).toBe(500);
     expect(refused.body).toMatch(/^failed to scrape http:\/\/127\.0\.0\.1:1\/metrics: /);
+  });
+
+  it('Rancher --use-localhost dials 127.0.0.1 keeping the Host; --allow-port refuses other ports', async () => {
+    await client('node-x.invalid', proxyPort, { allowPort: String(targetPort), useLocalhost: true });
+    await waitFor(async () => (await listed(proxyPort)).includes('node-x.invalid'), { description: 'rancher-style client registered' });
+    const answer = await proxiedScrape(proxyPort, `http://node-x.invalid:${targetPort}/metrics`);
+    expect(answer).toMatchObject({ status: 200, body: `host=node-x.invalid:${targetPort} url=/metrics id=36\n` });
+    const refused = await proxiedScrape(proxyPort, `http://node-x.invalid:1/metrics`);
+    expect(refused).toMatchObject({ status: 500, body: 'client does not have permissions to scrape port 1' });
   });
 
   it('pushes the ParseFloat error when the scraper sent no timeout header (upstream requires it)', async () => {

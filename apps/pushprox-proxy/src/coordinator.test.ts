@@ -92,6 +92,7 @@ describe('Coordinator', () => {
     expect((await fastScrape).body.toString()).toBe('fast');
     coordinator.close();
     await expect(slowScrape).rejects.toBeInstanceOf(ScrapeCancelledError);
+    await expect(coordinator.waitForScrapeInstruction('fast').instruction).rejects.toBeInstanceOf(PollExpiredError);
   });
 
   it('drops a scrape abandoned by its scraper and refuses its late push', async () => {

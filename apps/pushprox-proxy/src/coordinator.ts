@@ -66,6 +66,7 @@ export class Coordinator {
   readonly #queues = new Map<string, Scrape[]>();
   readonly #scrapes = new Map<string, Scrape>();
   readonly #known = new Map<string, number>();
+  #closed = false;
 
   constructor(options: CoordinatorOptions) {
     this.#clock = options.clock ?? SYSTEM_CLOCK;
@@ -74,6 +75,7 @@ export class Coordinator {
 
   /** A client's long poll: resolves with the next scrape for `fqdn`. */
   waitForScrapeInstruction(fqdn: string): PendingPoll {
+    if (this.#closed) return { instruction: Promise.reject(new PollExpiredError()), cancel: () => undefined };
     this.#known.set(fqdn, this.#clock.now());
     const previous = this.#waiters.get(fqdn);
     if (previous) {
@@ -196,8 +198,9 @@ export class Coordinator {
     return this.#scrapes.size;
   }
 
-  /** Expires every waiting poll and fails every scrape (shutdown). */
+  /** Expires every waiting poll and fails every scrape (shutdown); later polls expire at once. */
   close(): void {
+    this.#closed = true;
     for (const [fqdn, waiter] of this.#waiters) {
       this.#waiters.delete(fqdn);
       waiter.reject(new PollExpiredError());
