@@ -1,1 +1,26 @@
-export {};
+import { runMain } from '@argus/service-kit';
+import { alertmanagerFlags } from './alertmanager-flags.ts';
+import { VERSION, createAlertmanagerService } from './alertmanager-service.ts';
+
+await runMain({
+  program: 'alertmanager',
+  version: VERSION,
+  flags: alertmanagerFlags,
+  create: (flags, logger) => {
+    if ((flags['cluster.listen-address'] as string) !== '') {
+      logger.warn('clustering is not implemented in Argus yet; running as a single instance');
+    }
+    const external = flags['web.external-url'];
+    const prefix = flags['web.route-prefix'] || (external ? new URL(external).pathname.replace(/\/$/, '') : '');
+    return createAlertmanagerService({
+      configFile: flags['config.file'],
+      listenAddress: flags['web.listen-address'],
+      webConfigFile: flags['web.config.file'],
+      storagePath: flags['storage.path'],
+      retentionMs: flags['data.retention'],
+      alertsGcIntervalMs: flags['alerts.gc-interval'],
+      routePrefix: prefix,
+      logger,
+    });
+  },
+});

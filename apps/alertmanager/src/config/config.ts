@@ -131,7 +131,7 @@ class Validator {
         const hasFile = isSet(wh['url_file']);
         if (!hasUrl && !hasFile) this.fail(rc.at, 'one of url or url_file must be configured');
         if (hasUrl) {
-          const url = (wh['url'] as Secret).reveal();
+          const url = wh['url'] as string;
           if (!/^https?:\/\/[^/]/.test(url)) this.fail(rc.at, `unsupported scheme "${url.split(':')[0] ?? ''}" for URL`);
         }
       }

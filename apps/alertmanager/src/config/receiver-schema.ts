@@ -96,7 +96,7 @@ const H = { http_config: 'http' } as const;
  * files load unchanged.
  */
 export const INTEGRATION_FIELDS = {
-  webhook_configs: { ...H, url: 'secret', url_file: 'string', max_alerts: 'int', timeout: 'duration', payload: 'any' },
+  webhook_configs: { ...H, url: 'string', url_file: 'string', max_alerts: 'int', timeout: 'duration', payload: 'any' },
   email_configs: {
     to: 'string', from: 'string', hello: 'string', smarthost: 'string', auth_username: 'string',
     auth_password: 'secret', auth_password_file: 'string', auth_secret: 'secret', auth_secret_file: 'string',

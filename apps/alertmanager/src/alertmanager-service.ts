@@ -1,0 +1,69 @@
+import { Registry } from 'prom-client';
+import { createService } from '@argus/service-kit';
+import type { Logger, Service } from '@argus/service-kit';
+import { AlertmanagerCore } from './alertmanager-core.ts';
+import { registerApiV2 } from './api/api-v2.ts';
+import { loadConfigFile } from './config/config.ts';
+import { SilenceSnapshot } from './silence-snapshot.ts';
+
+/** Argus's version, reported by `--version` and as the revision in `/api/v2/status`. */
+export const VERSION = '0.1.0';
+/** The upstream version whose API this serves; `amtool` warns when its own differs. */
+export const UPSTREAM_VERSION = '0.25.0';
+
+export interface AlertmanagerOptions {
+  readonly configFile: string;
+  readonly listenAddress: string;
+  readonly logger: Logger;
+  /** Directory for `silences.json`; undefined keeps silences in memory only. */
+  readonly storagePath?: string;
+  readonly webConfigFile?: string;
+  readonly routePrefix?: string;
+  readonly retentionMs?: number;
+  readonly alertsGcIntervalMs?: number;
+}
+
+/** The running service and its state (exposed for in-process tests). */
+export interface AlertmanagerService extends Service {
+  readonly core: AlertmanagerCore;
+}
+
+/**
+ * Builds the Alertmanager service: loads the config (throws `ConfigError` when it is
+ * bad), restores silences from `storagePath`, serves API v2, and reloads the config on
+ * `/-/reload` or SIGHUP, keeping the old one when the new file is refused.
+ */
+export async function createAlertmanagerService(options: AlertmanagerOptions): Promise<AlertmanagerService> {
+  const config = await loadConfigFile(options.configFile);
+  const core = new AlertmanagerCore(config, { retentionMs: options.retentionMs });
+  if (options.storagePath !== undefined) new SilenceSnapshot(options.storagePath, core.silences).attach();
+  const startedAtMs = Date.now();
+  let gcTimer: NodeJS.Timeout | undefined;
+  const service = createService({
+    displayName: 'Alertmanager',
+    logger: options.logger,
+    listenAddress: options.listenAddress,
+    webConfigFile: options.webConfigFile,
+    routePrefix: options.routePrefix || undefined,
+    registry: new Registry(),
+    metricsNamespace: 'alertmanager',
+    buildInfo: { version: VERSION },
+    routes: (app) => registerApiV2(app, core, { version: UPSTREAM_VERSION, revision: `argus-${VERSION}`, startedAtMs }),
+    reload: async () => {
+      const next = await loadConfigFile(options.configFile);
+      core.applyConfig(next);
+      options.logger.info({ file: options.configFile }, 'Completed loading of configuration file');
+    },
+    onStart: () => {
+      const every = options.alertsGcIntervalMs ?? 30 * 60_000;
+      gcTimer = setInterval(() => {
+        const now = Date.now();
+        core.alerts.gc(now);
+        core.silences.gc(now);
+      }, every);
+      gcTimer.unref();
+    },
+    onStop: () => clearInterval(gcTimer),
+  });
+  return Object.assign(service, { core });
+}
