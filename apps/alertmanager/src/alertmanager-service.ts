@@ -4,6 +4,10 @@ import type { Logger, Service } from '@argus/service-kit';
 import { AlertmanagerCore } from './alertmanager-core.ts';
 import { registerApiV2 } from './api/api-v2.ts';
 import { loadConfigFile } from './config/config.ts';
+import { Dispatcher } from './dispatch/dispatcher.ts';
+import { NotificationLog } from './dispatch/notification-log.ts';
+import { buildPipeline } from './dispatch/pipeline.ts';
+import type { Stage } from './dispatch/stage.ts';
 import { SilenceSnapshot } from './silence-snapshot.ts';
 
 /** Argus's version, reported by `--version` and as the revision in `/api/v2/status`. */
@@ -21,11 +25,14 @@ export interface AlertmanagerOptions {
   readonly routePrefix?: string;
   readonly retentionMs?: number;
   readonly alertsGcIntervalMs?: number;
+  /** `--web.external-url`; the webhook's `externalURL`. */
+  readonly externalURL?: string;
 }
 
 /** The running service and its state (exposed for in-process tests). */
 export interface AlertmanagerService extends Service {
   readonly core: AlertmanagerCore;
+  readonly nflog: NotificationLog;
 }
 
 /**
@@ -39,6 +46,25 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
   if (options.storagePath !== undefined) new SilenceSnapshot(options.storagePath, core.silences).attach();
   const startedAtMs = Date.now();
   let gcTimer: NodeJS.Timeout | undefined;
+  const nflog = new NotificationLog(options.retentionMs);
+  const pipelineOptions = {
+    externalURL: options.externalURL || 'http://localhost:9093',
+    userAgent: `Alertmanager/${UPSTREAM_VERSION}`,
+    logger: options.logger,
+  };
+  const newDispatcher = (): Dispatcher => {
+    const pipelines = new Map<string, Stage>();
+    const pipelineFor = (receiver: string): Stage => {
+      let p = pipelines.get(receiver);
+      if (p === undefined) {
+        p = buildPipeline(core, nflog, receiver, pipelineOptions);
+        pipelines.set(receiver, p);
+      }
+      return p;
+    };
+    return new Dispatcher(core, pipelineFor, options.logger);
+  };
+  let dispatcher = newDispatcher();
   const service = createService({
     displayName: 'Alertmanager',
     logger: options.logger,
@@ -51,19 +77,27 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
     routes: (app) => registerApiV2(app, core, { version: UPSTREAM_VERSION, revision: `argus-${VERSION}`, startedAtMs }),
     reload: async () => {
       const next = await loadConfigFile(options.configFile);
+      dispatcher.stop();
       core.applyConfig(next);
+      dispatcher = newDispatcher();
+      dispatcher.start();
       options.logger.info({ file: options.configFile }, 'Completed loading of configuration file');
     },
     onStart: () => {
+      dispatcher.start();
       const every = options.alertsGcIntervalMs ?? 30 * 60_000;
       gcTimer = setInterval(() => {
         const now = Date.now();
         core.alerts.gc(now);
         core.silences.gc(now);
+        nflog.gc(now);
       }, every);
       gcTimer.unref();
     },
-    onStop: () => clearInterval(gcTimer),
+    onStop: () => {
+      clearInterval(gcTimer);
+      dispatcher.stop();
+    },
   });
-  return Object.assign(service, { core });
+  return Object.assign(service, { core, nflog });
 }

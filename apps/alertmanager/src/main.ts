@@ -20,6 +20,7 @@ await runMain({
       retentionMs: flags['data.retention'],
       alertsGcIntervalMs: flags['alerts.gc-interval'],
       routePrefix: prefix,
+      externalURL: external || undefined,
       logger,
     });
   },

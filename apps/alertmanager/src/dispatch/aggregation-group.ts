@@ -1,0 +1,74 @@
+import { compareAlerts, isResolved, labelSetString } from '../domain/alert.ts';
+import type { Alert, LabelSet } from '../domain/alert.ts';
+import type { Route } from '../domain/route.ts';
+
+/** Sends one flush of a group; resolves true when every integration succeeded. */
+export type FlushFn = (group: AggregationGroup, alerts: readonly Alert[], nowMs: number) => Promise<boolean>;
+
+/**
+ * The alerts of one route with the same group labels, flushed on upstream's timers:
+ * first after `group_wait` (at once when the alert that arrives before the first flush
+ * started more than `group_wait` ago), then every `group_interval`. After a successful
+ * flush, resolved alerts that did not change meanwhile are removed.
+ */
+export class AggregationGroup {
+  readonly alerts = new Map<string, Alert>();
+  /** `<route key>:<group labels>`, as upstream's `GroupKey()`. */
+  readonly groupKey: string;
+  #timer: NodeJS.Timeout | undefined;
+  #hasFlushed = false;
+  #stopped = false;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly route: Route,
+    readonly labels: LabelSet,
+    readonly flush: FlushFn,
+    readonly onEmpty: (group: AggregationGroup) => void,
+  ) {
+    this.groupKey = `${route.key()}:${labelSetString(labels)}`;
+    this.#arm(route.options.groupWaitMs);
+  }
+
+  insert(alert: Alert, nowMs: number): void {
+    this.alerts.set(alert.fingerprint, alert);
+    if (!this.#hasFlushed && alert.startsAtMs + this.route.options.groupWaitMs < nowMs) this.#arm(0);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  /** Resolves when the flush in progress (if any) has finished. */
+  settled(): Promise<void> {
+    return this.#running;
+  }
+
+  #arm(ms: number): void {
+    clearTimeout(this.#timer);
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => this.#tick(), ms);
+  }
+
+  #tick(): void {
+    this.#arm(this.route.options.groupIntervalMs);
+    this.#running = this.#running.then(() => this.#flushNow());
+  }
+
+  async #flushNow(): Promise<void> {
+    if (this.#stopped || this.alerts.size === 0) return;
+    const nowMs = Date.now();
+    const snapshot = [...this.alerts.values()].sort(compareAlerts);
+    const ok = await this.flush(this, snapshot, nowMs).catch(() => false);
+    this.#hasFlushed = true;
+    if (!ok) return;
+    for (const a of snapshot) {
+      if (isResolved(a, nowMs) && this.alerts.get(a.fingerprint) === a) this.alerts.delete(a.fingerprint);
+    }
+    if (this.alerts.size === 0) {
+      this.stop();
+      this.onEmpty(this);
+    }
+  }
+}
