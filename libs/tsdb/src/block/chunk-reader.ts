@@ -8,7 +8,7 @@ import {
   chunkRefOffset,
   chunkRefSegment,
 } from './chunks-format.ts';
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../wal/crc32c.ts';
 import { BlockCorruptionError } from './errors.ts';
 import { WindowedFile } from './windowed-file.ts';
 
@@ -105,7 +105,7 @@ export class ChunkReader {
     if (off + total > seg.size) throw new BlockCorruptionError(seg.path, `chunk at offset ${off} runs past the end of the segment`);
     const enc = f.view(off, total) + headLen;
     const w = f.buf;
-    if (crc32c(w, 0, enc, enc + 1 + len) !== w.readUInt32BE(enc + 1 + len)) {
+    if (crc32c(w, enc, enc + 1 + len) !== w.readUInt32BE(enc + 1 + len)) {
       throw new BlockCorruptionError(seg.path, `checksum mismatch for chunk at offset ${off}`);
     }
     const data = new Uint8Array(len);

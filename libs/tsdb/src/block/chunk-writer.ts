@@ -9,7 +9,7 @@ import {
   chunkRef,
   segmentFileName,
 } from './chunks-format.ts';
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../wal/crc32c.ts';
 import { EncBuf } from './enc-buf.ts';
 import { FileWriter } from './file-writer.ts';
 import { syncDir } from './meta.ts';
@@ -54,8 +54,8 @@ export class ChunkWriter {
     }
     const file = this.#file!;
     const ref = chunkRef(this.#seq, file.pos);
-    let crc = crc32c(head.get(), 0, head.length - 1);
-    crc = crc32c(data, crc);
+    let crc = crc32c(head.get(), head.length - 1);
+    crc = crc32c(data, 0, data.length, crc);
     file.write(head.get());
     file.write(data);
     this.#sum.writeUInt32BE(crc);

@@ -1,4 +1,4 @@
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../wal/crc32c.ts';
 
 const TWO_32 = 4294967296;
 
@@ -90,7 +90,7 @@ export class EncBuf {
 
   /** Appends the CRC-32C of bytes[start, length) as a big-endian uint32. */
   putCrc32c(start: number): void {
-    const crc = crc32c(this.#buf, 0, start, this.#len);
+    const crc = crc32c(this.#buf, start, this.#len);
     this.putBE32(crc);
   }
 }

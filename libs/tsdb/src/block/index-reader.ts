@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../wal/crc32c.ts';
 import { DecBuf } from './dec-buf.ts';
 import { BlockCorruptionError } from './errors.ts';
 import { compareBytes } from './string-order.ts';
@@ -113,7 +113,7 @@ export class IndexReader {
     const at = this.#b.view(this.#b.fileSize - INDEX_TOC_SIZE, INDEX_TOC_SIZE);
     const b = this.#b.buf;
     const end = at + INDEX_TOC_SIZE - 4;
-    if (crc32c(b, 0, at, end) !== b.readUInt32BE(end)) throw this.#corrupt('TOC checksum mismatch');
+    if (crc32c(b, at, end) !== b.readUInt32BE(end)) throw this.#corrupt('TOC checksum mismatch');
     const d = new DecBuf(b, this.#path, at, end);
     return {
       symbols: d.be64(),
@@ -142,7 +142,7 @@ export class IndexReader {
     }
     const start = at + 4;
     const end = start + len;
-    if (crc32c(b, 0, start, end) !== b.readUInt32BE(end)) throw this.#corrupt(`${what} checksum mismatch at ${offset}`);
+    if (crc32c(b, start, end) !== b.readUInt32BE(end)) throw this.#corrupt(`${what} checksum mismatch at ${offset}`);
     return new DecBuf(b, this.#path, start, end);
   }
 
@@ -248,7 +248,7 @@ export class IndexReader {
     const start = src.view(offset, lenBytes + len + 4) + lenBytes;
     const b = src.buf;
     const end = start + len;
-    if (crc32c(b, 0, start, end) !== b.readUInt32BE(end)) throw this.#corrupt(`series ${ref} checksum mismatch`);
+    if (crc32c(b, start, end) !== b.readUInt32BE(end)) throw this.#corrupt(`series ${ref} checksum mismatch`);
     const d = new DecBuf(b, this.#path, start, end);
     const nLabels = d.uvarint();
     const labels = new Array<string>(nLabels * 2);

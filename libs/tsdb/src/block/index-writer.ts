@@ -1,4 +1,4 @@
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../wal/crc32c.ts';
 import { EncBuf } from './enc-buf.ts';
 import { BlockWriteError } from './errors.ts';
 import { FileWriter } from './file-writer.ts';

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../wal/crc32c.ts';
 import { DecBuf } from './dec-buf.ts';
 import { EncBuf } from './enc-buf.ts';
 import { BlockCorruptionError } from './errors.ts';
@@ -100,7 +100,7 @@ export function decodeTombstones(b: Uint8Array, file: string): Tombstones {
   if (buf.readUInt32BE(0) !== MAGIC_TOMBSTONES) throw new BlockCorruptionError(file, 'invalid magic number');
   if (buf[4] !== TOMBSTONES_FORMAT_V1) throw new BlockCorruptionError(file, `invalid tombstones format version ${buf[4]}`);
   const end = b.length - 4;
-  if (crc32c(b, 0, 5, end) !== buf.readUInt32BE(end)) throw new BlockCorruptionError(file, 'checksum mismatch');
+  if (crc32c(b, 5, end) !== buf.readUInt32BE(end)) throw new BlockCorruptionError(file, 'checksum mismatch');
   const d = new DecBuf(b, file, 5, end);
   const ts = new Tombstones();
   while (d.remaining > 0) {
