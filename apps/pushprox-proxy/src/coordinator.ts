@@ -166,6 +166,11 @@ export class Coordinator {
     return this.#waiters.has(fqdn);
   }
 
+  /** Whether scrape `id` was handed to a client and is still waiting for its push. */
+  isTaken(id: string): boolean {
+    return this.#scrapes.get(id)?.state === 'taken';
+  }
+
   /** Fails a scrape a client took but can no longer answer (its connection died); false if already settled. */
   abandon(id: string, error: Error): boolean {
     const scrape = this.#scrapes.get(id);

@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@argus/service-kit';
 import { ClientAuthenticator } from './client-authenticator.ts';
@@ -33,9 +33,9 @@ interface Answer {
 }
 
 /** One HTTP request on its own connection; `path` may be absolute-form (a proxy request). */
-function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body = ''): Promise<Answer> {
+function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body = '', agent: Agent | false = false): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts).toString() }));
@@ -64,6 +64,29 @@ describe('pushprox proxy service', () => {
     expect(answer.headers['x-prometheus-scrape-timeout']).toBe('9.5');
     expect(answer.headers.id).toBeUndefined();
     expect(answer.headers['x-prometheus-scrape-timeout-seconds']).toBeUndefined();
+  });
+
+  it('many scrapes over one keep-alive poll connection do not pile up listeners on it (regression)', async () => {
+    const { port } = (await start()).address;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const pollAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 15; i++) {
+        const poll = send(port, 'POST', '/poll', {}, 'h', pollAgent);
+        await waitForClients(port, ['h']);
+        const scrape = send(port, 'GET', `http://h:1/m?i=${i}`, { 'x-prometheus-scrape-timeout-seconds': '10' });
+        const id = /\r\nId: (\S+)\r\n/.exec((await poll).body)![1];
+        await send(port, 'POST', '/push', {}, `HTTP/1.1 200 OK\r\nContent-Length: 1\r\nId: ${id}\r\n\r\n${i % 10}`);
+        expect((await scrape).body).toBe(String(i % 10));
+      }
+      await new Promise((r) => setTimeout(r, 10));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      pollAgent.destroy();
+    }
   });
 
   it('answers 500 with the upstream text when no client polls before the timeout', async () => {

@@ -117,13 +117,24 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
   };
 
   // A client killed mid-scrape closes its connections and polls no more: fail its scrapes
-  // at once instead of at their timeout. A live client has re-polled by then.
+  // at once instead of at their timeout. A live client has re-polled by then. One close
+  // listener per connection, holding the ids still unanswered (pruned as they settle).
+  const takenBySocket = new WeakMap<Socket, Set<string>>();
   const watchClientConnection = (socket: Socket, fqdn: string, id: string): void => {
-    socket.once('close', () => {
-      setTimeout(() => {
-        if (!coordinator.hasWaitingPoll(fqdn)) coordinator.abandon(id, new ClientGoneError(fqdn));
-      }, CLIENT_GONE_GRACE_MS).unref();
-    });
+    let taken = takenBySocket.get(socket);
+    if (!taken) {
+      const ids = new Set<string>();
+      taken = ids;
+      takenBySocket.set(socket, ids);
+      socket.once('close', () => {
+        setTimeout(() => {
+          if (coordinator.hasWaitingPoll(fqdn)) return;
+          for (const pending of ids) coordinator.abandon(pending, new ClientGoneError(fqdn));
+        }, CLIENT_GONE_GRACE_MS).unref();
+      });
+    }
+    for (const old of taken) if (!coordinator.isTaken(old)) taken.delete(old);
+    taken.add(id);
   };
 
   const handlePush = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
