@@ -46,6 +46,10 @@ remote_write:
     expect(() => parse(text)).toThrow(want);
   });
 
+  it('a short global interval without a timeout takes the interval as timeout, as upstream', () => {
+    expect(parse('global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: a\n').scrapeConfigs[0]).toMatchObject({ scrapeIntervalMs: 1000, scrapeTimeoutMs: 1000 });
+  });
+
   it('reads body_size_limit in base-2 units', () => {
     expect(parse('scrape_configs:\n  - job_name: a\n    body_size_limit: 10MB\n').scrapeConfigs[0]!.body_size_limit).toBe(10 * 1024 * 1024);
   });

@@ -140,7 +140,7 @@ const remoteWriteRaw = s.object({
 const globalRaw = s.object(
   {
     scrape_interval: s.optional(s.duration(), DEFAULT_SCRAPE_INTERVAL_MS),
-    scrape_timeout: s.optional(s.duration(), DEFAULT_SCRAPE_TIMEOUT_MS),
+    scrape_timeout: s.optional(s.duration()),
     evaluation_interval: s.optional(s.duration(), 60_000),
     external_labels: labelSet,
     query_log_file: s.optional(s.string()),
@@ -149,8 +149,10 @@ const globalRaw = s.object(
 
 const documentRaw = s.object({
   global: s.optional(s.refine(globalRaw, (g, fail) => {
-    if (g.scrape_timeout > g.scrape_interval) fail('global scrape timeout greater than scrape interval');
-    return g;
+    // As upstream: an unset global timeout is the default, or the interval when that is shorter.
+    const scrape_timeout = g.scrape_timeout ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, g.scrape_interval);
+    if (scrape_timeout > g.scrape_interval) fail('global scrape timeout greater than scrape interval');
+    return { ...g, scrape_timeout };
   })),
   scrape_configs: s.optional(s.list(s.refine(scrapeConfigRaw, (c, fail) => {
     checkHttpClient(c, fail);

@@ -1,0 +1,91 @@
+import { Gauge, Registry } from 'prom-client';
+import { createService } from '@argus/service-kit';
+import type { Logger, Service } from '@argus/service-kit';
+import { loadScraperConfig } from './config/scraper-config.ts';
+import type { ScraperConfig } from './config/scraper-config.ts';
+import { ScrapeManager } from './scrape-manager.ts';
+
+export const VERSION = '0.1.0';
+
+export interface ScraperOptions {
+  readonly configFile: string;
+  readonly listenAddress: string;
+  readonly webConfigFile?: string;
+  readonly logger: Logger;
+}
+
+/**
+ * The scraper service: reads `prometheus.yml` (a bad file fails the start), scrapes its
+ * targets into the remote-write queues, serves `/api/v1/targets`, `/metrics` with
+ * `prometheus_remote_storage_*` counters, and re-reads the file on `/-/reload` or SIGHUP,
+ * keeping the old config when the new one is refused.
+ */
+export async function createScraperService(options: ScraperOptions): Promise<Service> {
+  const { logger } = options;
+  let config: ScraperConfig = await loadScraperConfig(options.configFile);
+  const manager = new ScrapeManager((message, fields) => logger.warn({ ...fields }, message));
+  const registry = new Registry();
+  const remoteGauge = (name: string, help: string, pick: (q: ScrapeManager['queues'][number]) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(manager.queues.reduce((sum, q) => sum + pick(q), 0));
+      },
+    });
+  };
+  remoteGauge('prometheus_remote_storage_samples_total', 'Total number of samples sent to remote storage.', (q) => q.stats.samplesTotal);
+  remoteGauge('prometheus_remote_storage_samples_failed_total', 'Total number of samples which failed on send to remote storage, non-recoverable errors.', (q) => q.stats.samplesFailedTotal);
+  remoteGauge('prometheus_remote_storage_samples_retried_total', 'Total number of samples which failed on send to remote storage but were retried.', (q) => q.stats.samplesRetriedTotal);
+  remoteGauge('prometheus_remote_storage_samples_pending', 'The number of samples pending in the queues shards to be sent to the remote storage.', (q) => q.stats.samplesPending);
+
+  return createService({
+    displayName: 'Argus scraper',
+    logger,
+    listenAddress: options.listenAddress,
+    webConfigFile: options.webConfigFile,
+    registry,
+    metricsNamespace: 'prometheus',
+    buildInfo: { version: VERSION },
+    onStart: async () => {
+      await manager.apply(config);
+    },
+    onStop: async () => {
+      await manager.stop();
+    },
+    reload: async () => {
+      const next = await loadScraperConfig(options.configFile);
+      await manager.apply(next);
+      config = next;
+      logger.info({ file: options.configFile }, 'Completed loading of configuration file');
+    },
+    routes: (app) => {
+      app.get('/api/v1/targets', async () => {
+        const activeTargets = [];
+        const droppedTargets = [];
+        for (const [job, pool] of manager.pools) {
+          for (const loop of pool.loops.values()) {
+            const t = loop.target;
+            activeTargets.push({
+              discoveredLabels: t.discoveredLabels.toRecord(),
+              labels: t.publicLabels.toRecord(),
+              scrapePool: job,
+              scrapeUrl: t.url,
+              globalUrl: t.url,
+              lastError: loop.lastError,
+              lastScrape: loop.lastScrapeMs === 0 ? '0001-01-01T00:00:00Z' : new Date(loop.lastScrapeMs).toISOString(),
+              lastScrapeDuration: loop.lastScrapeDurationSeconds,
+              health: loop.health,
+              scrapeInterval: t.labels.get('__scrape_interval__'),
+              scrapeTimeout: t.labels.get('__scrape_timeout__'),
+            });
+          }
+          for (const d of pool.dropped) droppedTargets.push({ discoveredLabels: d.discoveredLabels.toRecord() });
+        }
+        return { status: 'success', data: { activeTargets, droppedTargets } };
+      });
+      app.get('/api/v1/scrape_pools', async () => ({ status: 'success', data: { scrapePools: [...manager.pools.keys()] } }));
+    },
+  });
+}
