@@ -4,7 +4,7 @@ import { Encoding, decodeXorInto } from '../chunkenc/xor-chunk.ts';
 import type { Block } from './block.ts';
 import { chunkSampleCount } from './block-writer.ts';
 import type { ChunkMeta } from './index-format.ts';
-import { intersectPostings } from './postings.ts';
+import { intersectPostings } from '../index/postings.ts';
 import { postingsForMatchers } from './postings-for-matchers.ts';
 import { compareBytes } from './string-order.ts';
 import type { Interval } from './tombstones.ts';

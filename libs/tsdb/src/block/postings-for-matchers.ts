@@ -1,6 +1,6 @@
 import type { Matcher } from '@argus/model';
 import type { IndexReader } from './index-reader.ts';
-import { intersectPostings, mergePostings, withoutPostings } from './postings.ts';
+import { intersectPostings, mergePostings, withoutPostings } from '../index/postings.ts';
 
 /**
  * Series references of the index whose labels satisfy every matcher, ascending
