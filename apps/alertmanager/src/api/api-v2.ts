@@ -2,7 +2,7 @@ import { isValidLegacyLabelName } from '@argus/model';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AlertmanagerCore } from '../alertmanager-core.ts';
 import { AlertmanagerError, SilenceNotFoundError } from '../errors.ts';
-import { compareAlerts, isResolved, labelSetString, makeAlert } from '../domain/alert.ts';
+import { compareAlerts, isResolved, labelSetBefore, labelSetEqual, makeAlert } from '../domain/alert.ts';
 import type { Alert } from '../domain/alert.ts';
 import { AmMatcher, matchAll } from '../domain/am-matcher.ts';
 import { parseMatcher } from '../domain/parse-matchers.ts';
@@ -185,10 +185,8 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
       groups.push({ alerts, labels: g.labels, receiver: { name: g.route.options.receiver }, routeLabels: g.route.options.labels });
     }
     groups.sort((a, b) => {
-      const ka = labelSetString(a.labels);
-      const kb = labelSetString(b.labels);
-      if (ka === kb) return a.receiver.name < b.receiver.name ? -1 : a.receiver.name > b.receiver.name ? 1 : 0;
-      return ka < kb ? -1 : 1;
+      if (labelSetEqual(a.labels, b.labels)) return a.receiver.name < b.receiver.name ? -1 : a.receiver.name > b.receiver.name ? 1 : 0;
+      return labelSetBefore(a.labels, b.labels) ? -1 : 1;
     });
     return groups;
   });

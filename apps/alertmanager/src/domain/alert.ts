@@ -69,3 +69,24 @@ export function labelSetString(labels: LabelSet): string {
     .map((k) => `${k}=${JSON.stringify(labels[k])}`);
   return `{${parts.join(', ')}}`;
 }
+
+/** Prometheus `LabelSet.Equal`. */
+export function labelSetEqual(a: LabelSet, b: LabelSet): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
+}
+
+/** Prometheus `LabelSet.Before`: fewer labels first, then by values in name order. */
+export function labelSetBefore(a: LabelSet, b: LabelSet): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return ka.length < kb.length;
+  for (const name of [...new Set([...ka, ...kb])].sort()) {
+    const x = a[name];
+    const y = b[name];
+    if (x === undefined) return true;
+    if (y === undefined) return false;
+    if (x !== y) return x < y;
+  }
+  return false;
+}
