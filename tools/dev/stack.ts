@@ -5,13 +5,7 @@ export interface StackService {
   /** App directory name under apps/. */
   readonly app: string;
   /** Flags for the local stack; `dataDir` is the service's own directory under .data/. */
-  readonly args: (dataDir: string) => string[  { app: 'pushprox-proxy', args: () => ['--web.listen-address=127.0.0.1:8080'] },
-  // Reaches the node exporter through the proxy: http://127.0.0.1:9100/metrics via proxy_url http://127.0.0.1:8080.
-  {
-    app: 'pushprox-client',
-    args: () => ['--fqdn=127.0.0.1', '--proxy-url=http://127.0.0.1:8080', '--metrics-addr=127.0.0.1:9369'],
-  },
-];
+  readonly args: (dataDir: string) => string[];
 }
 
 export const stack: readonly StackService[] = [
@@ -21,7 +15,8 @@ export const stack: readonly StackService[] = [
     args: (dataDir) => ['--web.listen-address=127.0.0.1:9090', `--storage.tsdb.path=${dataDir}`],
   },
   { app: 'pushprox-proxy', args: () => ['--web.listen-address=127.0.0.1:8080'] },
-  // Reaches the node exporter through the proxy: http://127.0.0.1:9100/metrics via proxy_url http://127.0.0.1:8080.
+  // Lets a scraper reach the node exporter through the proxy:
+  // http://127.0.0.1:9100/metrics with proxy_url http://127.0.0.1:8080.
   {
     app: 'pushprox-client',
     args: () => ['--fqdn=127.0.0.1', '--proxy-url=http://127.0.0.1:8080', '--metrics-addr=127.0.0.1:9369'],

@@ -42,7 +42,12 @@ stack.forEach((service, index) => {
   const args = service.args(dataDir);
   const label = prefix(service.app, index);
   console.log(`${label}node apps/${service.app}/dist/main.js ${args.join(' ')}`);
-  const child = spawn(process.execPath, [main, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: a terminal Ctrl-C reaches only the launcher, which stops each service once.
+  const child = spawn(process.execPath, [main, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   children.set(service.app, child);
   pipeLines(child.stdout!, label);
   pipeLines(child.stderr!, label);
