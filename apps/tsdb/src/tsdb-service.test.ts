@@ -190,6 +190,19 @@ describe('tsdb service API', () => {
     expect(res.body.length).toBeGreaterThan(0);
   });
 
+  it('refuses a body announcing more than 32 MiB decoded with 413, before inflating it', async () => {
+    // A snappy block starts with the varint of its decoded length: announce 64 MiB.
+    const payload = Buffer.from([0x80, 0x80, 0x80, 0x20, 0x00]);
+    const res = await service.app.inject({
+      method: 'POST',
+      url: '/api/v1/write',
+      payload,
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.body).toMatch(/exceeds the limit/);
+  });
+
   it('federates the newest sample of matching series', async () => {
     const res = await service.app.inject({ method: 'GET', url: '/federate?match[]=up' });
     expect(res.statusCode).toBe(200);
