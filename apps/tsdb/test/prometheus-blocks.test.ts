@@ -1,7 +1,7 @@
 // Our tsdb opens blocks Prometheus wrote (`promtool tsdb create-blocks-from openmetrics`)
 // and serves the same series and samples through its API.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { openSync, readdirSync, readSync, writeSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,6 +20,7 @@ describe('blocks written by promtool 2.42', () => {
   let dir: TempDir;
   let tsdb: TestProcess;
   let base: string;
+  let data: string;
 
   beforeAll(async () => {
     dir = await makeTempDir('tsdb-promtool-blocks');
@@ -31,7 +32,7 @@ describe('blocks written by promtool 2.42', () => {
     lines.push('# EOF', '');
     const input = join(dir.path, 'input.om');
     writeFileSync(input, lines.join('\n'));
-    const data = join(dir.path, 'data');
+    data = join(dir.path, 'data');
     execFileSync(requireProgram('promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', input, data], {
       stdio: 'pipe',
     });
@@ -69,5 +70,31 @@ describe('blocks written by promtool 2.42', () => {
       data: string[];
     };
     expect(json.data).toEqual(['a', 'b']);
+  });
+
+  it('answers a query over a damaged chunk with an error naming it, and stays up', async () => {
+    await tsdb.stop();
+    const block = readdirSync(data).find((name) => /^[0-9A-Z]{26}$/.test(name))!;
+    const segment = join(data, block, 'chunks', '000001');
+    const fd = openSync(segment, 'r+');
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, 20);
+    byte[0] = byte[0]! ^ 0xff;
+    writeSync(fd, byte, 0, 1, 20);
+    closeSync(fd);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    tsdb = await startService(
+      'tsdb',
+      [`--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${data}`],
+      base,
+    );
+    const url = `${base}/api/v1/query_range?query=promtool_written_total&start=${T0_S}&end=${T0_S + (POINTS - 1) * 60}&step=60`;
+    const res = await fetch(url);
+    const json = (await res.json()) as { status: string; error: string };
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(json.status).toBe('error');
+    expect(json.error).toMatch(/checksum|corrupt/i);
+    expect((await fetch(`${base}/-/healthy`)).status).toBe(200);
   });
 });
