@@ -7,6 +7,11 @@ export const alertmanagerFlags = defineFlags({
   'config.file': { type: 'string', default: 'alertmanager.yml', help: 'Alertmanager configuration file name.' },
   'storage.path': { type: 'string', default: 'data/', help: 'Base path for data storage.' },
   'data.retention': { type: 'duration', default: '120h', help: 'How long to keep data for.' },
+  'data.maintenance-interval': {
+    type: 'duration',
+    default: '15m',
+    help: 'Interval between garbage collection and snapshotting to disk of the silences and the notification logs.',
+  },
   'alerts.gc-interval': { type: 'duration', default: '30m', help: 'Interval between alert GC.' },
   'web.external-url': {
     type: 'string',

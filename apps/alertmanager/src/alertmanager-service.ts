@@ -8,6 +8,7 @@ import { Dispatcher } from './dispatch/dispatcher.ts';
 import { NotificationLog } from './dispatch/notification-log.ts';
 import { buildPipeline } from './dispatch/pipeline.ts';
 import type { Stage } from './dispatch/stage.ts';
+import { NflogSnapshot } from './nflog-snapshot.ts';
 import { SilenceSnapshot } from './silence-snapshot.ts';
 
 /** Argus's version, reported by `--version` and as the revision in `/api/v2/status`. */
@@ -25,6 +26,8 @@ export interface AlertmanagerOptions {
   readonly routePrefix?: string;
   readonly retentionMs?: number;
   readonly alertsGcIntervalMs?: number;
+  /** `--data.maintenance-interval`: silence and nflog GC and the nflog snapshot (15m). */
+  readonly maintenanceIntervalMs?: number;
   /** `--web.external-url`; the webhook's `externalURL`. */
   readonly externalURL?: string;
 }
@@ -46,7 +49,10 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
   if (options.storagePath !== undefined) new SilenceSnapshot(options.storagePath, core.silences).attach();
   const startedAtMs = Date.now();
   let gcTimer: NodeJS.Timeout | undefined;
+  let maintenanceTimer: NodeJS.Timeout | undefined;
   const nflog = new NotificationLog(options.retentionMs);
+  const nflogSnapshot = options.storagePath === undefined ? undefined : new NflogSnapshot(options.storagePath, nflog);
+  nflogSnapshot?.load(Date.now());
   const pipelineOptions = {
     externalURL: options.externalURL || 'http://localhost:9093',
     userAgent: `Alertmanager/${UPSTREAM_VERSION}`,
@@ -85,18 +91,25 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
     },
     onStart: () => {
       dispatcher.start();
-      const every = options.alertsGcIntervalMs ?? 30 * 60_000;
-      gcTimer = setInterval(() => {
+      gcTimer = setInterval(() => core.alerts.gc(Date.now()), options.alertsGcIntervalMs ?? 30 * 60_000);
+      gcTimer.unref();
+      maintenanceTimer = setInterval(() => {
         const now = Date.now();
-        core.alerts.gc(now);
         core.silences.gc(now);
         nflog.gc(now);
-      }, every);
-      gcTimer.unref();
+        try {
+          nflogSnapshot?.write();
+        } catch (error) {
+          options.logger.error({ err: (error as Error).message }, 'Writing the notification log snapshot failed');
+        }
+      }, options.maintenanceIntervalMs ?? 15 * 60_000);
+      maintenanceTimer.unref();
     },
     onStop: () => {
       clearInterval(gcTimer);
+      clearInterval(maintenanceTimer);
       dispatcher.stop();
+      nflogSnapshot?.write();
     },
   });
   return Object.assign(service, { core, nflog });

@@ -26,6 +26,7 @@ if (process.argv[2] === 'routes-test') {
         storagePath: flags['storage.path'],
         retentionMs: flags['data.retention'],
         alertsGcIntervalMs: flags['alerts.gc-interval'],
+        maintenanceIntervalMs: flags['data.maintenance-interval'],
         routePrefix: prefix,
         externalURL: external || undefined,
         logger,

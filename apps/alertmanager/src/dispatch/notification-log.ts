@@ -7,6 +7,15 @@ export interface NflogEntry {
   readonly expiresAtMs: number;
 }
 
+/** One entry as the snapshot file keeps it. */
+export interface StoredNflogEntry {
+  readonly key: string;
+  readonly timestampMs: number;
+  readonly firing: readonly string[];
+  readonly resolved: readonly string[];
+  readonly expiresAtMs: number;
+}
+
 /**
  * The notification log (upstream `nflog`), in memory: keyed by
  * `<groupKey>:<receiver>/<integration>/<idx>`. A write older than the stored entry is
@@ -31,6 +40,25 @@ export class NotificationLog {
       resolved: new Set(resolved),
       expiresAtMs: nowMs + Math.min(this.retentionMs, 2 * repeatIntervalMs),
     });
+  }
+
+  /** The live entries as plain data (for the snapshot file). */
+  snapshot(): StoredNflogEntry[] {
+    return [...this.#entries].map(([key, e]) => ({
+      key,
+      timestampMs: e.timestampMs,
+      firing: [...e.firing],
+      resolved: [...e.resolved],
+      expiresAtMs: e.expiresAtMs,
+    }));
+  }
+
+  /** Restores entries from a snapshot, skipping those expired at `nowMs`. */
+  restore(entries: readonly StoredNflogEntry[], nowMs: number): void {
+    for (const e of entries) {
+      if (e.expiresAtMs <= nowMs) continue;
+      this.#entries.set(e.key, { ...e, firing: new Set(e.firing), resolved: new Set(e.resolved) });
+    }
   }
 
   /** Deletes expired entries; returns how many. */
