@@ -59,6 +59,8 @@ export class RemoteWriteQueue implements Appendable {
   readonly #o: RemoteWriteQueueOptions;
   readonly #shards: Shard[];
   readonly #external: Labels;
+  /** Outgoing labels per incoming Labels object (scrape caches reuse them): null when dropped. */
+  #outgoing = new WeakMap<Labels, Labels | null>();
   #closed = false;
 
   constructor(options: RemoteWriteQueueOptions) {
@@ -100,6 +102,14 @@ export class RemoteWriteQueue implements Appendable {
   }
 
   #outgoingLabels(labels: Labels): Labels | undefined {
+    const cached = this.#outgoing.get(labels);
+    if (cached !== undefined) return cached ?? undefined;
+    const out = this.#computeOutgoing(labels);
+    this.#outgoing.set(labels, out ?? null);
+    return out;
+  }
+
+  #computeOutgoing(labels: Labels): Labels | undefined {
     let out = labels;
     if (this.#external.size > 0) {
       const b = new LabelsBuilder(labels);
@@ -198,15 +208,24 @@ class Shard {
   }
 }
 
-/** Groups a batch by series, keeping sample order within each. */
+const remoteLabelsCache = new WeakMap<Labels, ReturnType<typeof labelsToRemoteLabels>>();
+
+/**
+ * Groups a batch by series object, keeping sample order within each. Equal label sets held
+ * by different objects become separate entries, which remote write allows.
+ */
 function toTimeSeries(batch: PendingSample[]): RemoteTimeSeries[] {
-  const bySeries = new Map<string, RemoteTimeSeries>();
+  const bySeries = new Map<Labels, RemoteTimeSeries>();
   for (const s of batch) {
-    const key = s.labels.toString();
-    let ts = bySeries.get(key);
+    let ts = bySeries.get(s.labels);
     if (ts === undefined) {
-      ts = { labels: labelsToRemoteLabels(s.labels), samples: [] };
-      bySeries.set(key, ts);
+      let labels = remoteLabelsCache.get(s.labels);
+      if (labels === undefined) {
+        labels = labelsToRemoteLabels(s.labels);
+        remoteLabelsCache.set(s.labels, labels);
+      }
+      ts = { labels, samples: [] };
+      bySeries.set(s.labels, ts);
     }
     ts.samples.push({ value: s.v, timestamp: s.t });
   }

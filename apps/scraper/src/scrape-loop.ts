@@ -88,8 +88,12 @@ export class ScrapeLoop {
   lastScrapeMs = 0;
   lastScrapeDurationSeconds = 0;
 
+  /** Labels of the synthetic series, built once so storage and queues see stable objects. */
+  readonly #reportLabelSets: readonly Labels[];
+
   constructor(options: ScrapeLoopOptions) {
     this.#o = options;
+    this.#reportLabelSets = REPORT_NAMES.map((name) => new LabelsBuilder(options.target.publicLabels).set('__name__', name).labels());
   }
 
   get target(): Target {
@@ -128,9 +132,7 @@ export class ScrapeLoop {
     const app = this.#o.appendable.appender();
     const now = Math.max(Date.now(), this.lastScrapeMs + 1);
     for (const entry of this.#previous) if (entry.labels) this.#appendStale(app, entry, now);
-    for (const name of REPORT_NAMES) {
-      this.#safeAppend(app, 0, this.#reportLabels(name), now, STALE_NAN);
-    }
+    for (const labels of this.#reportLabelSets) this.#safeAppend(app, 0, labels, now, STALE_NAN);
     await app.commit();
   }
 
@@ -256,15 +258,9 @@ export class ScrapeLoop {
     }
   }
 
-  #reportLabels(name: string): Labels {
-    const b = new LabelsBuilder(this.#o.target.publicLabels);
-    b.set('__name__', name);
-    return b.labels();
-  }
-
   #appendReport(app: Appender, t: number, r: ScrapeReport): void {
     const values = [r.up ? 1 : 0, r.durationSeconds, r.samplesScraped, r.samplesPostMetricRelabeling, r.seriesAdded];
-    REPORT_NAMES.forEach((name, i) => this.#safeAppend(app, 0, this.#reportLabels(name), t, values[i]!));
+    this.#reportLabelSets.forEach((labels, i) => this.#safeAppend(app, 0, labels, t, values[i]!));
   }
 }
 
