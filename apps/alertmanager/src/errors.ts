@@ -37,3 +37,10 @@ export class SilenceNotFoundError extends AlertmanagerError {
     super('silence_not_found', `silence ${id} not found`);
   }
 }
+
+/** A `templates:` file that cannot be read or parsed; the message names the file and line. */
+export class TemplateLoadError extends AlertmanagerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('invalid_template', message, options);
+  }
+}

@@ -1,7 +1,7 @@
 import { isStaleNaN } from '@argus/model';
 import { parseRelabelConfig } from '@argus/relabel';
 import type { Appendable, Appender } from '@argus/storage';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseScraperConfig } from './config/scraper-config.ts';
 import { ScrapeLoop } from './scrape-loop.ts';
 import type { ScrapeFunc, ScrapeLoopOptions } from './scrape-loop.ts';
@@ -169,6 +169,31 @@ describe('ScrapeLoop', () => {
     const w = store.take();
     expect(w.length).toBe(6);
     expect(w.every((x) => isStaleNaN(x.v))).toBe(true);
+  });
+
+  it('scrapes of one target never overlap', async () => {
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      let release: () => void = () => undefined;
+      const { l } = loop(() => '', {
+        scrape: async () => {
+          calls++;
+          await new Promise<void>((r) => (release = r));
+          return { body: Buffer.from('a 1\n'), contentType: undefined };
+        },
+      });
+      l.start();
+      await vi.advanceTimersByTimeAsync(15_000 * 4);
+      expect(calls).toBe(1);
+      release();
+      await vi.advanceTimersByTimeAsync(15_000);
+      expect(calls).toBe(2);
+      release();
+      await l.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('start offset is within the interval and stable per target', () => {

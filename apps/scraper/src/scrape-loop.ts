@@ -112,9 +112,16 @@ export class ScrapeLoop {
 
   /** Starts scraping at the offset, then every interval. */
   start(): void {
+    let inFlight = false;
     const tick = (): void => {
-      if (this.#stopped) return;
-      this.#running = this.scrapeOnce(Date.now()).catch((error: unknown) => this.#o.onError?.(error as Error));
+      // As upstream, scrapes of one target never overlap: a tick during a slow scrape is skipped.
+      if (this.#stopped || inFlight) return;
+      inFlight = true;
+      this.#running = this.scrapeOnce(Date.now())
+        .catch((error: unknown) => this.#o.onError?.(error as Error))
+        .finally(() => {
+          inFlight = false;
+        });
     };
     this.#timer = setTimeout(() => {
       tick();

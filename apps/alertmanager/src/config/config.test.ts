@@ -98,3 +98,21 @@ time_intervals:
     expect(config.original).toContain('group_wait: 10s');
   });
 });
+
+describe('loadConfigFile templates', () => {
+  it('reports a broken template with Go parse error text, as amtool check-config does', async () => {
+    const { loadConfigFile } = await import('./config.ts');
+    const file = new URL('../../testdata/configs/bad-template.yml', import.meta.url).pathname;
+    await expect(loadConfigFile(file)).rejects.toThrow(
+      'failed to parse templates: template: broken.tmpl.bad:2: unclosed action started at broken.tmpl.bad:1',
+    );
+  });
+
+  it('parses the listed templates with the defaults', async () => {
+    const { loadConfigFile } = await import('./config.ts');
+    const config = await loadConfigFile(new URL('../../testdata/configs/ok-templates.yml', import.meta.url).pathname);
+    const { TemplateData } = await import('@argus/gotemplate');
+    const data = TemplateData.fromJSON({ receiver: 'r', status: 'firing', alerts: [], groupLabels: { alertname: 'Disk' }, commonLabels: {}, commonAnnotations: {}, externalURL: '' });
+    expect(config.templates.executeText('{{ template "ok.title" . }}', data)).toBe('[FIRING] Disk');
+  });
+});

@@ -16,7 +16,9 @@ import {
   parseYearRange,
 } from '../domain/time-interval.ts';
 import type { TimeIntervalSpec } from '../domain/time-interval.ts';
+import { AlertmanagerTemplates } from '@argus/gotemplate';
 import { alertmanagerConfig } from './config-schema.ts';
+import { loadTemplates } from './load-templates.ts';
 import type { InhibitRuleConfig, LocatedString, RawConfig, RouteConfig, TimeIntervalConfig } from './config-schema.ts';
 import { INTEGRATION_FIELDS, isSet } from './receiver-schema.ts';
 import type { IntegrationKind, ReceiverConfig } from './receiver-schema.ts';
@@ -39,13 +41,25 @@ export interface AlertmanagerConfig {
   readonly resolveTimeoutMs: number;
   /** The config as YAML with every secret shown as `<secret>` (API `config.original`). */
   readonly original: string;
+  /** The default templates plus the `templates:` files (only the defaults for `parseConfig`). */
+  readonly templates: AlertmanagerTemplates;
 }
 
 const DEFAULT_RESOLVE_TIMEOUT_MS = 5 * 60_000;
 
-/** Reads, decodes and validates a config file; throws `ConfigError` (`file:line:col: …`). */
+let defaults: AlertmanagerTemplates | undefined;
+function defaultTemplates(): AlertmanagerTemplates {
+  defaults ??= AlertmanagerTemplates.create();
+  return defaults;
+}
+
+/**
+ * Reads, decodes and validates a config file and parses its templates; throws `ConfigError`
+ * (`file:line:col: …`) or `TemplateLoadError`.
+ */
 export async function loadConfigFile(file: string, mode: MatcherParseMode = 'fallback'): Promise<AlertmanagerConfig> {
-  return buildConfig(await loadYamlFile(file), mode);
+  const config = buildConfig(await loadYamlFile(file), mode);
+  return { ...config, templates: await loadTemplates(file, config.raw.templates ?? []) };
 }
 
 /** The same for text already in memory; `file` names it in errors. */
@@ -111,6 +125,7 @@ class Validator {
       timeIntervals,
       resolveTimeoutMs: raw.global?.resolve_timeout ?? DEFAULT_RESOLVE_TIMEOUT_MS,
       original: formatOriginal(raw),
+      templates: defaultTemplates(),
     };
   }
 
