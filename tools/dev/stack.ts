@@ -14,6 +14,18 @@ export const stack: readonly StackService[] = [
     app: 'tsdb',
     args: (dataDir) => ['--web.listen-address=127.0.0.1:9090', `--storage.tsdb.path=${dataDir}`],
   },
+  {
+    app: 'scraper',
+    args: () => ['--web.listen-address=127.0.0.1:9095', '--config.file=tools/dev/prometheus.yml'],
+  },
+  {
+    app: 'alertmanager',
+    args: (dataDir) => [
+      '--web.listen-address=127.0.0.1:9093',
+      '--config.file=tools/dev/alertmanager.yml',
+      `--storage.path=${dataDir}`,
+    ],
+  },
   { app: 'pushprox-proxy', args: () => ['--web.listen-address=127.0.0.1:8080'] },
   // Lets a scraper reach the node exporter through the proxy:
   // http://127.0.0.1:9100/metrics with proxy_url http://127.0.0.1:8080.
