@@ -2,7 +2,7 @@ import { elemZero, mapGet } from './exec.ts';
 import { htmlEscapeString, jsEscapeString, urlQueryEscape } from './escape-funcs.ts';
 import { sprint, sprintf, sprintln } from './fmt.ts';
 import type { FuncSpec } from './func-spec.ts';
-import { NO_VALUE, compareStrings, kindOf, toNumber, toStr, typeName, utf8Length } from './value.ts';
+import { NO_VALUE, compareStrings, isTrue, kindOf, toNumber, toStr, typeName, utf8Length } from './value.ts';
 
 type BasicKind = 'bool' | 'int' | 'float' | 'string' | 'complex' | 'invalid';
 
@@ -70,27 +70,6 @@ function lt(arg1: unknown, arg2: unknown): boolean {
 }
 
 const le = (a: unknown, b: unknown): boolean => lt(a, b) || eq(a, b);
-
-function truth(v: unknown): boolean {
-  switch (kindOf(v)) {
-    case 'invalid':
-    case 'nil':
-      return false;
-    case 'bool':
-      return v as boolean;
-    case 'int':
-    case 'float':
-      return toNumber(v) !== 0;
-    case 'string':
-      return toStr(v).length > 0;
-    case 'slice':
-      return (v as unknown[]).length > 0;
-    case 'map':
-      return v instanceof Map ? v.size > 0 : Object.keys(v as object).length > 0;
-    default:
-      return true;
-  }
-}
 
 function length(item: unknown): number {
   switch (kindOf(item)) {
@@ -185,7 +164,7 @@ function call(name: string, fn: unknown, ...args: unknown[]): unknown {
 export const BUILTINS: ReadonlyMap<string, FuncSpec> = new Map<string, FuncSpec>([
   ['and', { fn: () => undefined, params: ['value'], variadic: 'value', lazy: true }],
   ['or', { fn: () => undefined, params: ['value'], variadic: 'value', lazy: true }],
-  ['not', { fn: (a: unknown) => !truth(a), params: ['value'] }],
+  ['not', { fn: (a: unknown) => !isTrue(a), params: ['value'] }],
   ['call', { fn: call as (...a: never[]) => unknown, params: ['value'], variadic: 'value' }],
   ['eq', { fn: eq as (...a: never[]) => unknown, params: ['value'], variadic: 'value' }],
   ['ne', { fn: (a: unknown, b: unknown) => !eq(a, b), params: ['value', 'value'] }],

@@ -18,7 +18,7 @@ import { formatV, goQuote } from './fmt.ts';
 import type { FuncSpec, ParamType } from './func-spec.ts';
 import { toGoTime } from './go-time.ts';
 import type { Tree } from './parser.ts';
-import { GoFloat, NO_VALUE, isPlainObject, kindOf, methodOf, sortedEntries, toNumber, typeName } from './value.ts';
+import { GoFloat, NO_VALUE, isPlainObject, isTrue, kindOf, methodOf, sortedEntries, toNumber, typeName } from './value.ts';
 
 /** What a missing map key evaluates to (Go's `missingkey=` option). */
 export type MissingKey = 'invalid' | 'zero' | 'error';
@@ -193,7 +193,7 @@ class State {
     const mark = this.mark();
     try {
       const val = this.evalPipeline(dot, pipe);
-      if (truth(val)) return this.walk(kind === 'with' ? val : dot, list);
+      if (isTrue(val)) return this.walk(kind === 'with' ? val : dot, list);
       if (elseList) return this.walk(dot, elseList);
       return Control.Normal;
     } finally {
@@ -431,7 +431,7 @@ class State {
       let v: unknown = NO_VALUE;
       for (const arg of args) {
         v = this.evalArg(dot, 'value', arg);
-        if (truth(v) === (name === 'or')) return v;
+        if (isTrue(v) === (name === 'or')) return v;
       }
       if (final !== NONE) v = final;
       return v;
@@ -529,28 +529,6 @@ class State {
       case 'time.Time':
         return toGoTime(value) ?? wrong();
     }
-  }
-}
-
-/** Truth for if/with/and/or/not: Go's zero values are false; a nil interface is false. */
-function truth(v: unknown): boolean {
-  switch (kindOf(v)) {
-    case 'invalid':
-    case 'nil':
-      return false;
-    case 'bool':
-      return v as boolean;
-    case 'int':
-    case 'float':
-      return toNumber(v) !== 0;
-    case 'string':
-      return String(v).length > 0;
-    case 'slice':
-      return (v as unknown[]).length > 0;
-    case 'map':
-      return v instanceof Map ? v.size > 0 : Object.keys(v as object).length > 0;
-    default:
-      return true;
   }
 }
 
