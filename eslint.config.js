@@ -41,7 +41,10 @@ const domainLibs = readdirSync(libsDir, { withFileTypes: true })
 
 const restrictedPatterns = [
   { group: ['@argus/*/*'], message: 'Import a lib through its public door (@argus/<lib>), not a deep path.' },
-  { group: ['**/libs/*/src/**', '**/apps/*/src/**'], message: 'Cross-project relative imports are forbidden; use @argus/<lib>.' },
+  {
+    group: ['**/libs/*/src/**', '**/apps/*/src/**'],
+    message: 'Cross-project relative imports are forbidden; use @argus/<lib>.',
+  },
 ];
 
 const layer = (n) => `layer:${n}`;
@@ -96,7 +99,10 @@ export default tseslint.config(
         {
           paths: networkClients
             .filter((name) => !name.includes('*'))
-            .map((name) => ({ name, message: 'Domain libs (layers 1-3) do no network I/O; wrap it in an adapter lib.' })),
+            .map((name) => ({
+              name,
+              message: 'Domain libs (layers 1-3) do no network I/O; wrap it in an adapter lib.',
+            })),
           patterns: [
             ...restrictedPatterns,
             { group: ['@fastify/*', '@nats-io/*'], message: 'Domain libs (layers 1-3) do no network I/O.' },

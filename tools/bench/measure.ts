@@ -36,7 +36,11 @@ export function spread(values: number[]): Spread {
 }
 
 /** Runs `fn` `warmup` times unmeasured, then `runs` times, and returns the spread of its results. */
-export async function repeat(runs: number, warmup: number, fn: () => Promise<number> | number): Promise<Spread> {
+export async function repeat(
+  runs: number,
+  warmup: number,
+  fn: () => Promise<number> | number,
+): Promise<Spread> {
   for (let i = 0; i < warmup; i++) await fn();
   const values: number[] = [];
   for (let i = 0; i < runs; i++) values.push(await fn());
@@ -60,7 +64,10 @@ export function machine(): Record<string, string | number> {
 export function writeResult(name: string, data: Record<string, unknown>, markdown: string): void {
   const dir = resolve(import.meta.dirname, '../../bench/results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(resolve(dir, `${name}.json`), JSON.stringify({ machine: machine(), ...data }, null, 2) + '\n');
+  writeFileSync(
+    resolve(dir, `${name}.json`),
+    JSON.stringify({ machine: machine(), ...data }, null, 2) + '\n',
+  );
   writeFileSync(resolve(dir, `${name}.md`), markdown.endsWith('\n') ? markdown : markdown + '\n');
   console.log(markdown);
 }

@@ -21,7 +21,23 @@ const ours = resolve(root, 'apps/node-exporter/dist/main.js');
 const upstreamBin = '/usr/bin/prometheus-node-exporter';
 const WARMUP = 30;
 const SCRAPES = Number(process.env.BENCH_SCRAPES ?? 500);
-const OUR_COLLECTORS = ['cpu', 'diskstats', 'filefd', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'netstat', 'os', 'pressure', 'sockstat', 'stat', 'time', 'uname', 'vmstat'];
+const OUR_COLLECTORS = [
+  'cpu',
+  'diskstats',
+  'filefd',
+  'filesystem',
+  'loadavg',
+  'meminfo',
+  'netdev',
+  'netstat',
+  'os',
+  'pressure',
+  'sockstat',
+  'stat',
+  'time',
+  'uname',
+  'vmstat',
+];
 
 interface SideResult {
   name: string;
@@ -52,16 +68,29 @@ const PROMETHEUS_ACCEPT =
 function scrape(port: number): Promise<[number, string, string]> {
   return new Promise((res, rej) => {
     const start = process.hrtime.bigint();
-    const req = request({ host: '127.0.0.1', port, path: '/metrics', headers: { accept: PROMETHEUS_ACCEPT, 'accept-encoding': 'gzip' }, agent: keepAlive }, (resp) => {
-      const chunks: Buffer[] = [];
-      resp.on('data', (c: Buffer) => chunks.push(c));
-      resp.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const body = resp.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-        res([Number(process.hrtime.bigint() - start) / 1e6, body.toString('utf8'), resp.headers['content-type'] ?? '']);
-      });
-      resp.on('error', rej);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/metrics',
+        headers: { accept: PROMETHEUS_ACCEPT, 'accept-encoding': 'gzip' },
+        agent: keepAlive,
+      },
+      (resp) => {
+        const chunks: Buffer[] = [];
+        resp.on('data', (c: Buffer) => chunks.push(c));
+        resp.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const body = resp.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+          res([
+            Number(process.hrtime.bigint() - start) / 1e6,
+            body.toString('utf8'),
+            resp.headers['content-type'] ?? '',
+          ]);
+        });
+        resp.on('error', rej);
+      },
+    );
     req.on('error', rej);
     req.end();
   });
@@ -138,12 +167,17 @@ async function stopAll(sides: readonly Side[]): Promise<void> {
 }
 
 if (!existsSync(ours)) throw new Error(`${ours} missing: run pnpm nx run @argus-app/node-exporter:build`);
-if (!existsSync(upstreamBin)) throw new Error(`${upstreamBin} missing: apt-get install prometheus-node-exporter`);
+if (!existsSync(upstreamBin))
+  throw new Error(`${upstreamBin} missing: apt-get install prometheus-node-exporter`);
 
 const sides: Side[] = [];
 let results: SideResult[];
 try {
-  sides.push(await launch('upstream 1.5, default collectors', upstreamBin, (p) => [`--web.listen-address=127.0.0.1:${p}`]));
+  sides.push(
+    await launch('upstream 1.5, default collectors', upstreamBin, (p) => [
+      `--web.listen-address=127.0.0.1:${p}`,
+    ]),
+  );
   sides.push(
     await launch('upstream 1.5, our 15 collectors', upstreamBin, (p) => [
       `--web.listen-address=127.0.0.1:${p}`,
@@ -151,7 +185,13 @@ try {
       ...OUR_COLLECTORS.map((c) => `--collector.${c}`),
     ]),
   );
-  sides.push(await launch('argus', process.execPath, (p) => [ours, `--web.listen-address=127.0.0.1:${p}`, '--log.level=warn']));
+  sides.push(
+    await launch('argus', process.execPath, (p) => [
+      ours,
+      `--web.listen-address=127.0.0.1:${p}`,
+      '--log.level=warn',
+    ]),
+  );
   results = await measureInterleaved(sides);
 } finally {
   await stopAll(sides);
@@ -180,7 +220,18 @@ const md = [
   `| vs upstream with our 15 collectors | ${ratio(argus.latencyMs.median, upstreamSame.latencyMs.median)} | ${ratio(argus.cpuMsPerScrape, upstreamSame.cpuMsPerScrape)} | ${ratio(argus.rssMiB, upstreamSame.rssMiB)} |`,
   '',
   'Ours serves process_*, nodejs_* and promhttp_* runtime metrics; upstream serves process_*, go_* and promhttp_*.',
-  `Machine load (1/5/15 min) at the end of the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores.`,
+  `Machine load (1/5/15 min) at the end of the run: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${cpus().length} cores.`,
 ].join('\n');
 
-writeResult('node-exporter', { scrapes: SCRAPES, warmup: WARMUP, versions: { upstream: 'prometheus-node-exporter 1.5.0 (Debian)', ours: '0.1.0' }, results: rows }, md);
+writeResult(
+  'node-exporter',
+  {
+    scrapes: SCRAPES,
+    warmup: WARMUP,
+    versions: { upstream: 'prometheus-node-exporter 1.5.0 (Debian)', ours: '0.1.0' },
+    results: rows,
+  },
+  md,
+);

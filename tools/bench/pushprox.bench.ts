@@ -52,7 +52,12 @@ function scrape(targetPort: number, viaProxy: number | undefined): Promise<[numb
         host: '127.0.0.1',
         port: viaProxy ?? targetPort,
         path: viaProxy ? `http://${target}/metrics` : '/metrics',
-        headers: { host: target, 'accept-encoding': 'gzip', 'x-prometheus-scrape-timeout-seconds': '10', 'user-agent': 'Prometheus/2.42.0' },
+        headers: {
+          host: target,
+          'accept-encoding': 'gzip',
+          'x-prometheus-scrape-timeout-seconds': '10',
+          'user-agent': 'Prometheus/2.42.0',
+        },
         agent,
       },
       (resp) => {
@@ -81,7 +86,11 @@ try {
   const proxyPort = await freePort();
   const clientPort = await freePort();
   run('/usr/bin/prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${exporterPort}`]);
-  const proxy = run(process.execPath, [resolve(root, 'apps/pushprox-proxy/dist/main.js'), `--web.listen-address=127.0.0.1:${proxyPort}`, '--log.level=warn']);
+  const proxy = run(process.execPath, [
+    resolve(root, 'apps/pushprox-proxy/dist/main.js'),
+    `--web.listen-address=127.0.0.1:${proxyPort}`,
+    '--log.level=warn',
+  ]);
   const client = run(process.execPath, [
     resolve(root, 'apps/pushprox-client/dist/main.js'),
     `--fqdn=${FQDN}`,
@@ -89,7 +98,11 @@ try {
     `--metrics-addr=127.0.0.1:${clientPort}`,
     '--log.level=warn',
   ]);
-  await Promise.all([waitUp(`http://127.0.0.1:${exporterPort}/metrics`), waitUp(`http://127.0.0.1:${proxyPort}/-/ready`), waitUp(`http://127.0.0.1:${clientPort}/-/ready`)]);
+  await Promise.all([
+    waitUp(`http://127.0.0.1:${exporterPort}/metrics`),
+    waitUp(`http://127.0.0.1:${proxyPort}/-/ready`),
+    waitUp(`http://127.0.0.1:${clientPort}/-/ready`),
+  ]);
   for (;;) {
     const clients = (await (await fetch(`http://127.0.0.1:${proxyPort}/clients`)).json()) as unknown[];
     if (clients.length > 0) break;
@@ -109,12 +122,18 @@ try {
     const [ms, size] = await scrape(exporterPort, proxyPort);
     proxied.push(ms);
     bytes = size;
-    proxiedCpu = { proxy: proxiedCpu.proxy + cpuSeconds(proxy.pid!) - before.proxy, client: proxiedCpu.client + cpuSeconds(client.pid!) - before.client };
+    proxiedCpu = {
+      proxy: proxiedCpu.proxy + cpuSeconds(proxy.pid!) - before.proxy,
+      client: proxiedCpu.client + cpuSeconds(client.pid!) - before.client,
+    };
   }
   const directSpread = spread(direct);
   const proxiedSpread = spread(proxied);
   const added = spread(proxied.map((ms, i) => ms - direct[i]!));
-  const per1000 = { proxy: (proxiedCpu.proxy / SCRAPES) * 1000, client: (proxiedCpu.client / SCRAPES) * 1000 };
+  const per1000 = {
+    proxy: (proxiedCpu.proxy / SCRAPES) * 1000,
+    client: (proxiedCpu.client / SCRAPES) * 1000,
+  };
   const rss = { proxyMiB: rssBytes(proxy.pid!) / 2 ** 20, clientMiB: rssBytes(client.pid!) / 2 ** 20 };
   const markdown = [
     '# PushProx: our proxy + client vs a direct scrape',
@@ -133,7 +152,19 @@ try {
     '',
     'CPU is read from /proc/<pid>/stat at 10 ms tick resolution around each proxied scrape, summed.',
   ].join('\n');
-  writeResult('pushprox', { scrapes: SCRAPES, bodyBytes: bytes, direct: directSpread, proxied: proxiedSpread, addedMs: added, cpuSecondsPer1000: per1000, rss }, markdown);
+  writeResult(
+    'pushprox',
+    {
+      scrapes: SCRAPES,
+      bodyBytes: bytes,
+      direct: directSpread,
+      proxied: proxiedSpread,
+      addedMs: added,
+      cpuSecondsPer1000: per1000,
+      rss,
+    },
+    markdown,
+  );
 } finally {
   for (const child of children) child.kill('SIGTERM');
   agent.destroy();

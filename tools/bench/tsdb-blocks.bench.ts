@@ -100,7 +100,8 @@ function blockSizes(dbDir: string): Omit<Sizes, 'wallSeconds'> {
   let indexBytes = 0;
   let samples = 0;
   for (const b of blocks) {
-    for (const f of readdirSync(join(dbDir, b, 'chunks'))) chunkBytes += statSync(join(dbDir, b, 'chunks', f)).size;
+    for (const f of readdirSync(join(dbDir, b, 'chunks')))
+      chunkBytes += statSync(join(dbDir, b, 'chunks', f)).size;
     indexBytes += statSync(join(dbDir, b, 'index')).size;
     const out = spawnSync(PROMTOOL, ['tsdb', 'list', dbDir], { encoding: 'utf8' }).stdout;
     const row = out.split('\n').find((l) => l.startsWith(b));
@@ -116,7 +117,8 @@ async function ours(data: Dataset, dir: string): Promise<Sizes> {
   const refs = new Array<number>(labels.length).fill(0);
   for (let k = 0; k < SCRAPES; k++) {
     const app = head.appender();
-    for (let s = 0; s < labels.length; s++) refs[s] = app.append(refs[s]!, labels[s]!, T0 + k * INTERVAL_MS, data.values[s * SCRAPES + k]!);
+    for (let s = 0; s < labels.length; s++)
+      refs[s] = app.append(refs[s]!, labels[s]!, T0 + k * INTERVAL_MS, data.values[s * SCRAPES + k]!);
     await app.commit();
   }
   const store = BlockStore.open({ dir });
@@ -135,13 +137,16 @@ function theirs(data: Dataset, dir: string): Sizes {
     const rest: string[] = [];
     for (let i = 2; i < l.length; i += 2) rest.push(`${l[i]}="${l[i + 1]}"`);
     const prefix = `${l[1]}{${rest.join(',')}} `;
-    for (let k = 0; k < SCRAPES; k++) lines.push(`${prefix}${data.values[s * SCRAPES + k]} ${(T0 + k * INTERVAL_MS) / 1000}`);
+    for (let k = 0; k < SCRAPES; k++)
+      lines.push(`${prefix}${data.values[s * SCRAPES + k]} ${(T0 + k * INTERVAL_MS) / 1000}`);
   }
   lines.push('# EOF');
   const file = join(dir, '..', `input-${Date.now()}.om`);
   writeFileSync(file, lines.join('\n') + '\n');
   const start = process.hrtime.bigint();
-  const res = spawnSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', file, dir], { encoding: 'utf8' });
+  const res = spawnSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', file, dir], {
+    encoding: 'utf8',
+  });
   const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   rmSync(file);
   if (res.status !== 0) throw new Error(`promtool failed: ${res.stderr}`);
@@ -165,7 +170,14 @@ interface Figures {
 }
 
 async function measure(kind: Kind): Promise<Figures> {
-  const acc = { oc: [] as number[], oi: [] as number[], ow: [] as number[], tc: [] as number[], ti: [] as number[], tw: [] as number[] };
+  const acc = {
+    oc: [] as number[],
+    oi: [] as number[],
+    ow: [] as number[],
+    tc: [] as number[],
+    ti: [] as number[],
+    tw: [] as number[],
+  };
   let samples = 0;
   let identicalRuns = 0;
   for (let run = 0; run < RUNS; run++) {
@@ -176,7 +188,9 @@ async function measure(kind: Kind): Promise<Figures> {
       const o = await ours(data, join(base, 'ours'));
       const t = theirs(data, join(base, 'theirs'));
       if (o.samples !== t.samples || o.samples !== SERIES * SCRAPES) {
-        throw new Error(`sample counts differ: ours ${o.samples}, promtool ${t.samples}, input ${SERIES * SCRAPES}`);
+        throw new Error(
+          `sample counts differ: ours ${o.samples}, promtool ${t.samples}, input ${SERIES * SCRAPES}`,
+        );
       }
       samples = o.samples;
       if (identical(join(base, 'ours'), join(base, 'theirs'))) identicalRuns++;
@@ -224,7 +238,11 @@ const md = [
   '',
   `Index and chunk files byte-identical to promtool's: node ${results.node.identicalRuns}/${RUNS} runs, busy ${results.busy.identicalRuns}/${RUNS} runs.`,
   `Time to cut the head into the block (ours, wall s): node ${formatSpread(results.node.ours.cutSeconds)}, busy ${formatSpread(results.busy.ours.cutSeconds)}.`,
-  'promtool\'s wall time includes parsing OpenMetrics text, so it is not comparable and not reported as a ratio.',
+  "promtool's wall time includes parsing OpenMetrics text, so it is not comparable and not reported as a ratio.",
 ].join('\n');
 
-writeResult('tsdb-blocks', { series: SERIES, samplesPerSeries: SCRAPES, runs: RUNS, promtool: promtoolVersion, results }, md);
+writeResult(
+  'tsdb-blocks',
+  { series: SERIES, samplesPerSeries: SCRAPES, runs: RUNS, promtool: promtoolVersion, results },
+  md,
+);

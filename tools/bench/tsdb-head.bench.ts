@@ -85,7 +85,8 @@ async function child(): Promise<void> {
           'job',
           'node',
           'mode',
-          ['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user'][Math.floor(i / 1600) % 8]! + String(Math.floor(i / 100)),
+          ['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user'][Math.floor(i / 1600) % 8]! +
+            String(Math.floor(i / 100)),
         ),
       );
     }
@@ -118,7 +119,8 @@ async function child(): Promise<void> {
         const base = t * SERIES_PER_TARGET;
         for (let i = 0; i < SERIES_PER_TARGET; i++) {
           const k = base + i;
-          const v = i % 4 === 3 ? Math.round(rand() * 1e6) / 100 : (values[k] = values[k]! + Math.floor(rand() * 10));
+          const v =
+            i % 4 === 3 ? Math.round(rand() * 1e6) / 100 : (values[k] = values[k]! + Math.floor(rand() * 10));
           refs[k] = app.append(refs[k]!, sets[i]!, ts + (k % 7), v);
         }
         await app.commit();
@@ -198,9 +200,14 @@ async function prometheusReplay(dataDir: string): Promise<PrometheusReplay> {
         if (out.cpuSeconds === undefined && log.includes('msg="WAL replay completed"')) {
           out.cpuSeconds = cpuSeconds(pid);
           const m = /wal_replay_duration=([\d.]+)(ms|s|µs|m)/.exec(log);
-          out.walReplayWallSeconds = m ? Number(m[1]) * ({ ms: 1e-3, s: 1, µs: 1e-6, m: 60 } as Record<string, number>)[m[2]!]! : NaN;
+          out.walReplayWallSeconds = m
+            ? Number(m[1]) * ({ ms: 1e-3, s: 1, µs: 1e-6, m: 60 } as Record<string, number>)[m[2]!]!
+            : NaN;
         }
-        if (out.rssReadyBytes === undefined && log.includes('msg="Server is ready to receive web requests."')) {
+        if (
+          out.rssReadyBytes === undefined &&
+          log.includes('msg="Server is ready to receive web requests."')
+        ) {
           out.rssReadyBytes = rssBytes(pid);
           setTimeout(() => {
             out.rssSettledBytes = rssBytes(pid);
@@ -220,11 +227,15 @@ async function parent(): Promise<void> {
   let keptDir: string | undefined;
   for (let r = 0; r < RUNS; r++) {
     const keep = r === 0 && existsSync('/usr/bin/prometheus');
-    const out = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--child', ...(keep ? ['--keep'] : [])], {
-      encoding: 'utf8',
-      env: process.env,
-      maxBuffer: 1 << 20,
-    });
+    const out = spawnSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1]!, '--child', ...(keep ? ['--keep'] : [])],
+      {
+        encoding: 'utf8',
+        env: process.env,
+        maxBuffer: 1 << 20,
+      },
+    );
     const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) {
       process.stderr.write(out.stdout + out.stderr);
@@ -232,10 +243,20 @@ async function parent(): Promise<void> {
     }
     runs.push(JSON.parse(line.slice(7)) as RunResult);
     console.log(`run ${r + 1}/${RUNS}: ${line.slice(7)}`);
-    keptDir ??= out.stdout.split('\n').find((l) => l.startsWith('DIR '))?.slice(4);
+    keptDir ??= out.stdout
+      .split('\n')
+      .find((l) => l.startsWith('DIR '))
+      ?.slice(4);
   }
   // Prometheus on the same WAL, three times each on it and on an empty directory.
-  let prom: { replayCpu: ReturnType<typeof spread>; rssPerSeries: ReturnType<typeof spread>; rssReadyPerSeries: ReturnType<typeof spread>; wall: ReturnType<typeof spread> } | undefined;
+  let prom:
+    | {
+        replayCpu: ReturnType<typeof spread>;
+        rssPerSeries: ReturnType<typeof spread>;
+        rssReadyPerSeries: ReturnType<typeof spread>;
+        wall: ReturnType<typeof spread>;
+      }
+    | undefined;
   if (keptDir) {
     const empty: PrometheusReplay[] = [];
     const full: PrometheusReplay[] = [];
@@ -249,7 +270,9 @@ async function parent(): Promise<void> {
         }
         // Prometheus writes into the directory (a new segment, chunks_head); replays stay comparable.
         full.push(await prometheusReplay(keptDir));
-        console.log(`prometheus ${i + 1}/3: empty ${JSON.stringify(empty[i])} full ${JSON.stringify(full[i])}`);
+        console.log(
+          `prometheus ${i + 1}/3: empty ${JSON.stringify(empty[i])} full ${JSON.stringify(full[i])}`,
+        );
       }
     } finally {
       rmSync(keptDir, { recursive: true, force: true });
@@ -299,10 +322,24 @@ its replay uses both cores, CPU summed); other Prometheus figures are PERFORMANC
   writeResult(
     'tsdb-head',
     {
-      config: { targets: TARGETS, seriesPerTarget: SERIES_PER_TARGET, scrapes: SCRAPES, intervalMs: INTERVAL_MS, runs: RUNS },
+      config: {
+        targets: TARGETS,
+        seriesPerTarget: SERIES_PER_TARGET,
+        scrapes: SCRAPES,
+        intervalMs: INTERVAL_MS,
+        runs: RUNS,
+      },
       upstream: UPSTREAM,
       runs,
-      summary: { appendsPerSecond, cpuPerMillion, walPerSample, chunkPerSample, rssPerSeries, heapPerSeries, replayPerMillion },
+      summary: {
+        appendsPerSecond,
+        cpuPerMillion,
+        walPerSample,
+        chunkPerSample,
+        rssPerSeries,
+        heapPerSeries,
+        replayPerMillion,
+      },
       prometheus: prom,
     },
     md,

@@ -20,27 +20,47 @@ if (existsSync(dir)) {
 mkdirSync(resolve(dir, 'src'), { recursive: true });
 
 const write = (file, text) => writeFileSync(resolve(dir, file), text);
-const nx = kind === 'lib'
-  ? { projectType: 'library', tags: ['type:lib', `layer:${Number(layerArg)}`] }
-  : { projectType: 'application', tags: ['type:app'] };
+const nx =
+  kind === 'lib'
+    ? { projectType: 'library', tags: ['type:lib', `layer:${Number(layerArg)}`] }
+    : { projectType: 'application', tags: ['type:app'] };
 const scripts =
   kind === 'lib'
     ? { build: 'tsc -p tsconfig.json', test: 'vitest run --passWithNoTests', lint: 'eslint .' }
-    : { build: 'tsc -p tsconfig.json && node ../../tools/build/build-app.mjs', test: 'vitest run --passWithNoTests', lint: 'eslint .' };
+    : {
+        build: 'tsc -p tsconfig.json && node ../../tools/build/build-app.mjs',
+        test: 'vitest run --passWithNoTests',
+        lint: 'eslint .',
+      };
 write(
   'package.json',
   JSON.stringify(
-    { name: kind === 'lib' ? `@argus/${name}` : `@argus-app/${name}`, version: '0.1.0', private: true, type: 'module', scripts, nx, dependencies: {} },
+    {
+      name: kind === 'lib' ? `@argus/${name}` : `@argus-app/${name}`,
+      version: '0.1.0',
+      private: true,
+      type: 'module',
+      scripts,
+      nx,
+      dependencies: {},
+    },
     null,
     2,
   ) + '\n',
 );
 write(
   'tsconfig.json',
-  JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts', 'test/**/*.ts', '*.ts'] }, null, 2) + '\n',
+  JSON.stringify(
+    { extends: '../../tsconfig.base.json', include: ['src/**/*.ts', 'test/**/*.ts', '*.ts'] },
+    null,
+    2,
+  ) + '\n',
 );
 write('vitest.config.ts', "export { default } from '../../vitest.shared.ts';\n");
-write('README.md', `# ${kind === 'lib' ? '@argus' : '@argus-app'}/${name}\n\nWhy it exists, its door, how to run it.\n`);
+write(
+  'README.md',
+  `# ${kind === 'lib' ? '@argus' : '@argus-app'}/${name}\n\nWhy it exists, its door, how to run it.\n`,
+);
 write(kind === 'lib' ? 'src/index.ts' : 'src/main.ts', 'export {};\n');
 
 if (kind === 'lib') {

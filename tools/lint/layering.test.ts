@@ -37,7 +37,11 @@ describe('layering', { timeout: 120_000 }, () => {
     },
   ])('rejects $name', async ({ path, code }) => {
     const messages = await lintAt(path, code);
-    expect(messages.some((m) => m.startsWith('@nx/enforce-module-boundaries') || m.startsWith('no-restricted-imports'))).toBe(true);
+    expect(
+      messages.some(
+        (m) => m.startsWith('@nx/enforce-module-boundaries') || m.startsWith('no-restricted-imports'),
+      ),
+    ).toBe(true);
   });
 
   it('accepts an app importing a lib through its door', async () => {

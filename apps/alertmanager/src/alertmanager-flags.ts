@@ -4,7 +4,11 @@ import { defineFlags, logFlags, webFlags } from '@argus/service-kit';
 export const alertmanagerFlags = defineFlags({
   ...webFlags(':9093'),
   ...logFlags,
-  'config.file': { type: 'string', default: 'alertmanager.yml', help: 'Alertmanager configuration file name.' },
+  'config.file': {
+    type: 'string',
+    default: 'alertmanager.yml',
+    help: 'Alertmanager configuration file name.',
+  },
   'storage.path': { type: 'string', default: 'data/', help: 'Base path for data storage.' },
   'data.retention': { type: 'duration', default: '120h', help: 'How long to keep data for.' },
   'data.maintenance-interval': {
@@ -29,6 +33,14 @@ export const alertmanagerFlags = defineFlags({
     help: 'Listen address for cluster. Set to empty string to disable HA mode.',
   },
   'cluster.peer': { type: 'list', help: 'Initial peers (may be repeated).' },
-  'cluster.advertise-address': { type: 'string', default: '', help: 'Explicit address to advertise in cluster.' },
-  'cluster.peer-timeout': { type: 'duration', default: '15s', help: 'Time to wait between peers to send notifications.' },
+  'cluster.advertise-address': {
+    type: 'string',
+    default: '',
+    help: 'Explicit address to advertise in cluster.',
+  },
+  'cluster.peer-timeout': {
+    type: 'duration',
+    default: '15s',
+    help: 'Time to wait between peers to send notifications.',
+  },
 });

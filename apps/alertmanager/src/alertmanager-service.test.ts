@@ -35,7 +35,12 @@ describe('alertmanager service', () => {
     const dir = await makeTempDir('am-silences');
     const file = join(dir.path, 'am.yml');
     await writeFile(file, config('r'));
-    const options = { configFile: file, listenAddress: '127.0.0.1:0', logger, storagePath: join(dir.path, 'data') };
+    const options = {
+      configFile: file,
+      listenAddress: '127.0.0.1:0',
+      logger,
+      storagePath: join(dir.path, 'data'),
+    };
     const first = await createAlertmanagerService(options);
     const body = {
       matchers: [{ name: 'alertname', value: 'X', isRegex: false }],

@@ -51,7 +51,8 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
   let gcTimer: NodeJS.Timeout | undefined;
   let maintenanceTimer: NodeJS.Timeout | undefined;
   const nflog = new NotificationLog(options.retentionMs);
-  const nflogSnapshot = options.storagePath === undefined ? undefined : new NflogSnapshot(options.storagePath, nflog);
+  const nflogSnapshot =
+    options.storagePath === undefined ? undefined : new NflogSnapshot(options.storagePath, nflog);
   nflogSnapshot?.load(Date.now());
   const pipelineOptions = {
     externalURL: options.externalURL || 'http://localhost:9093',
@@ -80,7 +81,8 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
     registry: new Registry(),
     metricsNamespace: 'alertmanager',
     buildInfo: { version: VERSION },
-    routes: (app) => registerApiV2(app, core, { version: UPSTREAM_VERSION, revision: `argus-${VERSION}`, startedAtMs }),
+    routes: (app) =>
+      registerApiV2(app, core, { version: UPSTREAM_VERSION, revision: `argus-${VERSION}`, startedAtMs }),
     reload: async () => {
       const next = await loadConfigFile(options.configFile);
       dispatcher.stop();
@@ -93,16 +95,22 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
       dispatcher.start();
       gcTimer = setInterval(() => core.alerts.gc(Date.now()), options.alertsGcIntervalMs ?? 30 * 60_000);
       gcTimer.unref();
-      maintenanceTimer = setInterval(() => {
-        const now = Date.now();
-        core.silences.gc(now);
-        nflog.gc(now);
-        try {
-          nflogSnapshot?.write();
-        } catch (error) {
-          options.logger.error({ err: (error as Error).message }, 'Writing the notification log snapshot failed');
-        }
-      }, options.maintenanceIntervalMs ?? 15 * 60_000);
+      maintenanceTimer = setInterval(
+        () => {
+          const now = Date.now();
+          core.silences.gc(now);
+          nflog.gc(now);
+          try {
+            nflogSnapshot?.write();
+          } catch (error) {
+            options.logger.error(
+              { err: (error as Error).message },
+              'Writing the notification log snapshot failed',
+            );
+          }
+        },
+        options.maintenanceIntervalMs ?? 15 * 60_000,
+      );
       maintenanceTimer.unref();
     },
     onStop: () => {

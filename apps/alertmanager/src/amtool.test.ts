@@ -53,7 +53,12 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   am = await startService(
     'alertmanager',
-    [`--config.file=${join(dir.path, 'am.yml')}`, `--storage.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    [
+      `--config.file=${join(dir.path, 'am.yml')}`,
+      `--storage.path=${join(dir.path, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
     url,
   );
 });
@@ -65,7 +70,14 @@ afterAll(async () => {
 
 describe('amtool 0.25 against our Alertmanager', () => {
   it('adds and queries alerts, with inhibition', async () => {
-    await amt('alert', 'add', 'alertname=Disk', 'severity=warning', 'team=db', '--annotation=summary=disk full');
+    await amt(
+      'alert',
+      'add',
+      'alertname=Disk',
+      'severity=warning',
+      'team=db',
+      '--annotation=summary=disk full',
+    );
     await amt('alert', 'add', 'alertname=Other', 'severity=warning');
     const plain = rows(await amt('alert', 'query'));
     expect(plain[0]).toEqual(['Alertname', 'Starts At', 'Summary', 'State']);
@@ -80,16 +92,22 @@ describe('amtool 0.25 against our Alertmanager', () => {
     const extended = await amt('alert', 'query', '-i', '-o', 'extended', 'team=db');
     expect(extended).toContain('alertname="Disk" severity="warning" team="db"');
     expect(extended).toContain('summary="disk full"');
-    const json = JSON.parse(await amt('alert', 'query', '-o', 'json', 'alertname=Other')) as { receivers: { name: string }[] }[];
+    const json = JSON.parse(await amt('alert', 'query', '-o', 'json', 'alertname=Other')) as {
+      receivers: { name: string }[];
+    }[];
     expect(json.map((a) => a.receivers)).toEqual([[{ name: 'default' }]]);
   });
 
   it('adds, queries and expires silences', async () => {
-    const id = (await amt('silence', 'add', 'alertname=Other', '-c', 'maintenance', '-a', 'ops', '-d', '1h')).trim();
+    const id = (
+      await amt('silence', 'add', 'alertname=Other', '-c', 'maintenance', '-a', 'ops', '-d', '1h')
+    ).trim();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const listed = rows(await amt('silence', 'query'));
     expect(listed[0]).toEqual(['ID', 'Matchers', 'Ends At', 'Created By', 'Comment']);
-    expect(listed.slice(1).map((r) => [r[0], r[1], r[3], r[4]])).toEqual([[id, 'alertname="Other"', 'ops', 'maintenance']]);
+    expect(listed.slice(1).map((r) => [r[0], r[1], r[3], r[4]])).toEqual([
+      [id, 'alertname="Other"', 'ops', 'maintenance'],
+    ]);
     expect((await amt('silence', 'query', '-q')).trim()).toBe(id);
     expect(rows(await amt('alert', 'query', 'alertname=Other')).length).toBe(1);
     const silenced = rows(await amt('alert', 'query', '-s', 'alertname=Other'));
@@ -97,7 +115,11 @@ describe('amtool 0.25 against our Alertmanager', () => {
     await amt('silence', 'expire', id);
     expect((await amt('silence', 'query', '-q')).trim()).toBe('');
     expect((await amt('silence', 'query', '-q', '--expired')).trim()).toBe(id);
-    expect(rows(await amt('alert', 'query', 'alertname=Other')).slice(1).map((r) => r.at(-1))).toEqual(['active']);
+    expect(
+      rows(await amt('alert', 'query', 'alertname=Other'))
+        .slice(1)
+        .map((r) => r.at(-1)),
+    ).toEqual(['active']);
   });
 
   it.each([
@@ -113,11 +135,25 @@ describe('amtool 0.25 against our Alertmanager', () => {
       body: '{"matchers":[{"name":"a","value":"b","isRegex":false}],"startsAt":"2030-01-02T00:00:00Z","endsAt":"2030-01-01T00:00:00Z","createdBy":"x","comment":"y"}',
       want: /start time must be before end time/,
     },
-    { name: 'an alert with an invalid label name', path: '/api/v2/alerts', body: '[{"labels":{"a-b":"c"}}]', want: /invalid label set: invalid name \\"a-b\\"/ },
-    { name: 'an alert without labels', path: '/api/v2/alerts', body: '[{"labels":{}}]', want: /at least one label pair required/ },
+    {
+      name: 'an alert with an invalid label name',
+      path: '/api/v2/alerts',
+      body: '[{"labels":{"a-b":"c"}}]',
+      want: /invalid label set: invalid name \\"a-b\\"/,
+    },
+    {
+      name: 'an alert without labels',
+      path: '/api/v2/alerts',
+      body: '[{"labels":{}}]',
+      want: /at least one label pair required/,
+    },
     { name: 'malformed JSON', path: '/api/v2/alerts', body: '[{"labels":', want: /JSON/ },
   ])('answers 400 to $name', async ({ path, body, want }) => {
-    const res = await fetch(url + path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const res = await fetch(url + path, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(want);
   });
@@ -128,7 +164,12 @@ describe('amtool 0.25 against our Alertmanager', () => {
     expect(shown).not.toContain('very-secret-token');
     expect(shown).toContain('receiver: default');
     const routes = await amt('config', 'routes');
-    expect(routes.trim().split('\n')).toEqual(['Routing tree:', '.', '└── default-route  receiver: default', '    └── {team="db"}  receiver: db']);
+    expect(routes.trim().split('\n')).toEqual([
+      'Routing tree:',
+      '.',
+      '└── default-route  receiver: default',
+      '    └── {team="db"}  receiver: db',
+    ]);
     const test = await amt('config', 'routes', 'test', 'team=db');
     expect(test.trim()).toBe('db');
   });

@@ -18,7 +18,8 @@ if (process.argv[2] === 'routes-test') {
         logger.warn('clustering is not implemented in Argus yet; running as a single instance');
       }
       const external = flags['web.external-url'];
-      const prefix = flags['web.route-prefix'] || (external ? new URL(external).pathname.replace(/\/$/, '') : '');
+      const prefix =
+        flags['web.route-prefix'] || (external ? new URL(external).pathname.replace(/\/$/, '') : '');
       return createAlertmanagerService({
         configFile: flags['config.file'],
         listenAddress: flags['web.listen-address'],

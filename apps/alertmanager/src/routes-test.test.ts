@@ -51,7 +51,12 @@ describe('routes-test gives the receivers amtool config routes test gives', () =
     ['--verify.receivers=db,dbweb', 'team=db'],
   ])('%j', (...labels) => {
     const upstream = run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, ...labels]);
-    const ours = run(process.execPath, [appMain('alertmanager'), 'routes-test', `--config.file=${file}`, ...labels]);
+    const ours = run(process.execPath, [
+      appMain('alertmanager'),
+      'routes-test',
+      `--config.file=${file}`,
+      ...labels,
+    ]);
     expect(ours).toEqual(upstream);
   });
 });

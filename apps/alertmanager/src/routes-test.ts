@@ -43,10 +43,15 @@ export async function runRoutesTest(args: readonly string[], io: RoutesTestIo): 
   try {
     config = await loadConfigFile(configFile);
   } catch (error) {
-    io.err(`routes-test: error: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
+    io.err(
+      `routes-test: error: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`,
+    );
     return 1;
   }
-  const receivers = config.route.match(labels).map((r) => r.options.receiver).join(',');
+  const receivers = config.route
+    .match(labels)
+    .map((r) => r.options.receiver)
+    .join(',');
   io.out(`${receivers}\n`);
   if (verify !== undefined && verify !== receivers) {
     io.out('WARNING: Expected receivers did not match resolved receivers.\n');

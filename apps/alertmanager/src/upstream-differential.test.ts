@@ -55,7 +55,10 @@ receivers:
 const start = new Date(Date.now() - 60_000).toISOString();
 const end = new Date(Date.now() + 3_600_000).toISOString();
 const ALERTS = [
-  { labels: { alertname: 'Disk', team: 'db', severity: 'warning', instance: 'a' }, annotations: { summary: 'disk' } },
+  {
+    labels: { alertname: 'Disk', team: 'db', severity: 'warning', instance: 'a' },
+    annotations: { summary: 'disk' },
+  },
   { labels: { alertname: 'Disk', team: 'db', severity: 'critical', instance: 'b' } },
   { labels: { alertname: 'Http', team: 'web', severity: 'warning' } },
   { labels: { alertname: 'Http', team: 'web', severity: 'critical', job: 'api' } },
@@ -82,7 +85,11 @@ beforeAll(async () => {
   await ours.start();
   oursUrl = ours.address.url;
   for (const url of [upstream.url, oursUrl]) {
-    const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', body: JSON.stringify(ALERTS), headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      body: JSON.stringify(ALERTS),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
   }
 }, 60_000);
@@ -138,7 +145,11 @@ describe('differential against Debian Alertmanager 0.25', () => {
           const { notification_reason: _n, routeLabels: _r, externalURL: _e, ...rest } = p as Json;
           return rest;
         })
-        .sort((a, b) => `${a['groupKey'] as string}${a['receiver'] as string}`.localeCompare(`${b['groupKey'] as string}${b['receiver'] as string}`));
+        .sort((a, b) =>
+          `${a['groupKey'] as string}${a['receiver'] as string}`.localeCompare(
+            `${b['groupKey'] as string}${b['receiver'] as string}`,
+          ),
+        );
     expect(norm(received['ours']!)).toEqual(norm(received['upstream']!));
   }, 30_000);
 
@@ -151,7 +162,11 @@ describe('differential against Debian Alertmanager 0.25', () => {
       comment: 'pending one',
     };
     for (const url of [upstream.url, oursUrl]) {
-      const res = await fetch(`${url}/api/v2/silences`, { method: 'POST', body: JSON.stringify(silence), headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${url}/api/v2/silences`, {
+        method: 'POST',
+        body: JSON.stringify(silence),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(200);
     }
     const norm = (list: unknown) => (list as Json[]).map(({ id: _i, updatedAt: _u, ...rest }) => rest);

@@ -29,7 +29,8 @@ export interface CollectorOptions {
 }
 
 export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = {
-  filesystemMountPointsExclude: '^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)',
+  filesystemMountPointsExclude:
+    '^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)',
   filesystemFsTypesExclude:
     '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$',
   filesystemMountTimeoutSeconds: 5,

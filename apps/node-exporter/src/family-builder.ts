@@ -11,7 +11,9 @@ export class LabelSchema {
   readonly #names: readonly string[];
 
   constructor(readonly names: readonly string[]) {
-    this.#order = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    this.#order = names
+      .map((_, i) => i)
+      .sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
     this.#names = this.#order.map((i) => names[i]!);
   }
 
@@ -50,7 +52,9 @@ export class FamilyDesc {
 
   /** A family with a single sample. */
   single(value: number, ...labelValues: string[]): MetricFamily {
-    return this.builder().add(value, ...labelValues).build();
+    return this.builder()
+      .add(value, ...labelValues)
+      .build();
   }
 }
 

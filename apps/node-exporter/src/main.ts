@@ -1,7 +1,12 @@
 import { FlagError, runMain } from '@argus/service-kit';
 import { VERSION } from './build-info.ts';
 import { NodeExporterError } from './errors.ts';
-import { collectorOptionsFrom, enabledCollectors, hostPathsFrom, nodeExporterFlags } from './node-exporter-flags.ts';
+import {
+  collectorOptionsFrom,
+  enabledCollectors,
+  hostPathsFrom,
+  nodeExporterFlags,
+} from './node-exporter-flags.ts';
 import { createNodeExporterService } from './node-exporter-service.ts';
 
 await runMain({

@@ -24,7 +24,9 @@ export class NameFilter {
   ignored(name: string): boolean {
     let answer = this.#memo.get(name);
     if (answer === undefined) {
-      answer = (this.#exclude !== undefined && this.#exclude.test(name)) || (this.#include !== undefined && !this.#include.test(name));
+      answer =
+        (this.#exclude !== undefined && this.#exclude.test(name)) ||
+        (this.#include !== undefined && !this.#include.test(name));
       if (this.#memo.size > 10_000) this.#memo.clear();
       this.#memo.set(name, answer);
     }
@@ -37,6 +39,9 @@ function compile(flag: string, pattern: string): RE2 | undefined {
   try {
     return new RE2(pattern, 'u');
   } catch (err) {
-    throw new ConfigError(`${flag}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(
+      `${flag}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

@@ -26,7 +26,10 @@ describe('NodeCollector', () => {
     expect(lines).toContain('node_scrape_collector_success{collector="bad"} 0');
     expect(lines.filter((l) => l.startsWith('node_scrape_collector_duration_seconds{'))).toHaveLength(2);
     // Samples sorted by label values, families by name, as client_golang exposes them.
-    expect(lines.filter((l) => l.startsWith('node_test_value'))).toEqual(['node_test_value{x="a"} 1', 'node_test_value{x="b"} 2']);
+    expect(lines.filter((l) => l.startsWith('node_test_value'))).toEqual([
+      'node_test_value{x="a"} 1',
+      'node_test_value{x="b"} 2',
+    ]);
     const names = families.map((f) => f.name);
     expect(names).toEqual([...names].sort());
     expect(names).toContain('node_exporter_build_info');

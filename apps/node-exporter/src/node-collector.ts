@@ -5,8 +5,18 @@ import { ConfigError } from './errors.ts';
 import { FamilyDesc } from './family-builder.ts';
 import { buildInfoFamily } from './build-info.ts';
 
-const durationDesc = new FamilyDesc('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.', ['collector']);
-const successDesc = new FamilyDesc('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.', ['collector']);
+const durationDesc = new FamilyDesc(
+  'node_scrape_collector_duration_seconds',
+  'gauge',
+  'node_exporter: Duration of a collector scrape.',
+  ['collector'],
+);
+const successDesc = new FamilyDesc(
+  'node_scrape_collector_success',
+  'gauge',
+  'node_exporter: Whether a collector succeeded.',
+  ['collector'],
+);
 
 /** Reports a collector failure (the exporter logs it); never throws. */
 export type CollectorErrorHandler = (collector: string, error: unknown, durationSeconds: number) => void;
@@ -28,7 +38,11 @@ export class NodeCollector {
   }
 
   /** Builds the collectors named in `enabled`; throws {@link ConfigError} for an unknown name or bad flags. */
-  static create(enabled: Iterable<string>, context: CollectorContext, onError?: CollectorErrorHandler): NodeCollector {
+  static create(
+    enabled: Iterable<string>,
+    context: CollectorContext,
+    onError?: CollectorErrorHandler,
+  ): NodeCollector {
     const collectors: Collector[] = [];
     for (const name of [...new Set(enabled)].sort()) {
       const factory = COLLECTORS.get(name);

@@ -46,7 +46,8 @@ describe('node exporter service', () => {
 
   it('answers OpenMetrics when the Accept header asks for it, as Prometheus does by default', async () => {
     const s = service();
-    const accept = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+    const accept =
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
     const res = await s.app.inject({ url: '/metrics', headers: { accept, 'accept-encoding': 'gzip' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
@@ -67,7 +68,10 @@ describe('node exporter service', () => {
 
   it('logs a failing collector and reports success 0 without failing the scrape', async () => {
     lines.length = 0;
-    const s = service({ paths: new HostPaths(`${host}/missing`, `${host}/sys`, `${host}/root`) , collectors: ['loadavg'] });
+    const s = service({
+      paths: new HostPaths(`${host}/missing`, `${host}/sys`, `${host}/root`),
+      collectors: ['loadavg'],
+    });
     const res = await s.app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('node_scrape_collector_success{collector="loadavg"} 0\n');
@@ -85,7 +89,9 @@ describe('node exporter service', () => {
     const s = service({ webConfigFile: `${testdata}/web/basic-auth.yml` });
     await s.start();
     expect((await fetch(`${s.address.url}/metrics`)).status).toBe(401);
-    const ok = await fetch(`${s.address.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from('prometheus:secret').toString('base64')}` } });
+    const ok = await fetch(`${s.address.url}/metrics`, {
+      headers: { authorization: `Basic ${Buffer.from('prometheus:secret').toString('base64')}` },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('node_load1 0.21');
   });

@@ -35,8 +35,14 @@ export interface NodeExporterOptions {
  */
 export function createNodeExporterService(options: NodeExporterOptions): Service {
   const logger = options.logger;
-  const node = NodeCollector.create(options.collectors, { paths: options.paths, options: options.collectorOptions }, (collector, error, seconds) =>
-    logger.error({ collector, duration_seconds: seconds, err: error instanceof Error ? error.message : String(error) }, 'collector failed'),
+  const node = NodeCollector.create(
+    options.collectors,
+    { paths: options.paths, options: options.collectorOptions },
+    (collector, error, seconds) =>
+      logger.error(
+        { collector, duration_seconds: seconds, err: error instanceof Error ? error.message : String(error) },
+        'collector failed',
+      ),
   );
   const telemetryPath = options.telemetryPath ?? '/metrics';
   const service = createService({

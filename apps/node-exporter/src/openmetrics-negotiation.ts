@@ -13,7 +13,12 @@ const gzipAsync = promisify(gzip);
  * accepted. Other scrapes fall through to the service kit's text-format handler. Installed as
  * a `preHandler` hook, so the web config's TLS and basic auth (`onRequest`) apply first.
  */
-export function serveOpenMetrics(app: Service['app'], path: string, registry: Service['registry'], families: () => Promise<MetricFamily[]>): void {
+export function serveOpenMetrics(
+  app: Service['app'],
+  path: string,
+  registry: Service['registry'],
+  families: () => Promise<MetricFamily[]>,
+): void {
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' || request.routeOptions.url !== path) return;
     if (negotiateFormat(request.headers.accept) !== 'openmetrics') return;

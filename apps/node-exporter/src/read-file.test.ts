@@ -90,14 +90,17 @@ describe('PseudoFileReader on the real /proc and /sys', () => {
     reader.closeAll();
   });
 
-  it.each(['/proc/meminfo', '/proc/net/dev', '/proc/sys/fs/file-nr', '/proc/self/mountinfo', '/sys/devices/system/cpu/online'])(
-    'reads %s again with the same shape as a fresh open',
-    (file) => {
-      const reader = new PseudoFileReader();
-      const shape = (text: string) => text.split('\n').map((l) => l.replace(/\d+/g, 'N'));
-      reader.read(file);
-      expect(shape(reader.read(file))).toEqual(shape(readFileSync(file, 'latin1')));
-      reader.closeAll();
-    },
-  );
+  it.each([
+    '/proc/meminfo',
+    '/proc/net/dev',
+    '/proc/sys/fs/file-nr',
+    '/proc/self/mountinfo',
+    '/sys/devices/system/cpu/online',
+  ])('reads %s again with the same shape as a fresh open', (file) => {
+    const reader = new PseudoFileReader();
+    const shape = (text: string) => text.split('\n').map((l) => l.replace(/\d+/g, 'N'));
+    reader.read(file);
+    expect(shape(reader.read(file))).toEqual(shape(readFileSync(file, 'latin1')));
+    reader.closeAll();
+  });
 });

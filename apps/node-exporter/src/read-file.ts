@@ -98,7 +98,10 @@ export function readText(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): 
 }
 
 /** Like {@link readText}, but a missing file (ENOENT, ENOTDIR) yields `undefined`. */
-export async function readTextIfExists(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): Promise<string | undefined> {
+export async function readTextIfExists(
+  path: string,
+  encoding: 'latin1' | 'utf8' = 'latin1',
+): Promise<string | undefined> {
   try {
     return await readText(path, encoding);
   } catch (err) {

@@ -5,7 +5,11 @@ import { registryFamilies } from './registry-families.ts';
 
 describe('registryFamilies', () => {
   it('gives the same OpenMetrics as parsing the registry text', async () => {
-    const service = createService({ displayName: 'Test', logger: createLogger({ level: 'error' }), listenAddress: '127.0.0.1:0' });
+    const service = createService({
+      displayName: 'Test',
+      logger: createLogger({ level: 'error' }),
+      listenAddress: '127.0.0.1:0',
+    });
     await service.app.inject({ url: '/metrics' });
     // Volatile values (CPU, memory, event loop lag) change between two reads; compare the shape.
     // The nodejs_active_* families list whatever libuv has in flight at that moment: left out.

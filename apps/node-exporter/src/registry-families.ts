@@ -2,7 +2,12 @@ import { Labels } from '@argus/model';
 import type { MetricFamily, MetricType } from '@argus/exposition';
 import type { Service } from '@argus/service-kit';
 
-const TYPES: Readonly<Record<string, MetricType>> = { counter: 'counter', gauge: 'gauge', histogram: 'histogram', summary: 'summary' };
+const TYPES: Readonly<Record<string, MetricType>> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  summary: 'summary',
+};
 
 /**
  * The exporter's own prom-client metrics as families, read through `getMetricsAsJSON` (no
@@ -21,7 +26,11 @@ export async function registryFamilies(registry: Service['registry']): Promise<M
       samples: m.values.map((v) => {
         const pairs: [string, string][] = [];
         for (const [k, val] of Object.entries(v.labels)) if (val !== undefined) pairs.push([k, String(val)]);
-        return { name: (v as { metricName?: string }).metricName ?? m.name, labels: Labels.fromPairs(pairs), value: Number(v.value) };
+        return {
+          name: (v as { metricName?: string }).metricName ?? m.name,
+          labels: Labels.fromPairs(pairs),
+          value: Number(v.value),
+        };
       }),
     });
   }

@@ -57,7 +57,10 @@ function labelNames(line: string, start: number): string[] {
 }
 
 /** `name type [labels] help` lines, one per family, for a readable set difference. */
-export function describeFamilies(families: Map<string, FamilySummary>, keep: (name: string) => boolean): Set<string> {
+export function describeFamilies(
+  families: Map<string, FamilySummary>,
+  keep: (name: string) => boolean,
+): Set<string> {
   const out = new Set<string>();
   for (const f of families.values()) {
     if (!keep(f.name)) continue;

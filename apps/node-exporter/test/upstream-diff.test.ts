@@ -42,8 +42,10 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
   let ourProcess: ExporterProcess | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(ours)) throw new Error(`${ours} is missing: run pnpm nx run @argus-app/node-exporter:build first`);
-    if (!existsSync(upstream)) throw new Error(`${upstream} is missing: apt-get install prometheus-node-exporter`);
+    if (!existsSync(ours))
+      throw new Error(`${ours} is missing: run pnpm nx run @argus-app/node-exporter:build first`);
+    if (!existsSync(upstream))
+      throw new Error(`${upstream} is missing: apt-get install prometheus-node-exporter`);
     const filters = [
       `--collector.filesystem.mount-points-exclude=${d.filesystemMountPointsExclude}`,
       `--collector.filesystem.fs-types-exclude=${d.filesystemFsTypesExclude}`,
@@ -54,10 +56,19 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
     [up, ourProcess] = await Promise.all([
       startExporter(
         upstream,
-        [`--web.listen-address=127.0.0.1:${upPort}`, '--collector.disable-defaults', ...collectors.map((c) => `--collector.${c}`), ...filters],
+        [
+          `--web.listen-address=127.0.0.1:${upPort}`,
+          '--collector.disable-defaults',
+          ...collectors.map((c) => `--collector.${c}`),
+          ...filters,
+        ],
         `http://127.0.0.1:${upPort}/metrics`,
       ),
-      startExporter(process.execPath, [ours, `--web.listen-address=127.0.0.1:${ourPort}`, '--log.level=warn'], `http://127.0.0.1:${ourPort}/metrics`),
+      startExporter(
+        process.execPath,
+        [ours, `--web.listen-address=127.0.0.1:${ourPort}`, '--log.level=warn'],
+        `http://127.0.0.1:${ourPort}/metrics`,
+      ),
     ]);
   });
 
@@ -66,7 +77,9 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
   });
 
   it('differs only as documented in README.md', async () => {
-    const [upText, ourText] = await Promise.all([up!, ourProcess!].map(async (p) => (await fetch(p.url)).text()));
+    const [upText, ourText] = await Promise.all(
+      [up!, ourProcess!].map(async (p) => (await fetch(p.url)).text()),
+    );
     const keep = (name: string) => !runtime.test(name);
     const upFamilies = describeFamilies(summariseExposition(upText), keep);
     const ourFamilies = describeFamilies(summariseExposition(ourText), keep);
@@ -80,7 +93,9 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
   });
 
   it('exposes the same series as upstream, label values included (build info aside)', async () => {
-    const [upText, ourText] = await Promise.all([up!, ourProcess!].map(async (p) => (await fetch(p.url)).text()));
+    const [upText, ourText] = await Promise.all(
+      [up!, ourProcess!].map(async (p) => (await fetch(p.url)).text()),
+    );
     const series = (text: string) =>
       text
         .split('\n')
@@ -93,9 +108,16 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
   });
 
   it('reports the same values for what does not change between two scrapes', async () => {
-    const [upText, ourText] = await Promise.all([up!, ourProcess!].map(async (p) => (await fetch(p.url)).text()));
-    const stable = /^node_(memory_(MemTotal|SwapTotal|Hugepagesize)_bytes|memory_HugePages_Total|filefd_maximum|boot_time_seconds|os_version|os_info|uname_info|disk_info|filesystem_(size_bytes|readonly|device_error)|time_clocksource_(available|current)_info|time_zone_offset_seconds)[{ ]/;
-    const values = (text: string) => text.split('\n').filter((l) => stable.test(l)).sort();
+    const [upText, ourText] = await Promise.all(
+      [up!, ourProcess!].map(async (p) => (await fetch(p.url)).text()),
+    );
+    const stable =
+      /^node_(memory_(MemTotal|SwapTotal|Hugepagesize)_bytes|memory_HugePages_Total|filefd_maximum|boot_time_seconds|os_version|os_info|uname_info|disk_info|filesystem_(size_bytes|readonly|device_error)|time_clocksource_(available|current)_info|time_zone_offset_seconds)[{ ]/;
+    const values = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => stable.test(l))
+        .sort();
     const ours = values(ourText);
     expect(ours).toEqual(values(upText));
     expect(ours.length).toBeGreaterThan(10);
@@ -104,7 +126,11 @@ describe('family diff against Debian prometheus-node-exporter 1.5', () => {
   it('reports every collector as succeeding, as upstream does here', async () => {
     const text = await (await fetch(ourProcess!.url)).text();
     const upText = await (await fetch(up!.url)).text();
-    const successes = (t: string) => t.split('\n').filter((l) => l.startsWith('node_scrape_collector_success')).sort();
+    const successes = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => l.startsWith('node_scrape_collector_success'))
+        .sort();
     expect(successes(text)).toEqual(successes(upText));
   });
 

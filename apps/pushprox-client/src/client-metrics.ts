@@ -8,8 +8,20 @@ export class ClientMetrics {
   readonly pollErrors: Counter;
 
   constructor(registry: Registry) {
-    this.scrapeErrors = new Counter({ name: 'pushprox_client_scrape_errors_total', help: 'Number of scrape errors', registers: [registry] });
-    this.pushErrors = new Counter({ name: 'pushprox_client_push_errors_total', help: 'Number of push errors', registers: [registry] });
-    this.pollErrors = new Counter({ name: 'pushprox_client_poll_errors_total', help: 'Number of poll errors', registers: [registry] });
+    this.scrapeErrors = new Counter({
+      name: 'pushprox_client_scrape_errors_total',
+      help: 'Number of scrape errors',
+      registers: [registry],
+    });
+    this.pushErrors = new Counter({
+      name: 'pushprox_client_push_errors_total',
+      help: 'Number of push errors',
+      registers: [registry],
+    });
+    this.pollErrors = new Counter({
+      name: 'pushprox_client_poll_errors_total',
+      help: 'Number of poll errors',
+      registers: [registry],
+    });
   }
 }

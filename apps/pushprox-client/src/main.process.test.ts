@@ -12,7 +12,10 @@ describe('pushprox-client main', () => {
       want: '--use-localhost requires --allow-port to be set to a specific port',
     },
   ])('refuses $name', ({ args, want }) => {
-    const run = spawnSync(process.execPath, [appMain('pushprox-client'), ...args], { encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [appMain('pushprox-client'), ...args], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`msg="Error starting pushprox-client" err="${want}"`);
   });

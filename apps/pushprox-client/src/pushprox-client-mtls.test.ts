@@ -27,27 +27,81 @@ function openssl(args: string[]): void {
 }
 
 function issue(name: string, cn: string, san: string): void {
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+  openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+  ]);
   execFileSync('sh', ['-c', `printf 'subjectAltName=${san}\\n' > ${name}.ext`], { cwd: dir.path });
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
 beforeAll(async () => {
   dir = await makeTempDir('pushprox-mtls');
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=ca', '-days', '2']);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-subj',
+    '/CN=ca',
+    '-days',
+    '2',
+  ]);
   issue('server', 'localhost', 'IP:127.0.0.1');
   issue('client', 'client', 'DNS:client.example');
   await writeFile(
     dir.join('web.yml'),
     'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_ca_file: ca.crt\n  client_auth_type: VerifyClientCertIfGiven\n',
   );
-  await writeFile(dir.join('auth.yml'), "clients:\n  - { name: node-a, certificate_name: client.example, fqdns: ['127.0.0.1'] }\n");
+  await writeFile(
+    dir.join('auth.yml'),
+    "clients:\n  - { name: node-a, certificate_name: client.example, fqdns: ['127.0.0.1'] }\n",
+  );
   proxyPort = await freePort();
   // Readiness by log line: the test process does not trust the test CA for an HTTPS probe.
   proxy = await startProcess({
     name: 'pushprox-proxy',
     command: process.execPath,
-    args: [appMain('pushprox-proxy'), `--web.listen-address=127.0.0.1:${proxyPort}`, `--web.config.file=${dir.join('web.yml')}`, `--client-auth.config.file=${dir.join('auth.yml')}`],
+    args: [
+      appMain('pushprox-proxy'),
+      `--web.listen-address=127.0.0.1:${proxyPort}`,
+      `--web.config.file=${dir.join('web.yml')}`,
+      `--client-auth.config.file=${dir.join('auth.yml')}`,
+    ],
     readyLine: /Listening on/,
   });
   target = createServer((_request, response) => response.end('up 1\n'));
@@ -80,11 +134,21 @@ async function startClient(fqdn: string, withCert: boolean): Promise<PushproxCli
 
 function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port: proxyPort, path, headers, ca: readFileSync(dir.join('ca.crt')), agent: false }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString() }));
-    });
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: proxyPort,
+        path,
+        headers,
+        ca: readFileSync(dir.join('ca.crt')),
+        agent: false,
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString() }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -94,11 +158,18 @@ it('accepts a client certificate for its allowed fqdn, refuses no certificate an
   await startClient('127.0.0.1', true);
   const foreign = await startClient('127.0.0.2', true);
   const anonymous = await startClient('127.0.0.3', false);
-  await waitFor(async () => (await get('/clients')).body.includes('127.0.0.1'), { description: 'certified client registered' });
-  const scrape = await get(`http://127.0.0.1:${targetPort}/metrics`, { host: `127.0.0.1:${targetPort}`, 'x-prometheus-scrape-timeout-seconds': '10' });
+  await waitFor(async () => (await get('/clients')).body.includes('127.0.0.1'), {
+    description: 'certified client registered',
+  });
+  const scrape = await get(`http://127.0.0.1:${targetPort}/metrics`, {
+    host: `127.0.0.1:${targetPort}`,
+    'x-prometheus-scrape-timeout-seconds': '10',
+  });
   expect(scrape).toEqual({ status: 200, body: 'up 1\n' });
   for (const refused of [foreign, anonymous]) {
-    await waitFor(async () => ((await refused.metrics.pollErrors.get()).values[0]?.value ?? 0) >= 2, { description: 'refused client counts poll errors' });
+    await waitFor(async () => ((await refused.metrics.pollErrors.get()).values[0]?.value ?? 0) >= 2, {
+      description: 'refused client counts poll errors',
+    });
   }
   const listed = (await get('/clients')).body;
   expect(listed).not.toContain('127.0.0.2');

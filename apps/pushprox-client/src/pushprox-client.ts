@@ -53,7 +53,16 @@ export interface PushproxClient {
 /** Bound on pushing an error for a scrape without a usable timeout header. */
 const UNTIMED_PUSH_MS = 30_000;
 
-const NOT_FORWARDED = new Set(['Connection', 'Keep-Alive', 'Upgrade', 'Transfer-Encoding', 'Expect', 'Proxy-Connection', 'Host', 'Content-Length']);
+const NOT_FORWARDED = new Set([
+  'Connection',
+  'Keep-Alive',
+  'Upgrade',
+  'Transfer-Encoding',
+  'Expect',
+  'Proxy-Connection',
+  'Host',
+  'Content-Length',
+]);
 
 /**
  * PushProx's client: long-polls the proxy as `fqdn` forever (jittered backoff after
@@ -76,8 +85,12 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
     rejectUnauthorized: !options.insecureSkipVerify,
   };
   const proxyAgent = new Agent({ connect: tls, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000 });
-  const targetAgent = new Agent({ connect: { rejectUnauthorized: !options.insecureSkipVerify, timeout: 30_000 } });
-  const proxyAuth: Record<string, string> = options.proxyTokenFile ? { authorization: `Bearer ${readFileSync(options.proxyTokenFile, 'utf8').trim()}` } : {};
+  const targetAgent = new Agent({
+    connect: { rejectUnauthorized: !options.insecureSkipVerify, timeout: 30_000 },
+  });
+  const proxyAuth: Record<string, string> = options.proxyTokenFile
+    ? { authorization: `Bearer ${readFileSync(options.proxyTokenFile, 'utf8').trim()}` }
+    : {};
   const planOptions: ScrapePlanOptions = {
     fqdn: options.fqdn,
     allowPort: options.allowPort,
@@ -95,7 +108,9 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
     listenAddress: options.metricsAddress,
     registry,
     routes: (app) => {
-      app.all('/*', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+      app.all('/*', async (_request, reply) =>
+        reply.type(registry.contentType).send(await registry.metrics()),
+      );
     },
     // The poll loop lives and dies with the metrics server, so `runMain` drives both.
     onStart: () => {
@@ -116,7 +131,8 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
    */
   const push = async (response: ScrapeResponse, id: string, deadline: number | undefined): Promise<void> => {
     const headers: (readonly [string, string])[] = [...response.headers, ['Id', id]];
-    if (deadline !== undefined) headers.push(['X-Prometheus-Scrape-Timeout', (Math.max(0, deadline - Date.now()) / 1000).toFixed(6)]);
+    if (deadline !== undefined)
+      headers.push(['X-Prometheus-Scrape-Timeout', (Math.max(0, deadline - Date.now()) / 1000).toFixed(6)]);
     const body = writeScrapeResponse({ ...response, headers });
     try {
       const answer = await request(pushUrl, {
@@ -124,7 +140,9 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
         body,
         headers: { 'content-length': String(body.length), ...proxyAuth },
         dispatcher: proxyAgent,
-        signal: AbortSignal.timeout(deadline === undefined ? UNTIMED_PUSH_MS : Math.max(1, deadline - Date.now())),
+        signal: AbortSignal.timeout(
+          deadline === undefined ? UNTIMED_PUSH_MS : Math.max(1, deadline - Date.now()),
+        ),
       });
       const text = await answer.body.text();
       if (answer.statusCode !== 200) throw new Error(`push answered ${answer.statusCode}: ${text.trim()}`);
@@ -141,7 +159,11 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
     if (plan.kind === 'refuse') {
       metrics.scrapeErrors.inc();
       logger.warn({ scrape_id: id, err: plan.message }, 'Failed to scrape');
-      await push({ statusCode: 500, headers: [], body: Buffer.from(plan.message) }, id, plan.timeoutMs === undefined ? undefined : started + plan.timeoutMs);
+      await push(
+        { statusCode: 500, headers: [], body: Buffer.from(plan.message) },
+        id,
+        plan.timeoutMs === undefined ? undefined : started + plan.timeoutMs,
+      );
       return;
     }
     const deadline = started + plan.timeoutMs;
@@ -150,7 +172,8 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
       if (NOT_FORWARDED.has(name)) continue;
       const key = name.toLowerCase();
       const previous = headers[key];
-      headers[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+      headers[key] =
+        previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
     }
     let response: ScrapeResponse;
     try {
@@ -197,19 +220,29 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
       try {
         const scrapeRequest = await pollOnce();
         backoff.reset();
-        logger.debug({ scrape_id: requestHeader(scrapeRequest, 'Id'), url: scrapeRequest.target }, 'Got scrape request');
+        logger.debug(
+          { scrape_id: requestHeader(scrapeRequest, 'Id'), url: scrapeRequest.target },
+          'Got scrape request',
+        );
         void scrape(scrapeRequest);
       } catch (error) {
         if (stopping.signal.aborted) return;
         metrics.pollErrors.inc();
         const waitMs = backoff.next();
-        logger.warn({ err: (error as Error).message, retry_in_ms: Math.round(waitMs) }, 'Error polling for scrapes');
+        logger.warn(
+          { err: (error as Error).message, retry_in_ms: Math.round(waitMs) },
+          'Error polling for scrapes',
+        );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, waitMs);
-          stopping.signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
+          stopping.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { once: true },
+          );
         });
       }
     }

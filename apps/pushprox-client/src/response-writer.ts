@@ -30,7 +30,8 @@ export function writeScrapeResponse(response: ScrapeResponse): Buffer {
     if (values) values.push(value);
     else byName.set(name, [value]);
   }
-  for (const name of [...byName.keys()].sort()) for (const value of byName.get(name)!) head += `${name}: ${value}\r\n`;
+  for (const name of [...byName.keys()].sort())
+    for (const value of byName.get(name)!) head += `${name}: ${value}\r\n`;
   head += '\r\n';
   return Buffer.concat([Buffer.from(head, 'latin1'), response.body]);
 }

@@ -6,19 +6,76 @@ import type { ScrapePlanOptions } from './scrape-plan.ts';
 import { parseScrapeRequest } from './scrape-request-parser.ts';
 
 const wire = (target: string, extra = 'X-Prometheus-Scrape-Timeout-Seconds: 10\r\n') =>
-  parseScrapeRequest(Buffer.from(`GET ${target} HTTP/1.1\r\nHost: ${target.split('/')[2]}\r\nUser-Agent: Prometheus/2.42.0\r\nAccept-Encoding: gzip\r\nId: abc\r\n${extra}\r\n`));
+  parseScrapeRequest(
+    Buffer.from(
+      `GET ${target} HTTP/1.1\r\nHost: ${target.split('/')[2]}\r\nUser-Agent: Prometheus/2.42.0\r\nAccept-Encoding: gzip\r\nId: abc\r\n${extra}\r\n`,
+    ),
+  );
 
 describe('planScrape', () => {
-  it.each<{ name: string; target: string; extra?: string; options?: Partial<ScrapePlanOptions>; want: object }>([
-    { name: 'a plain scrape', target: 'http://node-1:9100/metrics', want: { kind: 'fetch', origin: 'http://node-1:9100', path: '/metrics', host: 'node-1:9100', timeoutMs: 10_000 } },
-    { name: 'missing timeout header', target: 'http://node-1:9100/metrics', extra: '', want: { kind: 'refuse', message: 'strconv.ParseFloat: parsing "": invalid syntax' } },
-    { name: 'bad timeout header', target: 'http://node-1:9100/metrics', extra: 'X-Prometheus-Scrape-Timeout-Seconds: ten\r\n', want: { kind: 'refuse', message: 'strconv.ParseFloat: parsing "ten": invalid syntax' } },
-    { name: '_scheme=https', target: 'http://node-1:9100/metrics?z=1&_scheme=https&a=2', want: { kind: 'fetch', origin: 'https://node-1:9100', path: '/metrics?a=2&z=1' } },
-    { name: 'a foreign host', target: 'http://node-2:9100/metrics', want: { kind: 'refuse', message: "scrape target doesn't match client fqdn" } },
-    { name: 'the fqdn in another case (Go compares exactly)', target: 'http://NODE-1:9100/metrics', want: { kind: 'refuse', message: "scrape target doesn't match client fqdn" } },
-    { name: 'a disallowed port (Rancher)', target: 'http://node-1:10250/metrics', options: { allowPort: '10249' }, want: { kind: 'refuse', message: 'client does not have permissions to scrape port 10250' } },
-    { name: 'use-localhost keeps Host (Rancher)', target: 'http://node-1:10249/metrics', options: { allowPort: '10249', useLocalhost: true }, want: { kind: 'fetch', origin: 'http://127.0.0.1:10249', host: 'node-1:10249' } },
-    { name: 'token forces https (Rancher)', target: 'http://node-1:10250/metrics', options: { readToken: () => 'tok' }, want: { kind: 'fetch', origin: 'https://node-1:10250' } },
+  it.each<{
+    name: string;
+    target: string;
+    extra?: string;
+    options?: Partial<ScrapePlanOptions>;
+    want: object;
+  }>([
+    {
+      name: 'a plain scrape',
+      target: 'http://node-1:9100/metrics',
+      want: {
+        kind: 'fetch',
+        origin: 'http://node-1:9100',
+        path: '/metrics',
+        host: 'node-1:9100',
+        timeoutMs: 10_000,
+      },
+    },
+    {
+      name: 'missing timeout header',
+      target: 'http://node-1:9100/metrics',
+      extra: '',
+      want: { kind: 'refuse', message: 'strconv.ParseFloat: parsing "": invalid syntax' },
+    },
+    {
+      name: 'bad timeout header',
+      target: 'http://node-1:9100/metrics',
+      extra: 'X-Prometheus-Scrape-Timeout-Seconds: ten\r\n',
+      want: { kind: 'refuse', message: 'strconv.ParseFloat: parsing "ten": invalid syntax' },
+    },
+    {
+      name: '_scheme=https',
+      target: 'http://node-1:9100/metrics?z=1&_scheme=https&a=2',
+      want: { kind: 'fetch', origin: 'https://node-1:9100', path: '/metrics?a=2&z=1' },
+    },
+    {
+      name: 'a foreign host',
+      target: 'http://node-2:9100/metrics',
+      want: { kind: 'refuse', message: "scrape target doesn't match client fqdn" },
+    },
+    {
+      name: 'the fqdn in another case (Go compares exactly)',
+      target: 'http://NODE-1:9100/metrics',
+      want: { kind: 'refuse', message: "scrape target doesn't match client fqdn" },
+    },
+    {
+      name: 'a disallowed port (Rancher)',
+      target: 'http://node-1:10250/metrics',
+      options: { allowPort: '10249' },
+      want: { kind: 'refuse', message: 'client does not have permissions to scrape port 10250' },
+    },
+    {
+      name: 'use-localhost keeps Host (Rancher)',
+      target: 'http://node-1:10249/metrics',
+      options: { allowPort: '10249', useLocalhost: true },
+      want: { kind: 'fetch', origin: 'http://127.0.0.1:10249', host: 'node-1:10249' },
+    },
+    {
+      name: 'token forces https (Rancher)',
+      target: 'http://node-1:10250/metrics',
+      options: { readToken: () => 'tok' },
+      want: { kind: 'fetch', origin: 'https://node-1:10250' },
+    },
     {
       name: 'unreadable token (Rancher)',
       target: 'http://node-1:10250/metrics',
@@ -48,14 +105,35 @@ describe('planScrape', () => {
 describe('writeScrapeResponse', () => {
   it('writes a target response with Content-Length and sorted canonical headers, body untouched', () => {
     const body = Buffer.from([0x1f, 0x8b, 0x00, 0xff]);
-    const out = writeScrapeResponse({ statusCode: 200, protocol: [1, 1], headers: [['content-type', 'text/plain'], ['content-encoding', 'gzip'], ['Id', 'x'], ['transfer-encoding', 'chunked']], body });
-    expect(out.subarray(0, out.length - 4).toString()).toBe('HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Encoding: gzip\r\nContent-Type: text/plain\r\nId: x\r\n\r\n');
+    const out = writeScrapeResponse({
+      statusCode: 200,
+      protocol: [1, 1],
+      headers: [
+        ['content-type', 'text/plain'],
+        ['content-encoding', 'gzip'],
+        ['Id', 'x'],
+        ['transfer-encoding', 'chunked'],
+      ],
+      body,
+    });
+    expect(out.subarray(0, out.length - 4).toString()).toBe(
+      'HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Encoding: gzip\r\nContent-Type: text/plain\r\nId: x\r\n\r\n',
+    );
     expect(out.subarray(out.length - 4)).toEqual(body);
   });
 
   it("writes the client's own errors as upstream: HTTP/0.0, no Content-Length", () => {
-    const out = writeScrapeResponse({ statusCode: 500, headers: [['X-Prometheus-Scrape-Timeout', '9.998123'], ['Id', 'x']], body: Buffer.from('boom') });
-    expect(out.toString()).toBe('HTTP/0.0 500 Internal Server Error\r\nId: x\r\nX-Prometheus-Scrape-Timeout: 9.998123\r\n\r\nboom');
+    const out = writeScrapeResponse({
+      statusCode: 500,
+      headers: [
+        ['X-Prometheus-Scrape-Timeout', '9.998123'],
+        ['Id', 'x'],
+      ],
+      body: Buffer.from('boom'),
+    });
+    expect(out.toString()).toBe(
+      'HTTP/0.0 500 Internal Server Error\r\nId: x\r\nX-Prometheus-Scrape-Timeout: 9.998123\r\n\r\nboom',
+    );
   });
 });
 
@@ -69,7 +147,9 @@ describe('parseScrapeRequest', () => {
   });
 
   it('reads a Content-Length body', () => {
-    const request = parseScrapeRequest(Buffer.from('POST http://h/x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc'));
+    const request = parseScrapeRequest(
+      Buffer.from('POST http://h/x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc'),
+    );
     expect(request).toMatchObject({ method: 'POST', target: 'http://h/x', host: 'h' });
     expect(request.body.toString()).toBe('abc');
   });

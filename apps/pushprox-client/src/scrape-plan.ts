@@ -48,7 +48,10 @@ export type ScrapePlan =
 export function planScrape(request: ScrapeRequest, options: ScrapePlanOptions): ScrapePlan {
   const timeoutText = requestHeader(request, 'X-Prometheus-Scrape-Timeout-Seconds') ?? '';
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(timeoutText)) {
-    return { kind: 'refuse', message: `strconv.ParseFloat: parsing ${JSON.stringify(timeoutText)}: invalid syntax` };
+    return {
+      kind: 'refuse',
+      message: `strconv.ParseFloat: parsing ${JSON.stringify(timeoutText)}: invalid syntax`,
+    };
   }
   const timeoutMs = Number(timeoutText) * 1000;
   let url: URL;
@@ -74,12 +77,18 @@ export function planScrape(request: ScrapeRequest, options: ScrapePlanOptions): 
     headers.push(['Authorization', `Bearer ${token}`]);
     url.protocol = 'https:';
   }
-  if (rawHostname !== options.fqdn) return { kind: 'refuse', message: "scrape target doesn't match client fqdn", timeoutMs };
+  if (rawHostname !== options.fqdn)
+    return { kind: 'refuse', message: "scrape target doesn't match client fqdn", timeoutMs };
   const allowPort = options.allowPort ?? '*';
   if (url.port !== '' && allowPort !== '*' && url.port !== allowPort) {
-    return { kind: 'refuse', message: `client does not have permissions to scrape port ${url.port}`, timeoutMs };
+    return {
+      kind: 'refuse',
+      message: `client does not have permissions to scrape port ${url.port}`,
+      timeoutMs,
+    };
   }
-  const origin = options.useLocalhost && url.port !== '' ? `${url.protocol}//127.0.0.1:${url.port}` : url.origin;
+  const origin =
+    options.useLocalhost && url.port !== '' ? `${url.protocol}//127.0.0.1:${url.port}` : url.origin;
   return {
     kind: 'fetch',
     method: request.method,

@@ -53,7 +53,8 @@ export function parseScrapeRequest(message: Buffer): ScrapeRequest {
   let body: Buffer = Buffer.alloc(0);
   if (chunked) body = dechunk(rest);
   else if (contentLength !== undefined) {
-    if (!/^\d+$/.test(contentLength)) throw new ScrapeRequestParseError(`bad Content-Length ${JSON.stringify(contentLength)}`);
+    if (!/^\d+$/.test(contentLength))
+      throw new ScrapeRequestParseError(`bad Content-Length ${JSON.stringify(contentLength)}`);
     if (rest.length < Number(contentLength)) throw new ScrapeRequestParseError('unexpected EOF');
     body = rest.subarray(0, Number(contentLength));
   }
@@ -67,7 +68,8 @@ function dechunk(input: Buffer): Buffer {
     const lineEnd = input.indexOf('\n', at);
     if (lineEnd < 0) throw new ScrapeRequestParseError('unexpected EOF in chunked body');
     const sizeText = input.subarray(at, lineEnd).toString('latin1').replace(/\r$/, '').split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new ScrapeRequestParseError(`invalid chunk size ${JSON.stringify(sizeText)}`);
+    if (!/^[0-9a-fA-F]+$/.test(sizeText))
+      throw new ScrapeRequestParseError(`invalid chunk size ${JSON.stringify(sizeText)}`);
     const size = parseInt(sizeText, 16);
     at = lineEnd + 1;
     if (size === 0) return Buffer.concat(parts);

@@ -24,9 +24,19 @@ export function loadClientAuthConfig(path: string): ClientAuthenticator {
   const decoded = decodeYaml(loadYamlFileSync(path), fileSchema);
   const identities: ClientIdentity[] = decoded.clients.map((client) => {
     if ((client.token_file === undefined) === (client.certificate_name === undefined)) {
-      throw new ConfigError([{ file: path, line: 1, column: 1, message: `client ${JSON.stringify(client.name)}: give exactly one of token_file and certificate_name` }]);
+      throw new ConfigError([
+        {
+          file: path,
+          line: 1,
+          column: 1,
+          message: `client ${JSON.stringify(client.name)}: give exactly one of token_file and certificate_name`,
+        },
+      ]);
     }
-    const token = client.token_file === undefined ? undefined : readFileSync(resolve(dirname(path), client.token_file), 'utf8').trim();
+    const token =
+      client.token_file === undefined
+        ? undefined
+        : readFileSync(resolve(dirname(path), client.token_file), 'utf8').trim();
     return { name: client.name, token, certificateName: client.certificate_name, fqdns: client.fqdns };
   });
   return new ClientAuthenticator(identities);

@@ -62,8 +62,16 @@ export class ClientAuthenticator {
   /** Undefined when the request may poll as `fqdn`; otherwise why not. */
   refuse(request: IncomingMessage, fqdn: string): Refusal | undefined {
     const identity = this.identify(request);
-    if (!identity) return { status: 401, message: 'client not authenticated: send a valid bearer token or client certificate' };
-    if (!this.allows(identity, fqdn)) return { status: 403, message: `client ${JSON.stringify(identity.name)} may not poll as fqdn ${JSON.stringify(fqdn)}` };
+    if (!identity)
+      return {
+        status: 401,
+        message: 'client not authenticated: send a valid bearer token or client certificate',
+      };
+    if (!this.allows(identity, fqdn))
+      return {
+        status: 403,
+        message: `client ${JSON.stringify(identity.name)} may not poll as fqdn ${JSON.stringify(fqdn)}`,
+      };
     return undefined;
   }
 }

@@ -25,7 +25,12 @@ class ManualClock implements CoordinatorClock {
   }
 }
 
-const response = (body: string): PushedResponse => ({ statusCode: 200, statusText: 'OK', headers: [], body: Buffer.from(body) });
+const response = (body: string): PushedResponse => ({
+  statusCode: 200,
+  statusText: 'OK',
+  headers: [],
+  body: Buffer.from(body),
+});
 const setup = () => {
   const clock = new ManualClock();
   return { clock, coordinator: new Coordinator({ registrationTimeoutMs: 300_000, clock }) };
@@ -35,7 +40,13 @@ describe('Coordinator', () => {
   it('hands a scrape to the waiting poll and the pushed response to that scrape', async () => {
     const { coordinator } = setup();
     const poll = coordinator.waitForScrapeInstruction('host-a');
-    const scrape = coordinator.scrape('host-a', 'id-1', 'http://host-a:9100/metrics', Buffer.from('GET'), 10_000);
+    const scrape = coordinator.scrape(
+      'host-a',
+      'id-1',
+      'http://host-a:9100/metrics',
+      Buffer.from('GET'),
+      10_000,
+    );
     const instruction = await poll.instruction;
     expect(instruction).toEqual({ id: 'id-1', request: Buffer.from('GET') });
     expect(coordinator.deliver('id-1', response('x 1\n'))).toBe(true);
@@ -61,7 +72,11 @@ describe('Coordinator', () => {
   });
 
   it.each([
-    { name: 'no client polled', poll: false, want: 'timeout reached for "http://h:1/m": context deadline exceeded' },
+    {
+      name: 'no client polled',
+      poll: false,
+      want: 'timeout reached for "http://h:1/m": context deadline exceeded',
+    },
     { name: 'client took it and never pushed', poll: true, want: 'context deadline exceeded' },
   ])('times out when $name', async ({ poll, want }) => {
     const { clock, coordinator } = setup();
@@ -76,7 +91,10 @@ describe('Coordinator', () => {
     // A timed-out queued scrape is not handed to a later poll.
     const later = coordinator.waitForScrapeInstruction('h');
     let settled = false;
-    void later.instruction.then(() => (settled = true), () => (settled = true));
+    void later.instruction.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await Promise.resolve();
     expect(settled).toBe(false);
   });
@@ -92,7 +110,9 @@ describe('Coordinator', () => {
     expect((await fastScrape).body.toString()).toBe('fast');
     coordinator.close();
     await expect(slowScrape).rejects.toBeInstanceOf(ScrapeCancelledError);
-    await expect(coordinator.waitForScrapeInstruction('fast').instruction).rejects.toBeInstanceOf(PollExpiredError);
+    await expect(coordinator.waitForScrapeInstruction('fast').instruction).rejects.toBeInstanceOf(
+      PollExpiredError,
+    );
   });
 
   it('drops a scrape abandoned by its scraper and refuses its late push', async () => {

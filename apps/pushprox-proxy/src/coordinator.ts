@@ -99,7 +99,14 @@ export class Coordinator {
    * Sends a scrape to the client polling as `fqdn` and resolves with its pushed response.
    * `url` appears in timeout messages; `signal` abandons the scrape (the scraper hung up).
    */
-  scrape(fqdn: string, id: string, url: string, request: Buffer, timeoutMs: number, signal?: AbortSignal): Promise<PushedResponse> {
+  scrape(
+    fqdn: string,
+    id: string,
+    url: string,
+    request: Buffer,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<PushedResponse> {
     return new Promise<PushedResponse>((resolve, reject) => {
       const finish = (): void => {
         scrape.state = 'done';
@@ -133,9 +140,13 @@ export class Coordinator {
       }
       signal?.addEventListener('abort', onAbort);
       this.#scrapes.set(id, scrape);
-      scrape.timer = this.#clock.setTimeout(() => {
-        if (scrape.state !== 'done') scrape.reject(new ScrapeTimeoutError(scrape.state === 'queued' ? 'poll' : 'push', url));
-      }, Math.max(0, timeoutMs));
+      scrape.timer = this.#clock.setTimeout(
+        () => {
+          if (scrape.state !== 'done')
+            scrape.reject(new ScrapeTimeoutError(scrape.state === 'queued' ? 'poll' : 'push', url));
+        },
+        Math.max(0, timeoutMs),
+      );
       const waiter = this.#waiters.get(fqdn);
       if (waiter) {
         this.#waiters.delete(fqdn);

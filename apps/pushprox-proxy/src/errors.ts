@@ -28,7 +28,9 @@ export class ScrapeTimeoutError extends PushproxProxyError {
   ) {
     super(
       phase === 'poll' ? 'scrape_not_polled' : 'scrape_not_pushed',
-      phase === 'poll' ? `timeout reached for ${JSON.stringify(url)}: context deadline exceeded` : 'context deadline exceeded',
+      phase === 'poll'
+        ? `timeout reached for ${JSON.stringify(url)}: context deadline exceeded`
+        : 'context deadline exceeded',
     );
   }
 }

@@ -16,7 +16,9 @@ await runMain({
       maxScrapeTimeoutMs: flags['scrape.max-timeout'],
       registrationTimeoutMs: flags['registration.timeout'],
       maxPushBytes: flags['push.max-body-size'],
-      authenticator: flags['client-auth.config.file'] ? loadClientAuthConfig(flags['client-auth.config.file']) : undefined,
+      authenticator: flags['client-auth.config.file']
+        ? loadClientAuthConfig(flags['client-auth.config.file'])
+        : undefined,
     });
     return proxy.service;
   },

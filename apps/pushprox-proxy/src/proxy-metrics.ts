@@ -34,7 +34,8 @@ export class ProxyMetrics {
         this.set(knownClients());
       },
     });
-    for (const path of ['/push', '/poll', '/clients', '/metrics']) this.httpRequests.inc({ code: '200', path }, 0);
+    for (const path of ['/push', '/poll', '/clients', '/metrics'])
+      this.httpRequests.inc({ code: '200', path }, 0);
     this.httpRequests.inc({ code: '500', path: '/push' }, 0);
     this.httpRequests.inc({ code: '408', path: '/poll' }, 0);
   }

@@ -45,7 +45,9 @@ export function writeProxyRequest(request: ProxiedRequest, id: string): Buffer {
     for (const value of byName.get(name)!) head += `${name}: ${value.replace(/[\r\n]+/g, ' ').trim()}\r\n`;
   }
   head += '\r\n';
-  return request.body.length > 0 ? Buffer.concat([Buffer.from(head, 'latin1'), request.body]) : Buffer.from(head, 'latin1');
+  return request.body.length > 0
+    ? Buffer.concat([Buffer.from(head, 'latin1'), request.body])
+    : Buffer.from(head, 'latin1');
 }
 
 /** The `host[:port]` of an absolute URL, user info removed; '' when there is none. */

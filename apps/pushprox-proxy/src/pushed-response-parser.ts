@@ -50,7 +50,8 @@ export function parsePushedResponse(message: Buffer): PushedResponse {
   } else if (transferEncoding !== undefined && transferEncoding.toLowerCase() === 'chunked') {
     body = dechunk(rest);
   } else if (contentLength !== undefined) {
-    if (!/^\d+$/.test(contentLength)) throw new PushedResponseError(`bad Content-Length ${JSON.stringify(contentLength)}`);
+    if (!/^\d+$/.test(contentLength))
+      throw new PushedResponseError(`bad Content-Length ${JSON.stringify(contentLength)}`);
     const length = Number(contentLength);
     if (rest.length < length) throw new PushedResponseError('unexpected EOF');
     body = rest.subarray(0, length);
@@ -72,7 +73,8 @@ function dechunk(input: Buffer): Buffer {
     const lineEnd = input.indexOf('\n', at);
     if (lineEnd < 0) throw new PushedResponseError('unexpected EOF in chunked body');
     const sizeText = input.subarray(at, lineEnd).toString('latin1').replace(/\r$/, '').split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new PushedResponseError(`invalid chunk size ${JSON.stringify(sizeText)}`);
+    if (!/^[0-9a-fA-F]+$/.test(sizeText))
+      throw new PushedResponseError(`invalid chunk size ${JSON.stringify(sizeText)}`);
     const size = parseInt(sizeText, 16);
     at = lineEnd + 1;
     if (size === 0) return Buffer.concat(parts);

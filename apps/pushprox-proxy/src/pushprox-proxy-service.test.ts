@@ -33,12 +33,21 @@ interface Answer {
 }
 
 /** One HTTP request on its own connection; `path` may be absolute-form (a proxy request). */
-function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body = '', agent: Agent | false = false): Promise<Answer> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body = '',
+  agent: Agent | false = false,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts).toString() }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -50,11 +59,17 @@ describe('pushprox proxy service', () => {
     const { port } = (await start()).address;
     const poll = send(port, 'POST', '/poll', { 'content-type': '' }, ' node-1 \n');
     await waitForClients(port, ['node-1']);
-    const scrape = send(port, 'GET', 'http://node-1:9100/metrics', { host: 'node-1:9100', 'x-prometheus-scrape-timeout-seconds': '10', 'user-agent': 'Prometheus/2.42.0' });
+    const scrape = send(port, 'GET', 'http://node-1:9100/metrics', {
+      host: 'node-1:9100',
+      'x-prometheus-scrape-timeout-seconds': '10',
+      'user-agent': 'Prometheus/2.42.0',
+    });
     const instruction = await poll;
     expect(instruction.status).toBe(200);
     const id = /\r\nId: ([0-9a-f-]{36})\r\n/.exec(instruction.body)?.[1];
-    expect(instruction.body).toMatch(/^GET http:\/\/node-1:9100\/metrics HTTP\/1\.1\r\nHost: node-1:9100\r\nUser-Agent: Prometheus\/2\.42\.0\r\n/);
+    expect(instruction.body).toMatch(
+      /^GET http:\/\/node-1:9100\/metrics HTTP\/1\.1\r\nHost: node-1:9100\r\nUser-Agent: Prometheus\/2\.42\.0\r\n/,
+    );
     expect(id).toBeDefined();
     const pushed = `HTTP/1.1 203 Whatever\r\nContent-Length: 5\r\nContent-Type: text/plain\r\nId: ${id}\r\nX-Prometheus-Scrape-Timeout: 9.5\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\nup 1\n`;
     expect((await send(port, 'POST', '/push', {}, pushed)).status).toBe(200);
@@ -76,9 +91,17 @@ describe('pushprox proxy service', () => {
       for (let i = 0; i < 15; i++) {
         const poll = send(port, 'POST', '/poll', {}, 'h', pollAgent);
         await waitForClients(port, ['h']);
-        const scrape = send(port, 'GET', `http://h:1/m?i=${i}`, { 'x-prometheus-scrape-timeout-seconds': '10' });
+        const scrape = send(port, 'GET', `http://h:1/m?i=${i}`, {
+          'x-prometheus-scrape-timeout-seconds': '10',
+        });
         const id = /\r\nId: (\S+)\r\n/.exec((await poll).body)![1];
-        await send(port, 'POST', '/push', {}, `HTTP/1.1 200 OK\r\nContent-Length: 1\r\nId: ${id}\r\n\r\n${i % 10}`);
+        await send(
+          port,
+          'POST',
+          '/push',
+          {},
+          `HTTP/1.1 200 OK\r\nContent-Length: 1\r\nId: ${id}\r\n\r\n${i % 10}`,
+        );
         expect((await scrape).body).toBe(String(i % 10));
       }
       await new Promise((r) => setTimeout(r, 10));
@@ -91,7 +114,9 @@ describe('pushprox proxy service', () => {
 
   it('answers 500 with the upstream text when no client polls before the timeout', async () => {
     const { port } = (await start()).address;
-    const answer = await send(port, 'GET', 'http://nobody:9100/metrics', { 'x-prometheus-scrape-timeout-seconds': '0.2' });
+    const answer = await send(port, 'GET', 'http://nobody:9100/metrics', {
+      'x-prometheus-scrape-timeout-seconds': '0.2',
+    });
     expect(answer).toMatchObject({
       status: 500,
       body: 'Error scraping "http://nobody:9100/metrics": timeout reached for "http://nobody:9100/metrics": context deadline exceeded\n',
@@ -103,13 +128,24 @@ describe('pushprox proxy service', () => {
     const first = send(port, 'POST', '/poll', {}, 'h');
     await waitForClients(port, ['h']);
     const second = send(port, 'POST', '/poll', {}, 'h');
-    expect(await first).toMatchObject({ status: 408, body: 'Error WaitForScrapeInstruction: request is expired\n' });
+    expect(await first).toMatchObject({
+      status: 408,
+      body: 'Error WaitForScrapeInstruction: request is expired\n',
+    });
     void second.catch(() => undefined);
   });
 
   it.each([
-    { name: 'a body that is no HTTP response', body: 'nonsense\r\n\r\n', want: 'Error pushing: malformed HTTP response "nonsense"\n' },
-    { name: 'an unknown id', body: 'HTTP/1.1 200 OK\r\nId: nope\r\nContent-Length: 0\r\n\r\n', want: 'Error pushing: no scrape is waiting for id "nope"\n' },
+    {
+      name: 'a body that is no HTTP response',
+      body: 'nonsense\r\n\r\n',
+      want: 'Error pushing: malformed HTTP response "nonsense"\n',
+    },
+    {
+      name: 'an unknown id',
+      body: 'HTTP/1.1 200 OK\r\nId: nope\r\nContent-Length: 0\r\n\r\n',
+      want: 'Error pushing: no scrape is waiting for id "nope"\n',
+    },
   ])('answers 500 to a push of $name', async ({ body, want }) => {
     const { port } = (await start()).address;
     expect(await send(port, 'POST', '/push', {}, body)).toMatchObject({ status: 500, body: want });
@@ -144,7 +180,9 @@ describe('pushprox proxy service', () => {
     });
     const poll = send(port, 'POST', '/poll', { authorization: 'Bearer s3cret' }, 'node-1');
     await waitForClients(port, ['node-1']);
-    const scrape = send(port, 'GET', 'http://node-1:9100/metrics', { 'x-prometheus-scrape-timeout-seconds': '10' });
+    const scrape = send(port, 'GET', 'http://node-1:9100/metrics', {
+      'x-prometheus-scrape-timeout-seconds': '10',
+    });
     const id = /\r\nId: (\S+)\r\n/.exec((await poll).body)![1];
     const pushed = `HTTP/1.1 200 OK\r\nContent-Length: 0\r\nId: ${id}\r\n\r\n`;
     expect((await send(port, 'POST', '/push', {}, pushed)).status).toBe(401);

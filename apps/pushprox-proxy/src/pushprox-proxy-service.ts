@@ -57,7 +57,10 @@ const INSTRUMENTED = new Set(['/push', '/poll', '/clients', '/metrics']);
 export function createPushproxProxyService(options: PushproxProxyOptions): PushproxProxyService {
   const logger = options.logger;
   const registry = new Registry();
-  const coordinator = new Coordinator({ registrationTimeoutMs: options.registrationTimeoutMs, clock: options.clock });
+  const coordinator = new Coordinator({
+    registrationTimeoutMs: options.registrationTimeoutMs,
+    clock: options.clock,
+  });
   const metrics = new ProxyMetrics(registry, () => coordinator.knownClients().length);
   const auth = options.authenticator;
   let gcTimer: NodeJS.Timeout | undefined;
@@ -74,7 +77,11 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
         return reply.type('application/json').send(`${JSON.stringify(targets)}\n`);
       });
       app.setNotFoundHandler((_request, reply) => {
-        void reply.code(404).type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send('404 page not found\n');
+        void reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .header('x-content-type-options', 'nosniff')
+          .send('404 page not found\n');
       });
     },
     onStart: () => {
@@ -90,7 +97,10 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
 
   const textError = (response: ServerResponse, status: number, message: string): void => {
     if (response.headersSent || response.destroyed) return;
-    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    response.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    });
     response.end(`${message}\n`);
   };
 
@@ -108,7 +118,10 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
       const instruction = await poll.instruction;
       logger.debug({ fqdn, scrape_id: instruction.id }, 'Responded to /poll');
       watchClientConnection(request.socket, fqdn, instruction.id);
-      response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': instruction.request.length });
+      response.writeHead(200, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': instruction.request.length,
+      });
       response.end(instruction.request);
     } catch (error) {
       if (!(error instanceof PollExpiredError)) throw error;
@@ -152,7 +165,11 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
       textError(response, 401, 'Error pushing: client not authenticated');
       return;
     }
-    const delivered = coordinator.deliver(id, pushed, (fqdn) => auth === undefined || auth.allows(identity!, fqdn));
+    const delivered = coordinator.deliver(
+      id,
+      pushed,
+      (fqdn) => auth === undefined || auth.allows(identity!, fqdn),
+    );
     if (!delivered) {
       logger.debug({ scrape_id: id }, 'Push for no waiting scrape');
       textError(response, 500, `Error pushing: no scrape is waiting for id ${JSON.stringify(id)}`);
@@ -164,7 +181,11 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
 
   const handleProxy = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '';
-    const timeoutMs = scrapeTimeoutMs(request.headers['x-prometheus-scrape-timeout-seconds'], options.defaultScrapeTimeoutMs, options.maxScrapeTimeoutMs);
+    const timeoutMs = scrapeTimeoutMs(
+      request.headers['x-prometheus-scrape-timeout-seconds'],
+      options.defaultScrapeTimeoutMs,
+      options.maxScrapeTimeoutMs,
+    );
     const id = randomUUID();
     const abort = new AbortController();
     response.once('close', () => {
@@ -173,11 +194,26 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
     let status = 500;
     try {
       const body = await readBody(request, MAX_SCRAPE_REQUEST_BYTES);
-      const wire = writeProxyRequest({ method: request.method ?? 'GET', url, host: request.headers.host, rawHeaders: request.rawHeaders, body }, id);
+      const wire = writeProxyRequest(
+        {
+          method: request.method ?? 'GET',
+          url,
+          host: request.headers.host,
+          rawHeaders: request.rawHeaders,
+          body,
+        },
+        id,
+      );
       const pushed = await coordinator.scrape(targetHostname(url), id, url, wire, timeoutMs, abort.signal);
       const headers: [string, string][] = [];
       for (const [name, value] of pushed.headers) {
-        if (name === 'Id' || name === 'X-Prometheus-Scrape-Timeout-Seconds' || name === 'Content-Length' || name === 'Connection') continue;
+        if (
+          name === 'Id' ||
+          name === 'X-Prometheus-Scrape-Timeout-Seconds' ||
+          name === 'Content-Length' ||
+          name === 'Connection'
+        )
+          continue;
         headers.push([name, value]);
       }
       headers.push(['Content-Length', String(pushed.body.length)]);
@@ -213,8 +249,10 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
         metrics.httpRequests.inc({ code: String(response.statusCode), path });
       });
     }
-    if (path === '/poll') void handlePoll(request, response).catch((error: unknown) => failed(response, error));
-    else if (path === '/push') void handlePush(request, response).catch((error: unknown) => failed(response, error));
+    if (path === '/poll')
+      void handlePoll(request, response).catch((error: unknown) => failed(response, error));
+    else if (path === '/push')
+      void handlePush(request, response).catch((error: unknown) => failed(response, error));
     else for (const listener of fastifyListeners) listener.call(service.app.server, request, response);
   });
 

@@ -20,7 +20,13 @@ async function startClient(fqdn: string): Promise<TestProcess> {
   const metricsPort = await freePort();
   const client = await startService(
     'pushprox-client',
-    [`--fqdn=${fqdn}`, `--proxy-url=http://127.0.0.1:${proxyPort}`, `--metrics-addr=127.0.0.1:${metricsPort}`, '--proxy.retry.initial-wait=100ms', '--proxy.retry.max-wait=300ms'],
+    [
+      `--fqdn=${fqdn}`,
+      `--proxy-url=http://127.0.0.1:${proxyPort}`,
+      `--metrics-addr=127.0.0.1:${metricsPort}`,
+      '--proxy.retry.initial-wait=100ms',
+      '--proxy.retry.max-wait=300ms',
+    ],
     `http://127.0.0.1:${metricsPort}`,
   );
   clients.push(client);
@@ -28,14 +34,24 @@ async function startClient(fqdn: string): Promise<TestProcess> {
 }
 
 async function startProxy(port: number): Promise<TestProcess> {
-  return startService('pushprox-proxy', [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], `http://127.0.0.1:${port}`);
+  return startService(
+    'pushprox-proxy',
+    [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    `http://127.0.0.1:${port}`,
+  );
 }
 
 /** A raw proxied scrape, as Prometheus sends it with proxy_url set. */
 function proxiedScrape(target: string, timeoutSeconds: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: proxyPort, path: `http://${target}/metrics`, headers: { host: target, 'x-prometheus-scrape-timeout-seconds': timeoutSeconds }, agent: false },
+      {
+        host: '127.0.0.1',
+        port: proxyPort,
+        path: `http://${target}/metrics`,
+        headers: { host: target, 'x-prometheus-scrape-timeout-seconds': timeoutSeconds },
+        agent: false,
+      },
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (c: Buffer) => parts.push(c));
@@ -48,14 +64,24 @@ function proxiedScrape(target: string, timeoutSeconds: string): Promise<{ status
 }
 
 async function clientsListed(): Promise<string[]> {
-  const body = (await (await fetch(`http://127.0.0.1:${proxyPort}/clients`)).json()) as { targets: string[] }[];
+  const body = (await (await fetch(`http://127.0.0.1:${proxyPort}/clients`)).json()) as {
+    targets: string[];
+  }[];
   return body.map((g) => g.targets[0]!).sort();
 }
 
 beforeAll(async () => {
   proxyPort = await freePort();
   proxy = await startProxy(proxyPort);
-  nodeExporter = await startNodeExporter({ args: ['--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.loadavg', '--collector.stat'] });
+  nodeExporter = await startNodeExporter({
+    args: [
+      '--collector.disable-defaults',
+      '--collector.cpu',
+      '--collector.meminfo',
+      '--collector.loadavg',
+      '--collector.stat',
+    ],
+  });
   slowTarget = createServer((request) => {
     // Answers never: a target slower than any scrape timeout.
     request.resume();
@@ -66,7 +92,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([prometheus?.stop(), nodeExporter?.stop(), proxy?.stop(), ...clients.map((c) => c.stop())]);
+  await Promise.all([
+    prometheus?.stop(),
+    nodeExporter?.stop(),
+    proxy?.stop(),
+    ...clients.map((c) => c.stop()),
+  ]);
   slowTarget?.closeAllConnections();
   await new Promise((resolve) => slowTarget?.close(resolve));
 });
@@ -89,16 +120,24 @@ scrape_configs:
       - { source_labels: [__address__], target_label: __address__, replacement: '\${1}:${nodeExporter.port}' }
 `);
     const query = async (expr: string) => {
-      const answer = (await (await fetch(`${prometheus!.url}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as {
+      const answer = (await (
+        await fetch(`${prometheus!.url}/api/v1/query?query=${encodeURIComponent(expr)}`)
+      ).json()) as {
         data: { result: { metric: Record<string, string>; value: [number, string] }[] };
       };
       return answer.data.result;
     };
-    await waitFor(async () => (await query('sum by (job) (up)')).filter((r) => r.value[1] === '1').length === 3, {
-      timeoutMs: 30_000,
-      description: 'direct, proxied and discovered targets up',
+    await waitFor(
+      async () => (await query('sum by (job) (up)')).filter((r) => r.value[1] === '1').length === 3,
+      {
+        timeoutMs: 30_000,
+        description: 'direct, proxied and discovered targets up',
+      },
+    );
+    await waitFor(async () => (await query('count_over_time(up{job="discovered"}[1m]) >= 2')).length === 1, {
+      timeoutMs: 20_000,
+      description: 'two discovered scrapes',
     });
-    await waitFor(async () => (await query('count_over_time(up{job="discovered"}[1m]) >= 2')).length === 1, { timeoutMs: 20_000, description: 'two discovered scrapes' });
     const seriesOf = async (job: string) =>
       new Set(
         (await query(`{job="${job}", __name__=~"node_.+"}`)).map((r) => {
@@ -120,21 +159,29 @@ scrape_configs:
 
   it('a client killed mid-scrape fails that scrape promptly; other clients go on', async () => {
     const doomed = await startClient('localhost');
-    await waitFor(async () => (await clientsListed()).includes('localhost'), { description: 'doomed client registered' });
+    await waitFor(async () => (await clientsListed()).includes('localhost'), {
+      description: 'doomed client registered',
+    });
     const scrape = proxiedScrape(`localhost:${slowPort}`, '60');
     const other = proxiedScrape(`127.0.0.1:${nodeExporter.port}`, '10');
     await new Promise((r) => setTimeout(r, 500));
     await doomed.stop('SIGKILL', 0);
     // The scrape timeout is 60 s; the test's own timeout (20 s) fails if the error waits for it.
     const answer = await scrape;
-    expect(answer).toEqual({ status: 500, body: `Error scraping "http://localhost:${slowPort}/metrics": client "localhost" disconnected before answering\n` });
+    expect(answer).toEqual({
+      status: 500,
+      body: `Error scraping "http://localhost:${slowPort}/metrics": client "localhost" disconnected before answering\n`,
+    });
     expect((await other).status).toBe(200);
   }, 20_000);
 
   it('clients come back by themselves after the proxy restarts', async () => {
     await proxy.stop();
     proxy = await startProxy(proxyPort);
-    await waitFor(async () => (await clientsListed()).includes('127.0.0.1'), { timeoutMs: 20_000, description: 'client re-registered' });
+    await waitFor(async () => (await clientsListed()).includes('127.0.0.1'), {
+      timeoutMs: 20_000,
+      description: 'client re-registered',
+    });
     const answer = await proxiedScrape(`127.0.0.1:${nodeExporter.port}`, '10');
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('node_load1');

@@ -11,7 +11,18 @@ describe('writeProxyRequest', () => {
         method: 'GET',
         url: 'http://node-1:9100/metrics?a=b',
         host: 'node-1:9100',
-        rawHeaders: ['user-agent', 'Prometheus/2.42.0', 'accept', 'text/plain', 'x-prometheus-scrape-timeout-seconds', '10', 'Accept-Encoding', 'gzip', 'host', 'node-1:9100'],
+        rawHeaders: [
+          'user-agent',
+          'Prometheus/2.42.0',
+          'accept',
+          'text/plain',
+          'x-prometheus-scrape-timeout-seconds',
+          '10',
+          'Accept-Encoding',
+          'gzip',
+          'host',
+          'node-1:9100',
+        ],
         body: Buffer.alloc(0),
       },
       'the-id',
@@ -23,8 +34,13 @@ describe('writeProxyRequest', () => {
   });
 
   it('defaults the user agent like Go and frames a body with Content-Length', () => {
-    const wire = writeProxyRequest({ method: 'POST', url: 'http://h/x', host: undefined, rawHeaders: [], body: Buffer.from('abc') }, 'i');
-    expect(wire.toString()).toBe('POST http://h/x HTTP/1.1\r\nHost: h\r\nUser-Agent: Go-http-client/1.1\r\nContent-Length: 3\r\nId: i\r\n\r\nabc');
+    const wire = writeProxyRequest(
+      { method: 'POST', url: 'http://h/x', host: undefined, rawHeaders: [], body: Buffer.from('abc') },
+      'i',
+    );
+    expect(wire.toString()).toBe(
+      'POST http://h/x HTTP/1.1\r\nHost: h\r\nUser-Agent: Go-http-client/1.1\r\nContent-Length: 3\r\nId: i\r\n\r\nabc',
+    );
   });
 });
 
@@ -54,7 +70,11 @@ describe('parsePushedResponse', () => {
       wire: 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Type: text/plain\r\nId: a\r\n\r\nup 1trailing',
       status: 200,
       body: 'up 1',
-      headers: [['Content-Length', '4'], ['Content-Type', 'text/plain'], ['Id', 'a']],
+      headers: [
+        ['Content-Length', '4'],
+        ['Content-Type', 'text/plain'],
+        ['Id', 'a'],
+      ],
     },
     {
       name: 'chunked',
@@ -65,12 +85,21 @@ describe('parsePushedResponse', () => {
     },
     {
       name: "the upstream client's synthetic HTTP/0.0 error, body to the end",
-      wire: 'HTTP/0.0 500 Internal Server Error\r\nId: a\r\nX-Prometheus-Scrape-Timeout: 9.998123\r\n\r\nscrape target doesn\'t match client fqdn',
+      wire: "HTTP/0.0 500 Internal Server Error\r\nId: a\r\nX-Prometheus-Scrape-Timeout: 9.998123\r\n\r\nscrape target doesn't match client fqdn",
       status: 500,
       body: "scrape target doesn't match client fqdn",
-      headers: [['Id', 'a'], ['X-Prometheus-Scrape-Timeout', '9.998123']],
+      headers: [
+        ['Id', 'a'],
+        ['X-Prometheus-Scrape-Timeout', '9.998123'],
+      ],
     },
-    { name: 'bare LF lines', wire: 'HTTP/1.0 404 Not Found\nid: b\n\nnope', status: 404, body: 'nope', headers: [['Id', 'b']] },
+    {
+      name: 'bare LF lines',
+      wire: 'HTTP/1.0 404 Not Found\nid: b\n\nnope',
+      status: 404,
+      body: 'nope',
+      headers: [['Id', 'b']],
+    },
   ])('reads $name', ({ wire, status, body, headers }) => {
     const parsed = parsePushedResponse(Buffer.from(wire));
     expect(parsed.statusCode).toBe(status);

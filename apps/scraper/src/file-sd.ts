@@ -77,9 +77,17 @@ async function expand(pattern: string): Promise<string[]> {
   const name = basename(pattern);
   if (!name.includes('*')) return [pattern];
   const dir = dirname(pattern);
-  const re = new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${name
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   try {
-    return (await readdir(dir)).filter((f) => re.test(f)).sort().map((f) => resolve(dir, f));
+    return (await readdir(dir))
+      .filter((f) => re.test(f))
+      .sort()
+      .map((f) => resolve(dir, f));
   } catch {
     return [];
   }
@@ -96,7 +104,8 @@ export function parseTargetGroups(text: string, path: string): TargetGroup[] {
   if (!Array.isArray(value)) throw new Error('expected a list of target groups');
   return value.map((raw, i) => {
     const g = raw as { targets?: unknown; labels?: unknown };
-    if (!Array.isArray(g.targets) || g.targets.some((t) => typeof t !== 'string')) throw new Error(`group ${i}: targets must be a list of strings`);
+    if (!Array.isArray(g.targets) || g.targets.some((t) => typeof t !== 'string'))
+      throw new Error(`group ${i}: targets must be a list of strings`);
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries((g.labels ?? {}) as Record<string, unknown>)) labels[k] = String(v);
     labels.__meta_filepath = path;

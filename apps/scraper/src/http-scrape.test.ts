@@ -42,7 +42,8 @@ afterAll(async () => {
 });
 
 const config = (extra = '') =>
-  parseScraperConfig(`scrape_configs:\n  - job_name: a\n    bearer_token: s3cret\n${extra}`, 'p.yml', '.').scrapeConfigs[0]!;
+  parseScraperConfig(`scrape_configs:\n  - job_name: a\n    bearer_token: s3cret\n${extra}`, 'p.yml', '.')
+    .scrapeConfigs[0]!;
 
 describe('httpScrape', () => {
   it('sends the upstream Accept, timeout header and auth; returns body and content type', async () => {
@@ -50,7 +51,9 @@ describe('httpScrape', () => {
     expect(Buffer.from(r.body).toString()).toBe('a 1\n');
     expect(r.contentType).toBe('text/plain; version=0.0.4');
     expect(lastHeaders['x-prometheus-scrape-timeout-seconds']).toBe('2.5');
-    expect(lastHeaders.accept).toMatch(/^application\/openmetrics-text;version=1\.0\.0;escaping=allow-utf-8;q=0\.6,.*\*\/\*;q=0\.2$/);
+    expect(lastHeaders.accept).toMatch(
+      /^application\/openmetrics-text;version=1\.0\.0;escaping=allow-utf-8;q=0\.6,.*\*\/\*;q=0\.2$/,
+    );
     expect(lastHeaders.authorization).toBe('Bearer s3cret');
     expect(lastHeaders['accept-encoding']).toContain('gzip');
   });
@@ -61,14 +64,28 @@ describe('httpScrape', () => {
   });
 
   it.each([
-    { name: 'a non-200 status', path: '/nope', extra: '', timeoutMs: 10_000, want: 'server returned HTTP status 503 Service Unavailable' },
-    { name: 'a body over body_size_limit', path: '/big', extra: '    body_size_limit: 1MB\n', timeoutMs: 10_000, want: 'body size limit exceeded' },
+    {
+      name: 'a non-200 status',
+      path: '/nope',
+      extra: '',
+      timeoutMs: 10_000,
+      want: 'server returned HTTP status 503 Service Unavailable',
+    },
+    {
+      name: 'a body over body_size_limit',
+      path: '/big',
+      extra: '    body_size_limit: 1MB\n',
+      timeoutMs: 10_000,
+      want: 'body size limit exceeded',
+    },
     { name: 'a hanging target', path: '/hang', extra: '', timeoutMs: 300, want: 'context deadline exceeded' },
   ])('fails on $name', async ({ path, extra, timeoutMs, want }) => {
     await expect(httpScrape(`${base}${path}`, config(extra), '.')(timeoutMs)).rejects.toThrow(want);
   });
 
   it('fails with the address on a refused connection', async () => {
-    await expect(httpScrape('http://127.0.0.1:1/metrics', config(), '.')(1000)).rejects.toThrow('Get "http://127.0.0.1:1/metrics"');
+    await expect(httpScrape('http://127.0.0.1:1/metrics', config(), '.')(1000)).rejects.toThrow(
+      'Get "http://127.0.0.1:1/metrics"',
+    );
   });
 });

@@ -30,7 +30,9 @@ export function authorizationHeader(
 ): string | undefined {
   const readSecret = (file: string): string => readFileSync(resolve(baseDir, file), 'utf8').trim();
   if (c.basic_auth) {
-    const password = c.basic_auth.password_file ? readSecret(c.basic_auth.password_file) : (c.basic_auth.password?.reveal() ?? '');
+    const password = c.basic_auth.password_file
+      ? readSecret(c.basic_auth.password_file)
+      : (c.basic_auth.password?.reveal() ?? '');
     return `Basic ${Buffer.from(`${c.basic_auth.username}:${password}`).toString('base64')}`;
   }
   if (c.authorization) {
@@ -71,15 +73,21 @@ export function httpScrape(url: string, config: ScrapeConfig, baseDir: string): 
       });
       if (response.status !== 200) {
         await response.body?.cancel();
-        throw new ScrapeHttpError('status', `server returned HTTP status ${response.status} ${STATUS_CODES[response.status] ?? ''}`.trimEnd());
+        throw new ScrapeHttpError(
+          'status',
+          `server returned HTTP status ${response.status} ${STATUS_CODES[response.status] ?? ''}`.trimEnd(),
+        );
       }
       const body = await readLimited(response, limit);
       return { body, contentType: response.headers.get('content-type') ?? undefined };
     } catch (error) {
       if (error instanceof ScrapeHttpError) throw error;
-      if (controller.signal.aborted) throw new ScrapeHttpError('timeout', 'context deadline exceeded', { cause: error });
+      if (controller.signal.aborted)
+        throw new ScrapeHttpError('timeout', 'context deadline exceeded', { cause: error });
       const cause = (error as Error & { cause?: Error }).cause;
-      throw new ScrapeHttpError('network', `Get "${url}": ${cause?.message ?? (error as Error).message}`, { cause: error });
+      throw new ScrapeHttpError('network', `Get "${url}": ${cause?.message ?? (error as Error).message}`, {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
     }

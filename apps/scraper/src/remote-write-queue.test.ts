@@ -27,7 +27,9 @@ describe('RemoteWriteQueue', () => {
   it('adds external labels where absent, applies write relabeling and batches', async () => {
     const { send, bodies } = recorder([]);
     const q = new RemoteWriteQueue({
-      config: config(`    write_relabel_configs:\n      - {source_labels: [__name__], regex: dropme, action: drop}\n`),
+      config: config(
+        `    write_relabel_configs:\n      - {source_labels: [__name__], regex: dropme, action: drop}\n`,
+      ),
       externalLabels: { cluster: 'c1', job: 'ignored' },
       baseDir: '.',
       send,
@@ -45,7 +47,10 @@ describe('RemoteWriteQueue', () => {
       const key = s.labels.map((l) => `${l.name}=${l.value}`).join(',');
       timestamps.set(key, [...(timestamps.get(key) ?? []), ...s.samples.map((x) => x.timestamp)]);
     }
-    expect(Object.fromEntries(timestamps)).toEqual({ '__name__=a,cluster=c1,job=j': [1, 2], '__name__=b,cluster=c1,job=ignored': [1] });
+    expect(Object.fromEntries(timestamps)).toEqual({
+      '__name__=a,cluster=c1,job=j': [1, 2],
+      '__name__=b,cluster=c1,job=ignored': [1],
+    });
     expect(q.stats.samplesTotal).toBe(3);
   });
 
@@ -56,7 +61,13 @@ describe('RemoteWriteQueue', () => {
   ])('$name', async ({ statuses, sent, failed }) => {
     const { send, bodies } = recorder(statuses);
     const waits: number[] = [];
-    const q = new RemoteWriteQueue({ config: config(), externalLabels: {}, baseDir: '.', send, sleep: async (ms) => void waits.push(ms) });
+    const q = new RemoteWriteQueue({
+      config: config(),
+      externalLabels: {},
+      baseDir: '.',
+      send,
+      sleep: async (ms) => void waits.push(ms),
+    });
     const app = q.appender();
     app.append(0, Labels.of('__name__', 'a'), 1, 1);
     await app.commit();

@@ -7,7 +7,10 @@ import type { RemoteWriteConfig } from './config/scraper-config.ts';
 import { authorizationHeader } from './http-scrape.ts';
 
 /** Sends one encoded request; resolves with the HTTP status and `Retry-After` header. */
-export type SendFunc = (body: Buffer, timeoutMs: number) => Promise<{ status: number; retryAfter: string | null }>;
+export type SendFunc = (
+  body: Buffer,
+  timeoutMs: number,
+) => Promise<{ status: number; retryAfter: string | null }>;
 
 /** Counters in the shape of upstream's `prometheus_remote_storage_*` metrics. */
 export interface RemoteWriteStats {
@@ -70,7 +73,10 @@ export class RemoteWriteQueue implements Appendable {
     const count = Math.max(1, q.min_shards);
     const send = options.send ?? httpSend(options.config, options.baseDir);
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
-    this.#shards = Array.from({ length: count }, () => new Shard(q, send, sleep, this.stats, options.config.remote_timeout, options.onError));
+    this.#shards = Array.from(
+      { length: count },
+      () => new Shard(q, send, sleep, this.stats, options.config.remote_timeout, options.onError),
+    );
   }
 
   appender(): Appender {
@@ -169,7 +175,8 @@ class Shard {
       this.#waiters = [];
       for (const w of waiters) w();
       if (this.#queue.length >= this.q.max_samples_per_send) this.#flush();
-      else if (this.#queue.length > 0) this.#timer ??= setTimeout(() => this.#flush(), this.q.batch_send_deadline).unref();
+      else if (this.#queue.length > 0)
+        this.#timer ??= setTimeout(() => this.#flush(), this.q.batch_send_deadline).unref();
     });
   }
 
@@ -242,10 +249,19 @@ export function retryAfterMs(header: string | null, nowMs = Date.now()): number 
 
 function httpSend(config: RemoteWriteConfig, baseDir: string): SendFunc {
   return async (body, timeoutMs) => {
-    const headers: Record<string, string> = { ...config.headers, ...REMOTE_WRITE_HEADERS, 'user-agent': 'Argus-scraper/0.1.0' };
+    const headers: Record<string, string> = {
+      ...config.headers,
+      ...REMOTE_WRITE_HEADERS,
+      'user-agent': 'Argus-scraper/0.1.0',
+    };
     const auth = authorizationHeader(config, baseDir);
     if (auth !== undefined) headers.authorization = auth;
-    const response = await fetch(config.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(config.url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.arrayBuffer().catch(() => undefined);
     return { status: response.status, retryAfter: response.headers.get('retry-after') };
   };

@@ -39,7 +39,10 @@ class RecordingAppendable implements Appendable {
   }
 }
 
-function makeTarget(yamlExtra = ''): { target: Target; config: ReturnType<typeof parseScraperConfig>['scrapeConfigs'][number] } {
+function makeTarget(yamlExtra = ''): {
+  target: Target;
+  config: ReturnType<typeof parseScraperConfig>['scrapeConfigs'][number];
+} {
   const config = parseScraperConfig(
     `scrape_configs:\n  - job_name: node\n    scrape_interval: 15s\n${yamlExtra}    static_configs:\n      - targets: ['h:9100']\n`,
     'prometheus.yml',
@@ -50,10 +53,17 @@ function makeTarget(yamlExtra = ''): { target: Target; config: ReturnType<typeof
   return { target: t, config };
 }
 
-function loop(body: () => string, overrides: Partial<ScrapeLoopOptions> = {}, extraYaml = ''): { l: ScrapeLoop; store: RecordingAppendable } {
+function loop(
+  body: () => string,
+  overrides: Partial<ScrapeLoopOptions> = {},
+  extraYaml = '',
+): { l: ScrapeLoop; store: RecordingAppendable } {
   const store = new RecordingAppendable();
   const { target, config } = makeTarget(extraYaml);
-  const scrape: ScrapeFunc = async () => ({ body: Buffer.from(body()), contentType: 'text/plain; version=0.0.4' });
+  const scrape: ScrapeFunc = async () => ({
+    body: Buffer.from(body()),
+    contentType: 'text/plain; version=0.0.4',
+  });
   const l = new ScrapeLoop({
     target,
     scrape,
@@ -76,7 +86,12 @@ describe('ScrapeLoop', () => {
   it('writes samples with target labels and the five synthetic series', async () => {
     const { l, store } = loop(() => 'a{x="1"} 1\nb 2\n');
     const report = await l.scrapeOnce(1000);
-    expect(report).toMatchObject({ up: true, samplesScraped: 2, samplesPostMetricRelabeling: 2, seriesAdded: 2 });
+    expect(report).toMatchObject({
+      up: true,
+      samplesScraped: 2,
+      samplesPostMetricRelabeling: 2,
+      seriesAdded: 2,
+    });
     const w = store.take();
     expect(value(w, '{__name__="a", instance="h:9100", job="node", x="1"}')).toBe(1);
     expect(value(w, '{__name__="up", instance="h:9100", job="node"}')).toBe(1);
@@ -95,7 +110,9 @@ describe('ScrapeLoop', () => {
     text = 'a 1\n';
     await l.scrapeOnce(2000);
     const stale = store.take().filter((x) => isStaleNaN(x.v));
-    expect(stale.map((x) => [x.labels, x.t])).toEqual([['{__name__="b", instance="h:9100", job="node"}', 2000]]);
+    expect(stale.map((x) => [x.labels, x.t])).toEqual([
+      ['{__name__="b", instance="h:9100", job="node"}', 2000],
+    ]);
   });
 
   it('a failed scrape is up 0 with the reason and marks every series stale', async () => {
@@ -131,8 +148,16 @@ describe('ScrapeLoop', () => {
   });
 
   it.each([
-    { name: 'exported_ on conflict', honor: false, want: '{__name__="a", exported_job="theirs", instance="h:9100", job="node"}' },
-    { name: 'honor_labels keeps theirs', honor: true, want: '{__name__="a", instance="h:9100", job="theirs"}' },
+    {
+      name: 'exported_ on conflict',
+      honor: false,
+      want: '{__name__="a", exported_job="theirs", instance="h:9100", job="node"}',
+    },
+    {
+      name: 'honor_labels keeps theirs',
+      honor: true,
+      want: '{__name__="a", instance="h:9100", job="theirs"}',
+    },
   ])('$name', async ({ honor, want }) => {
     const { l, store } = loop(() => 'a{job="theirs"} 1\n', { honorLabels: honor });
     await l.scrapeOnce(1000);
@@ -158,7 +183,9 @@ describe('ScrapeLoop', () => {
 
   it('label_limit fails the scrape with the upstream message', async () => {
     const { l } = loop(() => 'a{x="1",y="2"} 1\n', { labelLimit: 3 });
-    expect((await l.scrapeOnce(1000)).error).toBe('label_limit exceeded (metric: a, number of labels: 5, limit: 3)');
+    expect((await l.scrapeOnce(1000)).error).toBe(
+      'label_limit exceeded (metric: a, number of labels: 5, limit: 3)',
+    );
   });
 
   it('stop marks everything stale', async () => {

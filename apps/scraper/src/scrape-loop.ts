@@ -1,5 +1,5 @@
 import { BytesMap, ByteInterner, Entry, ExpositionParser, detectFormat } from '@argus/exposition';
-import type { Labels} from '@argus/model';
+import type { Labels } from '@argus/model';
 import { Hasher, LabelsBuilder, STALE_NAN } from '@argus/model';
 import type { RelabelConfig } from '@argus/relabel';
 import { relabel } from '@argus/relabel';
@@ -93,7 +93,9 @@ export class ScrapeLoop {
 
   constructor(options: ScrapeLoopOptions) {
     this.#o = options;
-    this.#reportLabelSets = REPORT_NAMES.map((name) => new LabelsBuilder(options.target.publicLabels).set('__name__', name).labels());
+    this.#reportLabelSets = REPORT_NAMES.map((name) =>
+      new LabelsBuilder(options.target.publicLabels).set('__name__', name).labels(),
+    );
   }
 
   get target(): Target {
@@ -181,7 +183,11 @@ export class ScrapeLoop {
     return report;
   }
 
-  #appendBody(app: Appender, response: ScrapeResponse, startMs: number): { scraped: number; post: number; added: number } {
+  #appendBody(
+    app: Appender,
+    response: ScrapeResponse,
+    startMs: number,
+  ): { scraped: number; post: number; added: number } {
     const body = response.body;
     const parser = new ExpositionParser(body, detectFormat(response.contentType), {
       interner: this.#interner,
@@ -205,7 +211,8 @@ export class ScrapeLoop {
       }
       if (entry.labels === undefined) continue;
       post++;
-      if (this.#o.sampleLimit > 0 && post > this.#o.sampleLimit) throw new ScrapeLimitError('sample limit exceeded');
+      if (this.#o.sampleLimit > 0 && post > this.#o.sampleLimit)
+        throw new ScrapeLimitError('sample limit exceeded');
       const t = this.#o.honorTimestamps && parser.hasTimestamp ? parser.timestampMs : startMs;
       entry.ref = this.#safeAppend(app, entry.ref, entry.labels, t, parser.value);
       if (entry.seenIter !== iter) {
@@ -213,7 +220,8 @@ export class ScrapeLoop {
         seen.push(entry);
       }
     }
-    for (const entry of this.#previous) if (entry.seenIter !== iter && entry.labels) this.#appendStale(app, entry, startMs);
+    for (const entry of this.#previous)
+      if (entry.seenIter !== iter && entry.labels) this.#appendStale(app, entry, startMs);
     this.#previous = seen;
     if (this.#cache.size > 4 * seen.length + 10_000) this.#cache.clear();
     return { scraped, post, added };
@@ -238,15 +246,21 @@ export class ScrapeLoop {
     const { labelLimit, labelNameLengthLimit: nameMax, labelValueLengthLimit: valueMax } = this.#o;
     const metric = labels.metricName.slice(0, 50);
     if (labelLimit > 0 && labels.size > labelLimit) {
-      throw new ScrapeLimitError(`label_limit exceeded (metric: ${metric}, number of labels: ${labels.size}, limit: ${labelLimit})`);
+      throw new ScrapeLimitError(
+        `label_limit exceeded (metric: ${metric}, number of labels: ${labels.size}, limit: ${labelLimit})`,
+      );
     }
     if (nameMax === 0 && valueMax === 0) return;
     labels.forEach((name, value) => {
       if (nameMax > 0 && name.length > nameMax) {
-        throw new ScrapeLimitError(`label_name_length_limit exceeded (metric: ${metric}, label name: ${name}, length: ${name.length}, limit: ${nameMax})`);
+        throw new ScrapeLimitError(
+          `label_name_length_limit exceeded (metric: ${metric}, label name: ${name}, length: ${name.length}, limit: ${nameMax})`,
+        );
       }
       if (valueMax > 0 && value.length > valueMax) {
-        throw new ScrapeLimitError(`label_value_length_limit exceeded (metric: ${metric}, label name: ${name}, value: ${value.slice(0, 50)}, length: ${value.length}, limit: ${valueMax})`);
+        throw new ScrapeLimitError(
+          `label_value_length_limit exceeded (metric: ${metric}, label name: ${name}, value: ${value.slice(0, 50)}, length: ${value.length}, limit: ${valueMax})`,
+        );
       }
     });
   }
@@ -266,7 +280,13 @@ export class ScrapeLoop {
   }
 
   #appendReport(app: Appender, t: number, r: ScrapeReport): void {
-    const values = [r.up ? 1 : 0, r.durationSeconds, r.samplesScraped, r.samplesPostMetricRelabeling, r.seriesAdded];
+    const values = [
+      r.up ? 1 : 0,
+      r.durationSeconds,
+      r.samplesScraped,
+      r.samplesPostMetricRelabeling,
+      r.seriesAdded,
+    ];
     this.#reportLabelSets.forEach((labels, i) => this.#safeAppend(app, 0, labels, t, values[i]!));
   }
 }

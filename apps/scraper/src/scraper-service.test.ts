@@ -59,9 +59,16 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   await mkdir(join(dir, 'targets'));
   await writeFile(join(dir, 'prometheus.yml'), config(''));
-  await writeFile(join(dir, 'targets', 'a.json'), JSON.stringify([{ targets: [base.slice(7)], labels: { team: 'x' } }]));
+  await writeFile(
+    join(dir, 'targets', 'a.json'),
+    JSON.stringify([{ targets: [base.slice(7)], labels: { team: 'x' } }]),
+  );
   const logger = createLogger({ level: 'error', sink: { write: () => undefined } });
-  service = await createScraperService({ configFile: join(dir, 'prometheus.yml'), listenAddress: '127.0.0.1:0', logger });
+  service = await createScraperService({
+    configFile: join(dir, 'prometheus.yml'),
+    listenAddress: '127.0.0.1:0',
+    logger,
+  });
   await service.start();
 });
 
@@ -82,7 +89,9 @@ describe('scraper service', () => {
 
   it('lists the target in /api/v1/targets with its discovered labels', async () => {
     const res = await service.app.inject({ url: '/api/v1/targets' });
-    const body = res.json() as { data: { activeTargets: { discoveredLabels: Record<string, string>; health: string }[] } };
+    const body = res.json() as {
+      data: { activeTargets: { discoveredLabels: Record<string, string>; health: string }[] };
+    };
     expect(body.data.activeTargets).toHaveLength(1);
     expect(body.data.activeTargets[0]!.discoveredLabels.__meta_filepath).toBe(join(dir, 'targets', 'a.json'));
   });
@@ -97,10 +106,15 @@ describe('scraper service', () => {
   });
 
   it('a good reload with a relabel rule dropping the target removes it', async () => {
-    await writeFile(join(dir, 'prometheus.yml'), config("    relabel_configs: [{source_labels: [team], regex: x, action: drop}]"));
+    await writeFile(
+      join(dir, 'prometheus.yml'),
+      config('    relabel_configs: [{source_labels: [team], regex: x, action: drop}]'),
+    );
     const res = await service.app.inject({ method: 'POST', url: '/-/reload' });
     expect(res.statusCode).toBe(200);
-    const targets = (await service.app.inject({ url: '/api/v1/targets' })).json() as { data: { activeTargets: unknown[]; droppedTargets: unknown[] } };
+    const targets = (await service.app.inject({ url: '/api/v1/targets' })).json() as {
+      data: { activeTargets: unknown[]; droppedTargets: unknown[] };
+    };
     expect(targets.data.activeTargets).toHaveLength(0);
     expect(targets.data.droppedTargets).toHaveLength(1);
   });

@@ -25,7 +25,11 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
   let config: ScraperConfig = await loadScraperConfig(options.configFile);
   const manager = new ScrapeManager((message, fields) => logger.warn({ ...fields }, message));
   const registry = new Registry();
-  const remoteGauge = (name: string, help: string, pick: (q: ScrapeManager['queues'][number]) => number): void => {
+  const remoteGauge = (
+    name: string,
+    help: string,
+    pick: (q: ScrapeManager['queues'][number]) => number,
+  ): void => {
     new Gauge({
       name,
       help,
@@ -35,10 +39,26 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
       },
     });
   };
-  remoteGauge('prometheus_remote_storage_samples_total', 'Total number of samples sent to remote storage.', (q) => q.stats.samplesTotal);
-  remoteGauge('prometheus_remote_storage_samples_failed_total', 'Total number of samples which failed on send to remote storage, non-recoverable errors.', (q) => q.stats.samplesFailedTotal);
-  remoteGauge('prometheus_remote_storage_samples_retried_total', 'Total number of samples which failed on send to remote storage but were retried.', (q) => q.stats.samplesRetriedTotal);
-  remoteGauge('prometheus_remote_storage_samples_pending', 'The number of samples pending in the queues shards to be sent to the remote storage.', (q) => q.stats.samplesPending);
+  remoteGauge(
+    'prometheus_remote_storage_samples_total',
+    'Total number of samples sent to remote storage.',
+    (q) => q.stats.samplesTotal,
+  );
+  remoteGauge(
+    'prometheus_remote_storage_samples_failed_total',
+    'Total number of samples which failed on send to remote storage, non-recoverable errors.',
+    (q) => q.stats.samplesFailedTotal,
+  );
+  remoteGauge(
+    'prometheus_remote_storage_samples_retried_total',
+    'Total number of samples which failed on send to remote storage but were retried.',
+    (q) => q.stats.samplesRetriedTotal,
+  );
+  remoteGauge(
+    'prometheus_remote_storage_samples_pending',
+    'The number of samples pending in the queues shards to be sent to the remote storage.',
+    (q) => q.stats.samplesPending,
+  );
 
   return createService({
     displayName: 'Argus scraper',
@@ -74,18 +94,23 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
               scrapeUrl: t.url,
               globalUrl: t.url,
               lastError: loop.lastError,
-              lastScrape: loop.lastScrapeMs === 0 ? '0001-01-01T00:00:00Z' : new Date(loop.lastScrapeMs).toISOString(),
+              lastScrape:
+                loop.lastScrapeMs === 0 ? '0001-01-01T00:00:00Z' : new Date(loop.lastScrapeMs).toISOString(),
               lastScrapeDuration: loop.lastScrapeDurationSeconds,
               health: loop.health,
               scrapeInterval: t.labels.get('__scrape_interval__'),
               scrapeTimeout: t.labels.get('__scrape_timeout__'),
             });
           }
-          for (const d of pool.dropped) droppedTargets.push({ discoveredLabels: d.discoveredLabels.toRecord() });
+          for (const d of pool.dropped)
+            droppedTargets.push({ discoveredLabels: d.discoveredLabels.toRecord() });
         }
         return { status: 'success', data: { activeTargets, droppedTargets } };
       });
-      app.get('/api/v1/scrape_pools', async () => ({ status: 'success', data: { scrapePools: [...manager.pools.keys()] } }));
+      app.get('/api/v1/scrape_pools', async () => ({
+        status: 'success',
+        data: { scrapePools: [...manager.pools.keys()] },
+      }));
     },
   });
 }

@@ -3,14 +3,30 @@ import { parseScraperConfig } from './config/scraper-config.ts';
 import { isTarget, populateTarget } from './target.ts';
 
 const config = (extra = '') =>
-  parseScraperConfig(`scrape_configs:\n  - job_name: node\n    params: {module: [a, b]}\n${extra}`, 'p.yml', '.').scrapeConfigs[0]!;
+  parseScraperConfig(
+    `scrape_configs:\n  - job_name: node\n    params: {module: [a, b]}\n${extra}`,
+    'p.yml',
+    '.',
+  ).scrapeConfigs[0]!;
 
 describe('populateTarget', () => {
   it('fills defaults, removes __meta_*, sets instance and builds the URL', () => {
-    const t = populateTarget({ source: 's', targets: [], labels: { __meta_x: 'y', env: 'prod' } }, 'h:9100', config());
+    const t = populateTarget(
+      { source: 's', targets: [], labels: { __meta_x: 'y', env: 'prod' } },
+      'h:9100',
+      config(),
+    );
     expect(isTarget(t)).toBe(true);
     if (!isTarget(t)) return;
-    expect(t.discoveredLabels.toRecord()).toMatchObject({ __meta_x: 'y', job: 'node', __scheme__: 'http', __metrics_path__: '/metrics', __scrape_interval__: '1m', __scrape_timeout__: '10s', __param_module: 'a' });
+    expect(t.discoveredLabels.toRecord()).toMatchObject({
+      __meta_x: 'y',
+      job: 'node',
+      __scheme__: 'http',
+      __metrics_path__: '/metrics',
+      __scrape_interval__: '1m',
+      __scrape_timeout__: '10s',
+      __param_module: 'a',
+    });
     expect(t.publicLabels.toRecord()).toEqual({ env: 'prod', instance: 'h:9100', job: 'node' });
     // As upstream, a __param_ label replaces every configured value of that parameter.
     expect(t.url).toBe('http://h:9100/metrics?module=a');
@@ -30,11 +46,19 @@ describe('populateTarget', () => {
     const dropped = populateTarget({ source: 's', targets: [], labels: {} }, 'skip:1', config(extra));
     expect(isTarget(dropped)).toBe(false);
     const t = populateTarget({ source: 's', targets: [], labels: {} }, 'h:9100', config(extra));
-    expect(isTarget(t) && [t.url, t.scrapeIntervalMs, t.labels.get('instance')]).toEqual(['http://h:9200/metrics?module=a', 30_000, 'h:9200']);
+    expect(isTarget(t) && [t.url, t.scrapeIntervalMs, t.labels.get('instance')]).toEqual([
+      'http://h:9200/metrics?module=a',
+      30_000,
+      'h:9200',
+    ]);
   });
 
   it('refuses a timeout above the interval after relabeling', () => {
-    const t = populateTarget({ source: 's', targets: [], labels: {} }, 'h:1', config(`    relabel_configs:\n      - {target_label: __scrape_interval__, replacement: 1s}\n`));
+    const t = populateTarget(
+      { source: 's', targets: [], labels: {} },
+      'h:1',
+      config(`    relabel_configs:\n      - {target_label: __scrape_interval__, replacement: 1s}\n`),
+    );
     expect(isTarget(t) ? '' : t.error).toContain('scrape timeout cannot be greater than scrape interval');
   });
 });

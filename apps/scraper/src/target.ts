@@ -34,7 +34,11 @@ export interface DroppedTarget {
  * `__scrape_timeout__` and `__param_*` defaults, then `relabel_configs`, then a default port
  * for the scheme, `__meta_*` removed and `instance` defaulting to `__address__`.
  */
-export function populateTarget(group: TargetGroup, address: string, config: ScrapeConfig): Target | DroppedTarget {
+export function populateTarget(
+  group: TargetGroup,
+  address: string,
+  config: ScrapeConfig,
+): Target | DroppedTarget {
   const builder = new LabelsBuilder(Labels.fromRecord(group.labels));
   builder.set('__address__', address);
   const setDefault = (name: string, value: string): void => {
@@ -79,7 +83,9 @@ export function populateTarget(group: TargetGroup, address: string, config: Scra
   if (scrapeIntervalMs === 0) return fail('scrape interval cannot be 0');
   if (scrapeTimeoutMs === 0) return fail('scrape timeout cannot be 0');
   if (scrapeTimeoutMs > scrapeIntervalMs) {
-    return fail(`scrape timeout cannot be greater than scrape interval (${JSON.stringify(relabeled.get('__scrape_timeout__'))} > ${JSON.stringify(relabeled.get('__scrape_interval__'))})`);
+    return fail(
+      `scrape timeout cannot be greater than scrape interval (${JSON.stringify(relabeled.get('__scrape_timeout__'))} > ${JSON.stringify(relabeled.get('__scrape_interval__'))})`,
+    );
   }
   relabeled.forEach((name) => {
     if (name.startsWith('__meta_')) out.delete(name);

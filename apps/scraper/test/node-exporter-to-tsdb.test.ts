@@ -35,9 +35,14 @@ const scrapeConfig = (target: string) => `
       - { source_labels: [__name__], regex: 'node_(scrape|textfile)_.*', action: drop }
 `;
 
-async function query(base: string, expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+async function query(
+  base: string,
+  expr: string,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await res.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = (await res.json()) as {
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   return body.data.result;
 }
 
@@ -53,7 +58,11 @@ beforeAll(async () => {
   const target = exporter.url.replace('http://', '');
   const tsdbPort = await freePort();
   tsdbUrl = `http://127.0.0.1:${tsdbPort}`;
-  tsdb = await startService('tsdb', [`--web.listen-address=127.0.0.1:${tsdbPort}`, `--storage.tsdb.path=${dir.join('tsdb')}`], tsdbUrl);
+  tsdb = await startService(
+    'tsdb',
+    [`--web.listen-address=127.0.0.1:${tsdbPort}`, `--storage.tsdb.path=${dir.join('tsdb')}`],
+    tsdbUrl,
+  );
   const scraperPort = await freePort();
   scraperUrl = `http://127.0.0.1:${scraperPort}`;
   const configFile = dir.join('prometheus.yml');
@@ -61,8 +70,14 @@ beforeAll(async () => {
     configFile,
     `global:\n  scrape_interval: 1s\nscrape_configs:${scrapeConfig(target)}remote_write:\n  - url: ${tsdbUrl}/api/v1/write\n    queue_config: { batch_send_deadline: 200ms }\n`,
   );
-  scraper = await startService('scraper', [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${scraperPort}`], scraperUrl);
-  prometheus = await startPrometheus(`global:\n  scrape_interval: 1s\nscrape_configs:${scrapeConfig(target)}`);
+  scraper = await startService(
+    'scraper',
+    [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${scraperPort}`],
+    scraperUrl,
+  );
+  prometheus = await startPrometheus(
+    `global:\n  scrape_interval: 1s\nscrape_configs:${scrapeConfig(target)}`,
+  );
 });
 
 afterAll(async () => {
@@ -73,21 +88,34 @@ afterAll(async () => {
 
 describe('scraper → tsdb', () => {
   it('up is 1 and node_cpu_seconds_total is queryable in tsdb', async () => {
-    await waitFor(async () => (await query(tsdbUrl, 'up{job="node"}'))[0]?.value[1] === '1', { timeoutMs: 20_000, description: 'up in tsdb' });
+    await waitFor(async () => (await query(tsdbUrl, 'up{job="node"}'))[0]?.value[1] === '1', {
+      timeoutMs: 20_000,
+      description: 'up in tsdb',
+    });
     const cpu = await query(tsdbUrl, 'node_cpu_seconds_total{mode="idle"}');
     expect(cpu.length).toBeGreaterThan(0);
-    expect(cpu[0]!.metric).toMatchObject({ job: 'node', env: 'test', host: '127.0.0.1', instance: exporter.url.replace('http://', '') });
+    expect(cpu[0]!.metric).toMatchObject({
+      job: 'node',
+      env: 'test',
+      host: '127.0.0.1',
+      instance: exporter.url.replace('http://', ''),
+    });
     expect(cpu[0]!.metric).not.toHaveProperty('__tmp_addr');
   });
 
   it('/api/v1/targets shows the target healthy', async () => {
-    const body = (await (await fetch(`${scraperUrl}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string; scrapePool: string }[] } };
+    const body = (await (await fetch(`${scraperUrl}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { health: string; scrapePool: string }[] };
+    };
     expect(body.data.activeTargets).toMatchObject([{ health: 'up', scrapePool: 'node' }]);
   });
 
   it('stores the same series set as Debian Prometheus 2.42 scraping the same exporter', async () => {
     // Both need a few scrapes behind them; compare once both have seen the synthetic series.
-    await waitFor(async () => (await query(prometheus.url, 'scrape_series_added{job="node"}')).length === 1, { timeoutMs: 20_000, description: 'prometheus scrapes' });
+    await waitFor(async () => (await query(prometheus.url, 'scrape_series_added{job="node"}')).length === 1, {
+      timeoutMs: 20_000,
+      description: 'prometheus scrapes',
+    });
     let ours: string[] = [];
     let theirs: string[] = [];
     await waitFor(

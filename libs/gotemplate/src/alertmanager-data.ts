@@ -214,7 +214,8 @@ export class TemplateData {
     this.Alerts = TemplateAlerts.fromList(d.alerts);
     this.GroupLabels = d.groupLabels instanceof KV ? d.groupLabels : new KV(d.groupLabels);
     this.CommonLabels = d.commonLabels instanceof KV ? d.commonLabels : new KV(d.commonLabels);
-    this.CommonAnnotations = d.commonAnnotations instanceof KV ? d.commonAnnotations : new KV(d.commonAnnotations);
+    this.CommonAnnotations =
+      d.commonAnnotations instanceof KV ? d.commonAnnotations : new KV(d.commonAnnotations);
     this.ExternalURL = d.externalURL ?? '';
     this.#routeLabels = d.routeLabels instanceof KV ? d.routeLabels : new KV(d.routeLabels);
   }

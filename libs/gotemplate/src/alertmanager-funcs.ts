@@ -7,7 +7,8 @@ import type { FuncMap } from './func-spec.ts';
 import { humanizeDuration } from './prometheus-funcs.ts';
 import { GO_TYPE, GoTypedString, NO_VALUE, typeName } from './value.ts';
 
-const stringSlice = (items: string[]): string[] => Object.defineProperty(items, GO_TYPE, { value: '[]string' });
+const stringSlice = (items: string[]): string[] =>
+  Object.defineProperty(items, GO_TYPE, { value: '[]string' });
 
 /**
  * Alertmanager's template functions (`template.DefaultFuncs` of 0.34): `toUpper`,
@@ -73,7 +74,8 @@ export function alertmanagerFuncs(now: () => Date = () => new Date()): FuncMap {
     base64encode: { fn: (s: string) => Buffer.from(s, 'utf8').toString('base64'), params: ['string'] },
     base64decode: {
       fn: (s: string) => {
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw new Error('illegal base64 data at input byte 0');
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0)
+          throw new Error('illegal base64 data at input byte 0');
         return Buffer.from(s, 'base64').toString('utf8');
       },
       params: ['string'],

@@ -61,16 +61,25 @@ describe('alertmanager functions', () => {
     expect(t.executeHtml('<p>{{ .CommonAnnotations.summary }}</p>', data)).toBe('<p>a &lt;b&gt;</p>');
     expect(t.executeHtml('{{ safeHtml "<b>x</b>" }}', data)).toBe('<b>x</b>');
     expect(t.executeHtml('<a href="{{ "javascript:x()" }}">', data)).toBe('<a href="#ZgotmplZ">');
-    expect(t.executeHtml('<a href="{{ safeUrl "javascript:x()" }}">', data)).toBe('<a href="javascript:x%28%29">');
+    expect(t.executeHtml('<a href="{{ safeUrl "javascript:x()" }}">', data)).toBe(
+      '<a href="javascript:x%28%29">',
+    );
   });
 });
 
 describe('template files', () => {
   it('user files override default definitions and add their own', () => {
     const t = AlertmanagerTemplates.create({
-      files: [['custom.tmpl', '{{ define "slack.default.title" }}custom {{ .Receiver }}{{ end }}{{ define "mine" }}M{{ end }}']],
+      files: [
+        [
+          'custom.tmpl',
+          '{{ define "slack.default.title" }}custom {{ .Receiver }}{{ end }}{{ define "mine" }}M{{ end }}',
+        ],
+      ],
     });
-    expect(t.executeText('{{ template "slack.default.title" . }} {{ template "mine" }}', data)).toBe('custom ops M');
+    expect(t.executeText('{{ template "slack.default.title" . }} {{ template "mine" }}', data)).toBe(
+      'custom ops M',
+    );
   });
 
   it('names the file in parse errors', () => {
@@ -79,7 +88,7 @@ describe('template files', () => {
     );
   });
 
-  it('reports a missing template with Go\'s message', () => {
+  it("reports a missing template with Go's message", () => {
     const t = AlertmanagerTemplates.create();
     expect(() => t.executeText('{{ template "nope" . }}', data)).toThrow(
       'template: :1:12: executing "" at <{{template "nope" .}}>: template "nope" not defined',

@@ -36,7 +36,9 @@ const templates = AlertmanagerTemplates.create();
 function ours(c: Case): string {
   const data = TemplateData.fromJSON(JSON.parse(readFileSync(dataFiles[c.data], 'utf8')));
   try {
-    return c.type === 'html' ? templates.executeHtml(c.template, data) : templates.executeText(c.template, data);
+    return c.type === 'html'
+      ? templates.executeHtml(c.template, data)
+      : templates.executeText(c.template, data);
   } catch (e) {
     return `ERR ${(e as Error).message}`;
   }
@@ -79,9 +81,14 @@ describe('against amtool 0.25 run now', () => {
     "renders Debian's email.tmpl (email.default.html) as amtool does, data %s",
     async (data) => {
       expect(existsSync(DEBIAN_EMAIL_TMPL), `${DEBIAN_EMAIL_TMPL} is required`).toBe(true);
-      const withEmail = AlertmanagerTemplates.create({ files: [['email.tmpl', readFileSync(DEBIAN_EMAIL_TMPL, 'utf8')]] });
+      const withEmail = AlertmanagerTemplates.create({
+        files: [['email.tmpl', readFileSync(DEBIAN_EMAIL_TMPL, 'utf8')]],
+      });
       const c: Case = { type: 'html', data, template: '{{ template "email.default.html" . }}', want: '' };
-      const mine = withEmail.executeHtml(c.template, TemplateData.fromJSON(JSON.parse(readFileSync(dataFiles[data], 'utf8'))));
+      const mine = withEmail.executeHtml(
+        c.template,
+        TemplateData.fromJSON(JSON.parse(readFileSync(dataFiles[data], 'utf8'))),
+      );
       expect(mine).toContain('<table');
       expect(mine).toBe(await amtool(c));
     },
@@ -97,7 +104,10 @@ describe('against amtool 0.25 run now', () => {
     const mismatches: string[] = [];
     const compare = (c: Case, theirs: string): void => {
       const mine = ours(c);
-      if (theirs !== mine) mismatches.push(`${label(c)}\n  amtool: ${JSON.stringify(theirs)}\n  ours:   ${JSON.stringify(mine)}`);
+      if (theirs !== mine)
+        mismatches.push(
+          `${label(c)}\n  amtool: ${JSON.stringify(theirs)}\n  ours:   ${JSON.stringify(mine)}`,
+        );
     };
     // Text templates that render without error and define nothing are rendered in
     // batches (one amtool run each, outputs separated); the rest one by one.
@@ -109,10 +119,17 @@ describe('against amtool 0.25 run now', () => {
       for (let i = 0; i < group.length; i += 25) {
         const batch = group.slice(i, i + 25);
         queue.push(async () => {
-          const joined: Case = { type: 'text', data, template: batch.map((c) => c.template).join(`{{ "${SEPARATOR}" }}`), want: '' };
+          const joined: Case = {
+            type: 'text',
+            data,
+            template: batch.map((c) => c.template).join(`{{ "${SEPARATOR}" }}`),
+            want: '',
+          };
           const parts = (await amtool(joined)).split(SEPARATOR);
           if (parts.length !== batch.length) {
-            mismatches.push(`batch of ${batch.length} gave ${parts.length} outputs: ${parts.join(' | ').slice(0, 300)}`);
+            mismatches.push(
+              `batch of ${batch.length} gave ${parts.length} outputs: ${parts.join(' | ').slice(0, 300)}`,
+            );
             return;
           }
           batch.forEach((c, j) => compare(c, parts[j]!));

@@ -139,7 +139,8 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   const idx = [0, len, len];
   indexes.forEach((x, i) => (idx[i] = indexArg(x, len)));
   if (idx[0]! > idx[1]!) throw new Error(`invalid slice index: ${idx[0]} > ${idx[1]}`);
-  if (indexes.length === 3 && idx[1]! > idx[2]!) throw new Error(`invalid slice index: ${idx[1]} > ${idx[2]}`);
+  if (indexes.length === 3 && idx[1]! > idx[2]!)
+    throw new Error(`invalid slice index: ${idx[1]} > ${idx[2]}`);
   if (k === 'string') return Buffer.from(toStr(item), 'utf8').subarray(idx[0], idx[1]).toString('utf8');
   return (item as unknown[]).slice(idx[0], idx[1]);
 }

@@ -18,7 +18,17 @@ import { formatV, goQuote } from './fmt.ts';
 import type { FuncSpec, ParamType } from './func-spec.ts';
 import { toGoTime } from './go-time.ts';
 import type { Tree } from './parser.ts';
-import { GoFloat, NO_VALUE, isPlainObject, isTrue, kindOf, methodOf, sortedEntries, toNumber, typeName } from './value.ts';
+import {
+  GoFloat,
+  NO_VALUE,
+  isPlainObject,
+  isTrue,
+  kindOf,
+  methodOf,
+  sortedEntries,
+  toNumber,
+  typeName,
+} from './value.ts';
 
 /** What a missing map key evaluates to (Go's `missingkey=` option). */
 export type MissingKey = 'invalid' | 'zero' | 'error';
@@ -140,7 +150,8 @@ class State {
   }
 
   varValue(name: string): unknown {
-    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.value;
+    for (let i = this.vars.length - 1; i >= 0; i--)
+      if (this.vars[i]!.name === name) return this.vars[i]!.value;
     this.errorf(`undefined variable: ${name}`);
   }
 
@@ -185,11 +196,18 @@ class State {
 
   predefinedEscaper(pipe: PipeNode): string | undefined {
     const first = pipe.cmds[pipe.cmds.length - 1]?.args[0];
-    if (first?.kind !== 'identifier' || (first.ident !== 'html' && first.ident !== 'urlquery')) return undefined;
+    if (first?.kind !== 'identifier' || (first.ident !== 'html' && first.ident !== 'urlquery'))
+      return undefined;
     return this.ctx.funcs.get(first.ident) === this.ctx.builtins.get(first.ident) ? first.ident : undefined;
   }
 
-  walkIfOrWith(kind: 'if' | 'with', dot: unknown, pipe: PipeNode, list: ListNode, elseList: ListNode | null): Control {
+  walkIfOrWith(
+    kind: 'if' | 'with',
+    dot: unknown,
+    pipe: PipeNode,
+    list: ListNode,
+    elseList: ListNode | null,
+  ): Control {
     const mark = this.mark();
     try {
       const val = this.evalPipeline(dot, pipe);
@@ -282,7 +300,8 @@ class State {
   }
 
   notAFunction(args: readonly ArgNode[], final: Final): void {
-    if (args.length > 1 || final !== NONE) this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`);
+    if (args.length > 1 || final !== NONE)
+      this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`);
   }
 
   evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
@@ -364,12 +383,20 @@ class State {
     return this.evalField(dot, ident[n - 1]!, node, args, final, receiver);
   }
 
-  evalField(dot: unknown, name: string, node: Node, args: readonly ArgNode[], final: Final, receiver: unknown): unknown {
+  evalField(
+    dot: unknown,
+    name: string,
+    node: Node,
+    args: readonly ArgNode[],
+    final: Final,
+    receiver: unknown,
+  ): unknown {
     if (receiver === NO_VALUE) {
       if (this.ctx.missingKey === 'error') this.errorf(`nil data; no entry for key ${goQuote(name)}`);
       return NO_VALUE;
     }
-    if (receiver === null || receiver === undefined) this.errorf(`nil pointer evaluating interface {}.${name}`);
+    if (receiver === null || receiver === undefined)
+      this.errorf(`nil pointer evaluating interface {}.${name}`);
     const method = methodOf(receiver, name);
     if (method) {
       const spec: FuncSpec = { fn: method, params: Array<ParamType>(method.length).fill('any') };
@@ -398,11 +425,25 @@ class State {
     this.errorf(`can't evaluate field ${name} in type ${typeName(receiver)}`);
   }
 
-  evalFunction(dot: unknown, node: IdentifierNode, cmd: Node, args: readonly ArgNode[] | null, final: Final): unknown {
+  evalFunction(
+    dot: unknown,
+    node: IdentifierNode,
+    cmd: Node,
+    args: readonly ArgNode[] | null,
+    final: Final,
+  ): unknown {
     this.at(node);
     const spec = this.ctx.funcs.get(node.ident);
     if (!spec) this.errorf(`${goQuote(node.ident)} is not a defined function`);
-    return this.evalCall(dot, spec, this.ctx.builtins.get(node.ident) === spec, cmd, node.ident, args ?? [node], final);
+    return this.evalCall(
+      dot,
+      spec,
+      this.ctx.builtins.get(node.ident) === spec,
+      cmd,
+      node.ident,
+      args ?? [node],
+      final,
+    );
   }
 
   evalCall(
@@ -460,7 +501,8 @@ class State {
       case 'dot':
         return this.validateType(dot, type);
       case 'nil':
-        if (type === null || type === 'any' || type === 'value' || type === '[]string') return type === 'value' ? NO_VALUE : null;
+        if (type === null || type === 'any' || type === 'value' || type === '[]string')
+          return type === 'value' ? NO_VALUE : null;
         this.errorf(`cannot assign nil to ${paramTypeNames[type]}`);
       // falls through (errorf never returns)
       case 'field':

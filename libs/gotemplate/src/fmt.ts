@@ -169,7 +169,8 @@ function fmtInteger(n: bigint, verb: string, spec: Spec): string {
     case 'U': {
       const u = n < 0n ? n + (1n << 64n) : n;
       let s = `U+${u.toString(16).toUpperCase().padStart(4, '0')}`;
-      if (spec.sharp && u <= 0x10ffffn && (runeOf(n) !== '\ufffd' || n === 0xfffdn) && isPrintable(runeOf(n))) s += ` '${runeOf(n)}'`;
+      if (spec.sharp && u <= 0x10ffffn && (runeOf(n) !== '\ufffd' || n === 0xfffdn) && isPrintable(runeOf(n)))
+        s += ` '${runeOf(n)}'`;
       return pad(s, spec, false);
     }
     default:
@@ -270,10 +271,13 @@ function formatValue(v: unknown, verb: string, spec: Spec, depth: number): strin
       if (!'vbeEfFgGxX'.includes(verb)) return badVerb(v, verb, spec);
       return fmtFloatVerb(toNumber(v), verb, spec);
     case 'string':
-      if (v instanceof GoTypedString && verb === 'v' && spec.sharpV) return `${v.typeName}(${goQuote(v.value)})`;
+      if (v instanceof GoTypedString && verb === 'v' && spec.sharpV)
+        return `${v.typeName}(${goQuote(v.value)})`;
       return fmtString(toStr(v), verb, spec);
     case 'slice': {
-      const items = (v as unknown[]).map((x) => formatValue(x, verb, { ...spec, width: spec.width }, depth + 1));
+      const items = (v as unknown[]).map((x) =>
+        formatValue(x, verb, { ...spec, width: spec.width }, depth + 1),
+      );
       return `[${items.join(' ')}]`;
     }
     case 'map': {
@@ -287,7 +291,9 @@ function formatValue(v: unknown, verb: string, spec: Spec, depth: number): strin
     default: {
       if (v instanceof Date) return formatValue(GoTime.fromDate(v), verb, spec, depth);
       const fields = structFields(v as object);
-      const parts = fields.map(([name, x]) => (spec.plusV ? `${name}:` : '') + formatValue(x, verb, spec, depth + 1));
+      const parts = fields.map(
+        ([name, x]) => (spec.plusV ? `${name}:` : '') + formatValue(x, verb, spec, depth + 1),
+      );
       return `{${parts.join(' ')}}`;
     }
   }
@@ -437,7 +443,11 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     out += formatValue(args[argNum++], verb, spec, 0);
   }
   if (!reordered && argNum < args.length) {
-    const extra = args.slice(argNum).map((a) => (a === null || a === undefined || a === NO_VALUE ? '<nil>' : `${typeName(a)}=${formatV(a)}`));
+    const extra = args
+      .slice(argNum)
+      .map((a) =>
+        a === null || a === undefined || a === NO_VALUE ? '<nil>' : `${typeName(a)}=${formatV(a)}`,
+      );
     out += `%!(EXTRA ${extra.join(', ')})`;
   }
   return out;

@@ -27,7 +27,8 @@ export function goJsonMarshal(v: unknown): string {
     const inner: unknown = (o as { toJSON: () => unknown }).toJSON();
     // A struct's JSON form keeps its field order; only maps are sorted.
     const isStruct = !(o instanceof Map) && !isPlainObject(o);
-    if (isStruct && inner !== null && typeof inner === 'object' && isPlainObject(inner)) return structJson(inner);
+    if (isStruct && inner !== null && typeof inner === 'object' && isPlainObject(inner))
+      return structJson(inner);
     if (inner !== o) return goJsonMarshal(inner);
   }
   if (Array.isArray(o)) return `[${o.map(goJsonMarshal).join(',')}]`;
@@ -46,7 +47,10 @@ function structJson(o: object): string {
 }
 
 function quote(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Go's float encoding in JSON: shortest form, exponent only below 1e-6 or from 1e21. */

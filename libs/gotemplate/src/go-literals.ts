@@ -11,7 +11,7 @@ export function goUnquote(quoted: string): string {
   }
   if (q !== '"' && q !== "'") throw new Error('invalid syntax');
   let out = '';
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const c = body[i]!;
     if (c === q || c === '\n') throw new Error('invalid syntax');
     if (c !== '\\') {
@@ -29,7 +29,16 @@ export function goUnquote(quoted: string): string {
 
 function unquoteEscape(s: string, i: number, quote: string): [string, number] {
   const c = s[i];
-  const simple: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+  const simple: Record<string, string> = {
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    '\\': '\\',
+  };
   if (c === undefined) throw new Error('invalid syntax');
   if (simple[c] !== undefined) return [simple[c]!, i + 1];
   if (c === quote) return [c, i + 1];
@@ -75,7 +84,8 @@ export function parseGoInt(text: string): number | undefined {
   if (s === '') return undefined;
   const digitRe = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^\d+$/, 16: /^[0-9a-fA-F]+$/ }[base as 2 | 8 | 10 | 16];
   if (!digitRe.test(s)) return undefined;
-  const big = BigInt(sign) * BigInt(base === 10 ? s : `0${{ 2: 'b', 8: 'o', 16: 'x' }[base as 2 | 8 | 16]}${s}`);
+  const big =
+    BigInt(sign) * BigInt(base === 10 ? s : `0${{ 2: 'b', 8: 'o', 16: 'x' }[base as 2 | 8 | 16]}${s}`);
   if (big > 9223372036854775807n || big < -9223372036854775808n) return undefined;
   return Number(big);
 }

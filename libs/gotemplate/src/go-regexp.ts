@@ -5,9 +5,12 @@ export function compileGoRegexp(pattern: string): RE2 {
   try {
     return new RE2(pattern, 'gu');
   } catch (e) {
-    throw new Error(`error parsing regexp: ${goRegexpError(e instanceof Error ? e.message : String(e), pattern)}`, {
-      cause: e,
-    });
+    throw new Error(
+      `error parsing regexp: ${goRegexpError(e instanceof Error ? e.message : String(e), pattern)}`,
+      {
+        cause: e,
+      },
+    );
   }
 }
 

@@ -19,7 +19,9 @@ describe('GoTime', () => {
 
   it('prints like Go and keeps offsets from RFC 3339', () => {
     expect(t.String()).toBe('2024-01-02 03:04:05.123456789 +0000 UTC');
-    expect(GoTime.parseRFC3339('2024-03-10T23:59:59.5+02:00').String()).toBe('2024-03-10 23:59:59.5 +0200 +0200');
+    expect(GoTime.parseRFC3339('2024-03-10T23:59:59.5+02:00').String()).toBe(
+      '2024-03-10 23:59:59.5 +0200 +0200',
+    );
     expect(GoTime.parseRFC3339('0001-01-01T00:00:00Z').IsZero()).toBe(true);
   });
 });
@@ -44,23 +46,37 @@ describe('alertmanager time functions', () => {
   const data = TemplateData.fromJSON({
     receiver: 'r',
     status: 'firing',
-    alerts: [{ status: 'firing', labels: { a: '1' }, annotations: {}, startsAt: '2024-07-01T12:00:00Z', endsAt: '0001-01-01T00:00:00Z' }],
+    alerts: [
+      {
+        status: 'firing',
+        labels: { a: '1' },
+        annotations: {},
+        startsAt: '2024-07-01T12:00:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+      },
+    ],
   });
   it.each([
     ['{{ (index .Alerts 0).StartsAt | date "15:04 MST" }}', '12:00 UTC'],
     ['{{ (index .Alerts 0).StartsAt | tz "Europe/Paris" | date "15:04 MST -07:00" }}', '14:00 CEST +02:00'],
-    ['{{ (index .Alerts 0).StartsAt | tz "America/New_York" | date "2006-01-02 15:04 MST" }}', '2024-07-01 08:00 EDT'],
+    [
+      '{{ (index .Alerts 0).StartsAt | tz "America/New_York" | date "2006-01-02 15:04 MST" }}',
+      '2024-07-01 08:00 EDT',
+    ],
     ['{{ since (index .Alerts 0).StartsAt }}', '1h30m0s'],
     ['{{ since (index .Alerts 0).StartsAt | humanizeDuration }}', '1h 30m 0s'],
     ['{{ humanizeDuration 3661 }}', '1h 1m 1s'],
-    ['{{ with (index .Alerts 0).StartsAt }}{{ .Year }}-{{ .Day }} {{ .Hour }}:{{ .Minute }}:{{ .Second }} {{ .YearDay }}{{ end }}', '2024-1 12:0:0 183'],
+    [
+      '{{ with (index .Alerts 0).StartsAt }}{{ .Year }}-{{ .Day }} {{ .Hour }}:{{ .Minute }}:{{ .Second }} {{ .YearDay }}{{ end }}',
+      '2024-1 12:0:0 183',
+    ],
     ['{{ ((since (index .Alerts 0).StartsAt).Round 3600000000000) }}', '2h0m0s'],
     ['{{ ((since (index .Alerts 0).StartsAt).Truncate 3600000000000) }}', '1h0m0s'],
   ])('%s', (text, want) => {
     expect(templates.executeText(text, data)).toBe(want);
   });
 
-  it('rejects unknown zones with Go\'s message', () => {
+  it("rejects unknown zones with Go's message", () => {
     expect(() => templates.executeText('{{ tz "Nope/Zone" (index .Alerts 0).StartsAt }}', data)).toThrow(
       'error calling tz: unknown time zone Nope/Zone',
     );

@@ -121,8 +121,12 @@ export class GoTime {
    * `Z` gives UTC, another offset a fixed zone without a name.
    */
   static parseRFC3339(text: string): GoTime {
-    const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/.exec(text);
-    if (!m) throw new Error(`parsing time ${JSON.stringify(text)} as "2006-01-02T15:04:05Z07:00": cannot parse`);
+    const m =
+      /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/.exec(
+        text,
+      );
+    if (!m)
+      throw new Error(`parsing time ${JSON.stringify(text)} as "2006-01-02T15:04:05Z07:00": cannot parse`);
     const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m;
     const local = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) / 1000;
     const yearFix = +y! < 100 ? yearOffsetSeconds(+y!) : 0;

@@ -13,7 +13,17 @@ const contentTypes: Record<string, ContentType> = {
   'template.HTMLAttr': 'attr',
 };
 
-type State = 'text' | 'comment' | 'tag' | 'attrName' | 'afterName' | 'beforeValue' | 'attr' | 'rcdata' | 'script' | 'style';
+type State =
+  | 'text'
+  | 'comment'
+  | 'tag'
+  | 'attrName'
+  | 'afterName'
+  | 'beforeValue'
+  | 'attr'
+  | 'rcdata'
+  | 'script'
+  | 'style';
 type AttrType = 'plain' | 'url' | 'js' | 'css';
 type UrlPart = 'none' | 'pre' | 'query';
 
@@ -318,7 +328,14 @@ export class HtmlSink implements OutputSink {
 
   #endTag(): void {
     const e = this.#element;
-    this.#state = e === 'script' ? 'script' : e === 'style' ? 'style' : e === 'textarea' || e === 'title' ? 'rcdata' : 'text';
+    this.#state =
+      e === 'script'
+        ? 'script'
+        : e === 'style'
+          ? 'style'
+          : e === 'textarea' || e === 'title'
+            ? 'rcdata'
+            : 'text';
   }
 }
 

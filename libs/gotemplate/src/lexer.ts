@@ -154,7 +154,12 @@ class Lexer {
   }
 
   emit(type: ItemType): void {
-    this.items.push({ type, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.lineOf(this.start) });
+    this.items.push({
+      type,
+      pos: this.start,
+      val: this.input.slice(this.start, this.pos),
+      line: this.lineOf(this.start),
+    });
     this.start = this.pos;
   }
 
@@ -201,7 +206,8 @@ class Lexer {
 
   /** Whether a right delimiter (possibly with trim marker) starts at pos: returns [found, trim]. */
   atRightDelim(): [boolean, boolean] {
-    if (this.hasRightTrimMarker(this.pos) && this.input.startsWith(this.rightDelim, this.pos + 2)) return [true, true];
+    if (this.hasRightTrimMarker(this.pos) && this.input.startsWith(this.rightDelim, this.pos + 2))
+      return [true, true];
     if (this.input.startsWith(this.rightDelim, this.pos)) return [true, false];
     return [false, false];
   }
@@ -287,7 +293,8 @@ class Lexer {
       return () => this.lexChar();
     } else if (r === '.') {
       const c = this.input[this.pos];
-      if (this.pos < this.input.length && (c! < '0' || c! > '9')) return () => this.lexFieldOrVariable('field');
+      if (this.pos < this.input.length && (c! < '0' || c! > '9'))
+        return () => this.lexFieldOrVariable('field');
       this.backup(r);
       return () => this.lexNumber();
     } else if (r === '+' || r === '-' || (r >= '0' && r <= '9')) {
@@ -384,7 +391,8 @@ class Lexer {
   }
 
   lexNumber(): (() => unknown) | null {
-    if (!this.scanNumber()) return this.errorf(`bad number syntax: ${goQuote(this.input.slice(this.start, this.pos))}`);
+    if (!this.scanNumber())
+      return this.errorf(`bad number syntax: ${goQuote(this.input.slice(this.start, this.pos))}`);
     const sign = this.peek();
     if (sign === '+' || sign === '-') {
       // Complex: 1+2i.

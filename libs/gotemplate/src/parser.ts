@@ -151,7 +151,8 @@ class Parser {
         while (this.items[this.index] !== delim) this.backup();
       }
       const n = this.textOrAction();
-      if (n.kind === 'end' || n.kind === 'else') this.errorf(n.line, `unexpected ${n.kind === 'end' ? '{{end}}' : '{{else}}'}`);
+      if (n.kind === 'end' || n.kind === 'else')
+        this.errorf(n.line, `unexpected ${n.kind === 'end' ? '{{end}}' : '{{else}}'}`);
       root.nodes.push(n);
     }
     this.addTree(this.parseName, root, 1);
@@ -315,7 +316,14 @@ class Parser {
 
   pipeline(context: string, end: ItemType): PipeNode {
     const first = this.peekNonSpace();
-    const pipe: PipeNode = { kind: 'pipe', pos: first.pos, line: first.line, isAssign: false, decl: [], cmds: [] };
+    const pipe: PipeNode = {
+      kind: 'pipe',
+      pos: first.pos,
+      line: first.line,
+      isAssign: false,
+      decl: [],
+      cmds: [],
+    };
     // Variable declarations: "$x :=", "$x =", "$i, $v :=" (range only).
     decls: while (true) {
       const v = this.peekNonSpace();
@@ -475,7 +483,8 @@ class Parser {
     }
     const i = parseGoInt(text);
     if (i !== undefined) return { ...base, isInt: true, isFloat: true, intValue: i, floatValue: i };
-    if (isGoUint64(text)) return { ...base, isInt: false, isFloat: true, intValue: 0, floatValue: Number(BigInt(text)) };
+    if (isGoUint64(text))
+      return { ...base, isInt: false, isFloat: true, intValue: 0, floatValue: Number(BigInt(text)) };
     const f = parseGoFloat(text);
     if (f !== undefined) {
       if (!/[.eEpP]/.test(text)) this.errorf(token.line, `integer overflow: "${text}"`);

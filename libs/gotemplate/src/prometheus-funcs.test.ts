@@ -34,7 +34,10 @@ describe('prometheus functions', () => {
     ['{{ toUpper "aaa" }} {{ toLower "AAA" }}', 'AAA aaa'],
     ['{{ match "a+" "baaa" }} {{ reReplaceAll "(a+)" "<$1>" "baaa" }}', 'true b<aaa>'],
     ['{{ (args 1 "x").arg1 }}', 'x'],
-    ['{{ stripPort "example.com:9090" }} {{ stripPort "[::1]:80" }} {{ stripPort "host" }}', 'example.com ::1 host'],
+    [
+      '{{ stripPort "example.com:9090" }} {{ stripPort "[::1]:80" }} {{ stripPort "host" }}',
+      'example.com ::1 host',
+    ],
     ['{{ stripDomain "node1.example.com:9100" }} {{ stripDomain "10.0.0.1:80" }}', 'node1:9100 10.0.0.1:80'],
     ['{{ parseDuration "1h30m" }}', '5400'],
     ['{{ externalURL }} {{ pathPrefix }}', 'http://prom.example:9090/prefix/ /prefix'],

@@ -18,7 +18,8 @@ export function convertToFloat(v: unknown): number {
     case 'string': {
       const s = String(v);
       const f = parseGoFloat(s);
-      if (f === undefined) throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax`);
+      if (f === undefined)
+        throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax`);
       return f;
     }
     default:

@@ -40,7 +40,8 @@ export class Template {
     this.#trees = new Map();
     this.#funcs = new Map(BUILTINS);
     for (const [k, f] of Object.entries(options.funcs ?? {})) this.#funcs.set(k, toSpec(f));
-    this.#missingKey = options.missingKey === 'default' || !options.missingKey ? 'invalid' : options.missingKey;
+    this.#missingKey =
+      options.missingKey === 'default' || !options.missingKey ? 'invalid' : options.missingKey;
     this.#leftDelim = options.leftDelim ?? '{{';
     this.#rightDelim = options.rightDelim ?? '}}';
     this.mode = options.mode ?? 'text';
@@ -103,9 +104,13 @@ export class Template {
     const tree = this.#trees.get(name);
     if (!tree) {
       if (name === this.name) {
-        throw new TemplateExecError(`template: ${name}: ${JSON.stringify(name)} is an incomplete or empty template`);
+        throw new TemplateExecError(
+          `template: ${name}: ${JSON.stringify(name)} is an incomplete or empty template`,
+        );
       }
-      throw new TemplateExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(this.name)}`);
+      throw new TemplateExecError(
+        `template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(this.name)}`,
+      );
     }
     const sink: OutputSink = this.mode === 'html' ? new HtmlSink() : new TextSink();
     try {
@@ -117,7 +122,12 @@ export class Template {
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       // Data that defeats the executor (a cyclic value, a throwing getter) is reported, not crashed on.
-      const detail = e instanceof RangeError ? 'template or value nested too deeply' : e instanceof Error ? e.message : String(e);
+      const detail =
+        e instanceof RangeError
+          ? 'template or value nested too deeply'
+          : e instanceof Error
+            ? e.message
+            : String(e);
       throw new TemplateExecError(`template: ${name}: ${detail}`, { cause: e });
     }
   }

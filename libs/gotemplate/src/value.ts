@@ -51,7 +51,8 @@ export class GoTypedString {
   }
 }
 
-export type Kind = 'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'complex' | 'string' | 'slice' | 'map' | 'func' | 'struct';
+export type Kind =
+  'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'complex' | 'string' | 'slice' | 'map' | 'func' | 'struct';
 
 const builtinProtos = new Set<object>([Object.prototype, Array.prototype, Map.prototype, Function.prototype]);
 

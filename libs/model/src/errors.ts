@@ -12,7 +12,10 @@ export class ModelError extends Error {
 
 /** A duration string that is not a Prometheus duration (`1h30m`, `5m`, `250ms`). */
 export class InvalidDurationError extends ModelError {
-  constructor(readonly text: string, reason = 'not a valid duration string') {
+  constructor(
+    readonly text: string,
+    reason = 'not a valid duration string',
+  ) {
     super('invalid_duration', `${reason}: ${JSON.stringify(text)}`);
   }
 }
@@ -26,7 +29,10 @@ export class InvalidTimestampError extends ModelError {
 
 /** A regular expression that RE2 refuses; `cause` holds RE2's own message. */
 export class InvalidRegexError extends ModelError {
-  constructor(readonly pattern: string, cause: unknown) {
+  constructor(
+    readonly pattern: string,
+    cause: unknown,
+  ) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     super('invalid_regex', `invalid regular expression ${JSON.stringify(pattern)}: ${detail}`, { cause });
   }

@@ -17,7 +17,12 @@ describe('Labels', () => {
   });
 
   it.each([
-    { name: 'equal sets', a: Labels.of('a', '1', 'b', '2'), b: Labels.fromRecord({ b: '2', a: '1' }), equal: true },
+    {
+      name: 'equal sets',
+      a: Labels.of('a', '1', 'b', '2'),
+      b: Labels.fromRecord({ b: '2', a: '1' }),
+      equal: true,
+    },
     { name: 'different value', a: Labels.of('a', '1'), b: Labels.of('a', '2'), equal: false },
     { name: 'different size', a: Labels.of('a', '1'), b: Labels.of('a', '1', 'b', '2'), equal: false },
     { name: 'split ambiguity', a: Labels.of('ab', 'c'), b: Labels.of('a', 'bc'), equal: false },

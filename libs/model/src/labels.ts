@@ -309,6 +309,7 @@ export function validateLabels(labels: Labels, scheme: NameValidationScheme = 'u
           : `invalid label name ${quoteString(name)}`,
       );
     }
-    if (!isValidLabelValue(value)) throw new InvalidLabelError(`invalid label value for ${quoteString(name)}`);
+    if (!isValidLabelValue(value))
+      throw new InvalidLabelError(`invalid label value for ${quoteString(name)}`);
   });
 }

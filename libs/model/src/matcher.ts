@@ -104,7 +104,8 @@ function compileRegex(pattern: string): CompiledRegex {
   }
   if (pattern.endsWith('.*')) {
     const head = pattern.slice(0, -2);
-    if (!regexMeta.test(head)) return { test: (v) => v.startsWith(head), setMatches: undefined, prefix: head };
+    if (!regexMeta.test(head))
+      return { test: (v) => v.startsWith(head), setMatches: undefined, prefix: head };
   }
   const prefix = literalHead(pattern);
   return { test: (v) => re.test(v), setMatches: undefined, prefix };

@@ -69,5 +69,12 @@ export {
   TooManySamplesError,
 } from './engine/errors.ts';
 export type { QueryErrorType } from './engine/errors.ts';
-export { encodeError, encodeSuccess, encodeValue, formatSampleValue, formatTimestamp, httpStatusFor } from './engine/json.ts';
+export {
+  encodeError,
+  encodeSuccess,
+  encodeValue,
+  formatSampleValue,
+  formatTimestamp,
+  httpStatusFor,
+} from './engine/json.ts';
 export { QueryGate } from './engine/query-gate.ts';

@@ -66,7 +66,9 @@ const letterOrDigit = /^[\p{L}\p{Nd}_]$/u;
 
 function isNameChar(cp: number): boolean {
   if (cp < 0x80) {
-    return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f;
+    return (
+      (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f
+    );
   }
   return letterOrDigit.test(String.fromCodePoint(cp));
 }

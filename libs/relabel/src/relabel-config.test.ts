@@ -57,8 +57,16 @@ const refused: { name: string; input: RelabelConfigInput; want: string }[] = [
     input: { action: 'labelkeep', separator: ',', regex: 'x' },
     want: "labelkeep action requires only 'regex', and no other fields",
   },
-  { name: 'bad source label', input: { source_labels: ['a-b'], target_label: 'c' }, want: '"a-b" is not a valid label name' },
-  { name: 'bad regex', input: { source_labels: ['a'], target_label: 'c', regex: '(' }, want: 'error parsing regexp' },
+  {
+    name: 'bad source label',
+    input: { source_labels: ['a-b'], target_label: 'c' },
+    want: '"a-b" is not a valid label name',
+  },
+  {
+    name: 'bad regex',
+    input: { source_labels: ['a'], target_label: 'c', regex: '(' },
+    want: 'error parsing regexp',
+  },
 ];
 
 describe('parseRelabelConfig', () => {

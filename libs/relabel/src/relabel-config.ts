@@ -68,7 +68,8 @@ export function parseRelabelConfig(input: RelabelConfigInput): RelabelConfig {
     throw new InvalidRelabelConfigError(`unknown relabel action ${JSON.stringify(actionText)}`);
   }
   for (const name of input.source_labels ?? []) {
-    if (!isValidLegacyLabelName(name)) throw new InvalidRelabelConfigError(`${JSON.stringify(name)} is not a valid label name`);
+    if (!isValidLegacyLabelName(name))
+      throw new InvalidRelabelConfigError(`${JSON.stringify(name)} is not a valid label name`);
   }
   const sourceLabels = input.source_labels ?? [];
   const separator = input.separator ?? DEFAULT_RELABEL.separator;
@@ -84,17 +85,22 @@ export function parseRelabelConfig(input: RelabelConfigInput): RelabelConfig {
   const fail = (message: string): never => {
     throw new InvalidRelabelConfigError(message);
   };
-  const needsTarget = ['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(action);
+  const needsTarget = ['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(
+    action,
+  );
   const plainTarget = ['lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(action);
-  if (modulus === 0 && action === 'hashmod') fail('relabel configuration for hashmod requires non-zero modulus');
-  if (needsTarget && targetLabel === '') fail(`relabel configuration for ${action} action requires 'target_label' value`);
+  if (modulus === 0 && action === 'hashmod')
+    fail('relabel configuration for hashmod requires non-zero modulus');
+  if (needsTarget && targetLabel === '')
+    fail(`relabel configuration for ${action} action requires 'target_label' value`);
   if ((action === 'replace' || plainTarget) && !relabelTarget.test(targetLabel)) {
     fail(`${JSON.stringify(targetLabel)} is invalid 'target_label' for ${action} action`);
   }
   if (plainTarget && !isValidLegacyLabelName(targetLabel)) {
     fail(`${JSON.stringify(targetLabel)} is invalid 'target_label' for ${action} action`);
   }
-  if (plainTarget && replacement !== DEFAULT_RELABEL.replacement) fail(`'replacement' can not be set for ${action} action`);
+  if (plainTarget && replacement !== DEFAULT_RELABEL.replacement)
+    fail(`'replacement' can not be set for ${action} action`);
   if (action === 'labelmap' && !relabelTarget.test(replacement)) {
     fail(`${JSON.stringify(replacement)} is invalid 'replacement' for ${action} action`);
   }

@@ -15,7 +15,9 @@ export class RelabelRegex {
       this.#re = new RE2(`^(?:${source})$`);
     } catch (cause) {
       const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new InvalidRelabelConfigError(`error parsing regexp: ${detail}: ${JSON.stringify(source)}`, { cause });
+      throw new InvalidRelabelConfigError(`error parsing regexp: ${detail}: ${JSON.stringify(source)}`, {
+        cause,
+      });
     }
     this.matchesAll = source === '(.*)' || source === '.*';
   }

@@ -62,19 +62,30 @@ const cases: Case[] = [
   {
     name: 'target label built from a group',
     input: { a: 'some-name-value' },
-    rules: [{ source_labels: ['a'], regex: 'some-([^-]+)-([^,]+)', target_label: '${1}', replacement: '${2}' }],
+    rules: [
+      { source_labels: ['a'], regex: 'some-([^-]+)-([^,]+)', target_label: '${1}', replacement: '${2}' },
+    ],
     want: { a: 'some-name-value', name: 'value' },
   },
   {
     name: 'target label expanding to an invalid name is skipped',
     input: { a: 'some-1-value' },
-    rules: [{ source_labels: ['a'], regex: 'some-([^-]+)-([^,]+)', target_label: '${1}', replacement: '${2}' }],
+    rules: [
+      { source_labels: ['a'], regex: 'some-([^-]+)-([^,]+)', target_label: '${1}', replacement: '${2}' },
+    ],
     want: { a: 'some-1-value' },
   },
   {
     name: 'named groups',
     input: { __address__: 'host:9100' },
-    rules: [{ source_labels: ['__address__'], regex: '(?P<host>[^:]+):(?P<port>\\d+)', target_label: 'host', replacement: '${host}/$port' }],
+    rules: [
+      {
+        source_labels: ['__address__'],
+        regex: '(?P<host>[^:]+):(?P<port>\\d+)',
+        target_label: 'host',
+        replacement: '${host}/$port',
+      },
+    ],
     want: { __address__: 'host:9100', host: 'host/9100' },
   },
   {
@@ -228,7 +239,9 @@ describe('relabel', () => {
 
   it('returns the same object when nothing changed', () => {
     const labels = Labels.of('a', 'foo');
-    expect(relabel(labels, [parseRelabelConfig({ source_labels: ['a'], regex: 'x', target_label: 'b' })])).toBe(labels);
+    expect(
+      relabel(labels, [parseRelabelConfig({ source_labels: ['a'], regex: 'x', target_label: 'b' })]),
+    ).toBe(labels);
     expect(relabel(labels, [])).toBe(labels);
   });
 

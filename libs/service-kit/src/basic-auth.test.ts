@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { BasicAuthenticator, parseBasic } from './basic-auth.ts';
 
 const hash = bcrypt.hashSync('s3cret', 4);
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 function counting() {
   let calls = 0;

@@ -19,7 +19,10 @@ export class BasicAuthenticator {
   readonly #verdicts = new Map<string, Promise<boolean>>();
 
   /** `compare` is bcrypt's; tests pass a counting wrapper. */
-  constructor(users: ReadonlyMap<string, string>, compare: (password: string, hash: string) => Promise<boolean> = bcrypt.compare) {
+  constructor(
+    users: ReadonlyMap<string, string>,
+    compare: (password: string, hash: string) => Promise<boolean> = bcrypt.compare,
+  ) {
     this.#users = users;
     this.#compare = compare;
   }
@@ -36,7 +39,13 @@ export class BasicAuthenticator {
     if (!credentials) return false;
     const known = this.#users.get(credentials.user);
     const hash = known ?? DUMMY_HASH;
-    const key = createHash('sha256').update(credentials.user).update('\0').update(credentials.password).update('\0').update(hash).digest('base64');
+    const key = createHash('sha256')
+      .update(credentials.user)
+      .update('\0')
+      .update(credentials.password)
+      .update('\0')
+      .update(hash)
+      .digest('base64');
     let verdict = this.#verdicts.get(key);
     if (verdict === undefined) {
       verdict = this.#compare(credentials.password, hash).catch(() => false);

@@ -3,7 +3,10 @@ import { ServiceKitError } from './errors.ts';
 /** A size string that is not `<number><unit>` with a base-2 unit. */
 export class InvalidBytesError extends ServiceKitError {
   constructor(readonly text: string) {
-    super('invalid_bytes', `invalid size ${JSON.stringify(text)}: want a number and a unit (B, KB, MB, GB, TB, PB, EB)`);
+    super(
+      'invalid_bytes',
+      `invalid size ${JSON.stringify(text)}: want a number and a unit (B, KB, MB, GB, TB, PB, EB)`,
+    );
   }
 }
 

@@ -19,7 +19,8 @@ export const logFlags = defineFlags({
   },
 });
 
-const WEB_CONFIG_FILE_HELP = '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.';
+const WEB_CONFIG_FILE_HELP =
+  '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.';
 
 /**
  * `--web.listen-address` (default given by the service, e.g. `:9090`) and

@@ -44,7 +44,8 @@ function scalar<T>(expected: string, accept: (value: unknown) => T | undefined):
   return {
     expected,
     decode(node, at, ctx) {
-      if (node === undefined || node.value === null) return ctx.fail(node ?? at, `expected ${expected}, got null`) as T;
+      if (node === undefined || node.value === null)
+        return ctx.fail(node ?? at, `expected ${expected}, got null`) as T;
       const out = node.kind === 'scalar' ? accept(node.value) : undefined;
       return out === undefined ? (ctx.fail(node, `expected ${expected}, got ${describe(node)}`) as T) : out;
     },
@@ -96,7 +97,12 @@ export function bool(): Decoder<boolean> {
   return {
     expected: 'boolean',
     decode(node, at, ctx) {
-      if (node !== undefined && node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string') {
+      if (
+        node !== undefined &&
+        node.kind === 'scalar' &&
+        node.style === 'plain' &&
+        typeof node.value === 'string'
+      ) {
         const word = YAML11_BOOLEANS[node.value];
         if (word !== undefined) return word;
       }
@@ -132,7 +138,8 @@ export function oneOf<const C extends string>(...choices: C[]): Decoder<C> {
     decode(node, at, ctx) {
       const text = string_.decode(node, at, ctx);
       if (typeof text === 'string' && (choices as string[]).includes(text)) return text as C;
-      if (typeof text === 'string') ctx.fail(node!, `invalid value ${JSON.stringify(text)}, expected ${expected}`);
+      if (typeof text === 'string')
+        ctx.fail(node!, `invalid value ${JSON.stringify(text)}, expected ${expected}`);
       return choices[0]!;
     },
   };
@@ -179,7 +186,9 @@ export function optional<T>(inner: Decoder<T>, fallback?: T): Decoder<T | undefi
 }
 
 type Fields = Readonly<Record<string, Decoder<unknown>>>;
-type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K] extends { optional: true } ? K : never }[keyof F];
+type OptionalKeys<F extends Fields> = {
+  [K in keyof F]: F[K] extends { optional: true } ? K : never;
+}[keyof F];
 type Simplify<T> = { [K in keyof T]: T[K] };
 
 /** The decoded type of an object schema: required fields required, optional ones optional. */

@@ -12,7 +12,12 @@ const specs = defineFlags({
   'scrape.timeout': { type: 'duration', default: '10s', help: 'Timeout.' },
   'storage.tsdb.retention.size': { type: 'bytes', default: '0', help: 'Max bytes.' },
   'collector.filesystem.mount': { type: 'list', help: 'Mount points.' },
-  'log.level': { type: 'string', default: 'info', choices: ['debug', 'info', 'warn', 'error'], help: 'Level.' },
+  'log.level': {
+    type: 'string',
+    default: 'info',
+    choices: ['debug', 'info', 'warn', 'error'],
+    help: 'Level.',
+  },
 });
 
 const defaults = {
@@ -31,16 +36,36 @@ describe('parseFlags', () => {
   it.each([
     { name: 'no arguments gives the defaults', argv: [], want: {} },
     { name: '--name=value', argv: ['--web.listen-address=:9200'], want: { 'web.listen-address': ':9200' } },
-    { name: '--name value', argv: ['--web.listen-address', '127.0.0.1:0'], want: { 'web.listen-address': '127.0.0.1:0' } },
-    { name: 'value containing =', argv: ['--web.config.file=a=b.yml'], want: { 'web.config.file': 'a=b.yml' } },
+    {
+      name: '--name value',
+      argv: ['--web.listen-address', '127.0.0.1:0'],
+      want: { 'web.listen-address': '127.0.0.1:0' },
+    },
+    {
+      name: 'value containing =',
+      argv: ['--web.config.file=a=b.yml'],
+      want: { 'web.config.file': 'a=b.yml' },
+    },
     { name: 'empty value', argv: ['--web.config.file='], want: { 'web.config.file': '' } },
-    { name: 'bool flag alone sets true', argv: ['--web.enable-admin-api'], want: { 'web.enable-admin-api': true } },
+    {
+      name: 'bool flag alone sets true',
+      argv: ['--web.enable-admin-api'],
+      want: { 'web.enable-admin-api': true },
+    },
     { name: '--no- negates a bool', argv: ['--no-collector.cpu'], want: { 'collector.cpu': false } },
     { name: '--bool=false', argv: ['--collector.cpu=false'], want: { 'collector.cpu': false } },
-    { name: 'last of a repeated scalar wins', argv: ['--web.max-requests=1', '--web.max-requests', '2'], want: { 'web.max-requests': 2 } },
+    {
+      name: 'last of a repeated scalar wins',
+      argv: ['--web.max-requests=1', '--web.max-requests', '2'],
+      want: { 'web.max-requests': 2 },
+    },
     { name: 'int', argv: ['--web.max-requests=-3'], want: { 'web.max-requests': -3 } },
     { name: 'duration to ms', argv: ['--scrape.timeout=1m30s'], want: { 'scrape.timeout': 90_000 } },
-    { name: 'bytes with base-2 units', argv: ['--storage.tsdb.retention.size=512MB'], want: { 'storage.tsdb.retention.size': 512 * 2 ** 20 } },
+    {
+      name: 'bytes with base-2 units',
+      argv: ['--storage.tsdb.retention.size=512MB'],
+      want: { 'storage.tsdb.retention.size': 512 * 2 ** 20 },
+    },
     {
       name: 'repeated list flag collects in order',
       argv: ['--collector.filesystem.mount=/', '--collector.filesystem.mount', '/home'],
@@ -54,18 +79,54 @@ describe('parseFlags', () => {
 
   it.each([
     { name: 'unknown flag', argv: ['--bogus'], message: "unknown long flag '--bogus'" },
-    { name: 'unknown negation', argv: ['--no-web.listen-address'], message: "unknown long flag '--no-web.listen-address'" },
-    { name: 'missing value at the end', argv: ['--web.listen-address'], message: "expected argument for flag '--web.listen-address'" },
-    { name: 'flag where a value belongs', argv: ['--web.listen-address', '--help'], message: "expected argument for flag '--web.listen-address'" },
+    {
+      name: 'unknown negation',
+      argv: ['--no-web.listen-address'],
+      message: "unknown long flag '--no-web.listen-address'",
+    },
+    {
+      name: 'missing value at the end',
+      argv: ['--web.listen-address'],
+      message: "expected argument for flag '--web.listen-address'",
+    },
+    {
+      name: 'flag where a value belongs',
+      argv: ['--web.listen-address', '--help'],
+      message: "expected argument for flag '--web.listen-address'",
+    },
     { name: 'unknown flag before help', argv: ['--help', '--bogus'], message: "unknown long flag '--bogus'" },
     { name: 'positional argument', argv: ['foo'], message: 'unexpected foo' },
     { name: 'short flag', argv: ['-x'], message: "unknown short flag '-x'" },
-    { name: 'bad int', argv: ['--web.max-requests=4x'], message: "invalid integer '4x' for flag '--web.max-requests'" },
-    { name: 'bad duration', argv: ['--scrape.timeout=10'], message: "invalid duration '10' for flag '--scrape.timeout'" },
-    { name: 'bad bytes', argv: ['--storage.tsdb.retention.size=5XB'], message: "invalid size '5XB' for flag '--storage.tsdb.retention.size'" },
-    { name: 'bad bool', argv: ['--collector.cpu=yes'], message: "invalid boolean value 'yes' for flag '--collector.cpu'" },
-    { name: 'value on a negation', argv: ['--no-collector.cpu=true'], message: "flag '--no-collector.cpu' takes no value" },
-    { name: 'choice outside the set', argv: ['--log.level=trace'], message: "enum value must be one of debug,info,warn,error, got 'trace' for flag '--log.level'" },
+    {
+      name: 'bad int',
+      argv: ['--web.max-requests=4x'],
+      message: "invalid integer '4x' for flag '--web.max-requests'",
+    },
+    {
+      name: 'bad duration',
+      argv: ['--scrape.timeout=10'],
+      message: "invalid duration '10' for flag '--scrape.timeout'",
+    },
+    {
+      name: 'bad bytes',
+      argv: ['--storage.tsdb.retention.size=5XB'],
+      message: "invalid size '5XB' for flag '--storage.tsdb.retention.size'",
+    },
+    {
+      name: 'bad bool',
+      argv: ['--collector.cpu=yes'],
+      message: "invalid boolean value 'yes' for flag '--collector.cpu'",
+    },
+    {
+      name: 'value on a negation',
+      argv: ['--no-collector.cpu=true'],
+      message: "flag '--no-collector.cpu' takes no value",
+    },
+    {
+      name: 'choice outside the set',
+      argv: ['--log.level=trace'],
+      message: "enum value must be one of debug,info,warn,error, got 'trace' for flag '--log.level'",
+    },
   ])('rejects $name', ({ argv, message }) => {
     expect(() => parseFlags(specs, argv)).toThrow(FlagError);
     expect(() => parseFlags(specs, argv)).toThrow(message);
@@ -74,7 +135,10 @@ describe('parseFlags', () => {
   it('rejects a missing required flag', () => {
     const required = defineFlags({ 'config.file': { type: 'string', required: true, help: 'Config.' } });
     expect(() => parseFlags(required, [])).toThrow('required flag --config.file not provided');
-    expect(parseFlags(required, ['--config.file=a.yml'])).toEqual({ kind: 'run', flags: { 'config.file': 'a.yml' } });
+    expect(parseFlags(required, ['--config.file=a.yml'])).toEqual({
+      kind: 'run',
+      flags: { 'config.file': 'a.yml' },
+    });
   });
 
   it.each([
@@ -131,8 +195,13 @@ describe('logFlags', () => {
 describe('exporterWebFlags', () => {
   it('repeats --web.listen-address as node_exporter does', () => {
     const spec = exporterWebFlags(':9100');
-    expect(parseFlags(spec, [])).toEqual({ kind: 'run', flags: { 'web.listen-address': [':9100'], 'web.config.file': '' } });
-    expect(parseFlags(spec, ['--web.listen-address=:1', '--web.listen-address', ':2'])).toMatchObject({ flags: { 'web.listen-address': [':1', ':2'] } });
+    expect(parseFlags(spec, [])).toEqual({
+      kind: 'run',
+      flags: { 'web.listen-address': [':9100'], 'web.config.file': '' },
+    });
+    expect(parseFlags(spec, ['--web.listen-address=:1', '--web.listen-address', ':2'])).toMatchObject({
+      flags: { 'web.listen-address': [':1', ':2'] },
+    });
     expect(formatHelp('node_exporter', spec)).toContain('      --web.listen-address=:9100 ...');
   });
 });

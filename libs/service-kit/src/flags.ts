@@ -52,12 +52,7 @@ export interface ListFlagSpec extends FlagBase {
 
 /** One flag of a command line, keyed by its upstream name without dashes (`web.listen-address`). */
 export type FlagSpec =
-  | StringFlagSpec
-  | IntFlagSpec
-  | BoolFlagSpec
-  | DurationFlagSpec
-  | BytesFlagSpec
-  | ListFlagSpec;
+  StringFlagSpec | IntFlagSpec | BoolFlagSpec | DurationFlagSpec | BytesFlagSpec | ListFlagSpec;
 
 /** All flags of one program. */
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
@@ -180,7 +175,8 @@ function convert(name: string, spec: FlagSpec, value: string | boolean | string[
       const text = typeof value === 'string' ? value : spec.default;
       if (text !== undefined && spec.choices && !spec.choices.includes(text)) {
         throw new FlagError(
-          spec.invalidChoice?.(text) ?? `enum value must be one of ${spec.choices.join(',')}, got '${text}' for flag '--${name}'`,
+          spec.invalidChoice?.(text) ??
+            `enum value must be one of ${spec.choices.join(',')}, got '${text}' for flag '--${name}'`,
         );
       }
       return text;
@@ -222,9 +218,7 @@ const HELP_WIDTH = 80;
  * and last as upstream.
  */
 export function formatHelp(program: string, specs: FlagSpecs): string {
-  const rows: Array<[flag: string, help: string]> = [
-    ['-h, --help', 'Show context-sensitive help.'],
-  ];
+  const rows: Array<[flag: string, help: string]> = [['-h, --help', 'Show context-sensitive help.']];
   for (const [name, spec] of Object.entries(specs)) {
     let help = spec.help;
     if (spec.type === 'string' && spec.choices && !help.includes('One of:')) {
@@ -255,7 +249,9 @@ function valueHint(name: string, spec: FlagSpec): string {
     case 'bool':
       return '';
     case 'list':
-      return spec.default && spec.default.length > 0 ? `=${spec.default.join(',')} ...` : `=${placeholder} ...`;
+      return spec.default && spec.default.length > 0
+        ? `=${spec.default.join(',')} ...`
+        : `=${placeholder} ...`;
     case 'string':
       if (spec.default === undefined) return `=${placeholder}`;
       return spec.choices ? `=${spec.default}` : `=${JSON.stringify(spec.default)}`;

@@ -37,7 +37,8 @@ export function registerLifecycleRoutes(app: FastifyInstance, options: Lifecycle
         : reply.code(503).type(TEXT).send('Service Unavailable\n'),
   });
 
-  const disabled = (reply: FastifyReply) => reply.code(403).type(TEXT).send('Lifecycle API is not enabled.\n');
+  const disabled = (reply: FastifyReply) =>
+    reply.code(403).type(TEXT).send('Lifecycle API is not enabled.\n');
   const onlyPostOrPut = (url: string) =>
     app.route({
       method: ['GET', 'HEAD', 'DELETE', 'PATCH', 'OPTIONS'],

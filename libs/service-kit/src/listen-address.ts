@@ -17,7 +17,8 @@ export function parseListenAddress(text: string): ListenAddress {
   let host = text.slice(0, colon);
   const portText = text.slice(colon + 1);
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  else if (host.includes(':')) throw new FlagError(`listen address ${JSON.stringify(text)}: too many colons in address`);
+  else if (host.includes(':'))
+    throw new FlagError(`listen address ${JSON.stringify(text)}: too many colons in address`);
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
     throw new FlagError(`listen address ${JSON.stringify(text)}: invalid port ${JSON.stringify(portText)}`);
   }

@@ -92,7 +92,10 @@ describe('redactSecrets', () => {
 
 describe('jsonLineToLogfmt', () => {
   it.each([
-    { input: '{"level":"info","ts":"T","msg":"hi","a":"x y","b":{"c":1},"e":""}', want: 'ts=T level=info msg=hi a="x y" b="{\\"c\\":1}" e=""\n' },
+    {
+      input: '{"level":"info","ts":"T","msg":"hi","a":"x y","b":{"c":1},"e":""}',
+      want: 'ts=T level=info msg=hi a="x y" b="{\\"c\\":1}" e=""\n',
+    },
     { input: 'not json\n', want: 'not json\n' },
   ])('$input', ({ input, want }) => {
     expect(jsonLineToLogfmt(input)).toBe(want);

@@ -1,7 +1,8 @@
 /** What every redacted secret is replaced with, as Prometheus prints secrets in configs. */
 export const REDACTED = '<secret>';
 
-const secretKey = /pass(word|wd)?$|secret|token|authorization|api[-_]?key|credential|cookie|private[-_]?key|^auth$/i;
+const secretKey =
+  /pass(word|wd)?$|secret|token|authorization|api[-_]?key|credential|cookie|private[-_]?key|^auth$/i;
 const pathKey = /(_file|file|_path|path)$/i;
 
 /**
@@ -24,14 +25,17 @@ const queryParam = /([?&])([^=&\s#]+)=([^&\s#]*)/g;
  */
 export function redactText(text: string): string {
   let out = text;
-  if (out.includes('://')) out = out.replace(urlUserinfo, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
+  if (out.includes('://'))
+    out = out.replace(urlUserinfo, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
   if (out.includes('Bearer') || out.includes('Basic')) {
     out = out.replace(authScheme, (match, scheme: string, space: string) =>
       looksLikeCredential(match.slice(scheme.length + space.length)) ? `${scheme}${space}${REDACTED}` : match,
     );
   }
   if (out.includes('=')) {
-    out = out.replace(queryParam, (m, sep: string, key: string) => (isSecretKey(key) ? `${sep}${key}=${REDACTED}` : m));
+    out = out.replace(queryParam, (m, sep: string, key: string) =>
+      isSecretKey(key) ? `${sep}${key}=${REDACTED}` : m,
+    );
   }
   return out;
 }
@@ -69,14 +73,19 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
   if (value instanceof Map) {
-    return Object.fromEntries([...value].map(([k, v]) => [String(k), isSecretKey(String(k)) ? REDACTED : redactValue(v, seen)]));
+    return Object.fromEntries(
+      [...value].map(([k, v]) => [String(k), isSecretKey(String(k)) ? REDACTED : redactValue(v, seen)]),
+    );
   }
   if (value instanceof URL) return redactText(value.href);
   if (typeof (value as { reveal?: unknown }).reveal === 'function') return REDACTED;
   if (value instanceof Date || Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = isSecretKey(key) && item !== undefined && item !== null && item !== '' ? REDACTED : redactValue(item, seen);
+    out[key] =
+      isSecretKey(key) && item !== undefined && item !== null && item !== ''
+        ? REDACTED
+        : redactValue(item, seen);
   }
   return out;
 }

@@ -24,7 +24,9 @@ beforeAll(async () => {
     format: 'esm',
     logLevel: 'error',
     alias: { '@argus/model': join(import.meta.dirname, '..', '..', 'model', 'src', 'index.ts') },
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     plugins: [
       {
         // The demo builds no matcher; the native regex module is replaced by a stub that says so.
@@ -32,7 +34,8 @@ beforeAll(async () => {
         setup(b) {
           b.onResolve({ filter: /^re2$/ }, () => ({ path: 're2', namespace: 'stub' }));
           b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-            contents: 'export default class RE2 { constructor() { throw new Error("re2 is stubbed in the demo bundle"); } }',
+            contents:
+              'export default class RE2 { constructor() { throw new Error("re2 is stubbed in the demo bundle"); } }',
           }));
         },
       },

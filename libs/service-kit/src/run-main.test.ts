@@ -39,13 +39,27 @@ describe('runMain', () => {
 
   it('prints help and version on stdout and exits 0', async () => {
     const help = fakeEnv(['--help']);
-    await runMain({ program: 'test_exporter', version: '1.0.0', flags, env: help.env, create: () => unreachable() });
+    await runMain({
+      program: 'test_exporter',
+      version: '1.0.0',
+      flags,
+      env: help.env,
+      create: () => unreachable(),
+    });
     expect(help.out.stdout).toContain('--web.listen-address="127.0.0.1:0"');
     expect(help.out.stdout).toContain('--log.format=logfmt');
     expect(help.out.exits).toEqual([0]);
     const version = fakeEnv(['--version']);
-    await runMain({ program: 'test_exporter', version: '1.0.0', flags, env: version.env, create: () => unreachable() });
-    expect(version.out.stdout).toMatch(/^test_exporter, version 1\.0\.0 \(branch: unknown, revision: unknown\)\n  go version: +node\d/);
+    await runMain({
+      program: 'test_exporter',
+      version: '1.0.0',
+      flags,
+      env: version.env,
+      create: () => unreachable(),
+    });
+    expect(version.out.stdout).toMatch(
+      /^test_exporter, version 1\.0\.0 \(branch: unknown, revision: unknown\)\n  go version: +node\d/,
+    );
     expect(version.out.exits).toEqual([0]);
   });
 
@@ -68,7 +82,11 @@ describe('runMain', () => {
         });
       },
     })) as Service;
-    expect(seen).toMatchObject({ 'log.format': 'json', 'log.level': 'debug', 'web.listen-address': '127.0.0.1:0' });
+    expect(seen).toMatchObject({
+      'log.format': 'json',
+      'log.level': 'debug',
+      'web.listen-address': '127.0.0.1:0',
+    });
     expect((await fetch(`${service.address.url}/-/ready`)).status).toBe(200);
     handlers.get('SIGHUP')!();
     await service.reload();
@@ -87,7 +105,13 @@ describe('runMain', () => {
       version: '1.0.0',
       flags,
       env,
-      create: (parsed, logger) => createService({ displayName: 'T', logger, listenAddress: parsed['web.listen-address'], quitEndpoint: true }),
+      create: (parsed, logger) =>
+        createService({
+          displayName: 'T',
+          logger,
+          listenAddress: parsed['web.listen-address'],
+          quitEndpoint: true,
+        }),
     })) as Service;
     expect((await fetch(`${service.address.url}/-/quit`, { method: 'POST' })).status).toBe(200);
     expect(await exit).toBe(0);
@@ -101,7 +125,8 @@ describe('runMain', () => {
       version: '1.0.0',
       flags,
       env,
-      create: (parsed, logger) => createService({ displayName: 'T', logger, listenAddress: `${parsed['web.listen-address']}x` }),
+      create: (parsed, logger) =>
+        createService({ displayName: 'T', logger, listenAddress: `${parsed['web.listen-address']}x` }),
     });
     expect(await exit).toBe(1);
     const last = JSON.parse(out.logs.at(-1)!);
@@ -116,7 +141,8 @@ describe('runMain', () => {
       version: '1.0.0',
       flags,
       env,
-      create: (parsed, logger) => createService({ displayName: 'T', logger, listenAddress: parsed['web.listen-address'] }),
+      create: (parsed, logger) =>
+        createService({ displayName: 'T', logger, listenAddress: parsed['web.listen-address'] }),
     })) as Service;
     crash(new Error('push to https://u:hunter2@example.com failed'));
     expect(await exit).toBe(1);

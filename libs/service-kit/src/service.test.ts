@@ -13,7 +13,12 @@ afterEach(async () => {
 
 function make(options: Partial<ServiceOptions> = {}) {
   const { logger, lines } = memoryLogger();
-  const service = createService({ displayName: 'Test Service', logger, listenAddress: '127.0.0.1:0', ...options });
+  const service = createService({
+    displayName: 'Test Service',
+    logger,
+    listenAddress: '127.0.0.1:0',
+    ...options,
+  });
   services.push(service);
   return { service, lines };
 }
@@ -113,7 +118,9 @@ describe('createService', () => {
   });
 
   it('adds the service routes', async () => {
-    const { service } = make({ routes: (app) => void app.get('/api/v1/status', async () => ({ status: 'success' })) });
+    const { service } = make({
+      routes: (app) => void app.get('/api/v1/status', async () => ({ status: 'success' })),
+    });
     await service.start();
     const res = await fetch(`${service.address.url}/api/v1/status`);
     expect(await res.json()).toEqual({ status: 'success' });
@@ -139,7 +146,10 @@ describe('createService', () => {
     const port = service.address.port;
     expect(port).toBeGreaterThan(0);
     expect(service.address.url).toBe(`http://127.0.0.1:${service.address.port}`);
-    const slow = fetch(`${service.address.url}/slow`).then(async (r) => [await r.text(), r.headers.get('connection')]);
+    const slow = fetch(`${service.address.url}/slow`).then(async (r) => [
+      await r.text(),
+      r.headers.get('connection'),
+    ]);
     await inFlight;
     const stopped = service.stop();
     release();
@@ -192,12 +202,16 @@ describe('createService', () => {
     expect(body).toContain('test_http_requests_total{code="200",handler="/api/items/:id"} 2\n');
     expect(body).toContain('test_http_requests_total{code="500",handler="/-/reload"} 1\n');
     expect(body).toMatch(/test_http_request_duration_seconds_count\{handler="\/api\/items\/:id"\} 2\n/);
-    expect(body).toMatch(/test_build_info\{version="1\.2\.3",revision="unknown",branch="unknown",goversion="node[\d.]+",goos="linux",goarch="\w+"\} 1\n/);
+    expect(body).toMatch(
+      /test_build_info\{version="1\.2\.3",revision="unknown",branch="unknown",goversion="node[\d.]+",goos="linux",goarch="\w+"\} 1\n/,
+    );
     expect(body).toContain('test_config_last_reload_successful 0\n');
     expect(body).not.toContain('/api/items/1');
     fail = false;
     await service.reload();
-    expect((await service.app.inject({ url: '/metrics' })).body).toContain('test_config_last_reload_successful 1\n');
+    expect((await service.app.inject({ url: '/metrics' })).body).toContain(
+      'test_config_last_reload_successful 1\n',
+    );
   });
 
   it('serves promhttp metrics when asked', async () => {
@@ -228,14 +242,20 @@ describe('createService', () => {
     const first = service.app.inject({ url: '/metrics' });
     await inside;
     const second = await service.app.inject({ url: '/metrics' });
-    expect([second.statusCode, second.body]).toEqual([503, 'Limit of concurrent requests reached (1), try again later.\n']);
+    expect([second.statusCode, second.body]).toEqual([
+      503,
+      'Limit of concurrent requests reached (1), try again later.\n',
+    ]);
     release();
     expect((await first).statusCode).toBe(200);
     expect((await service.app.inject({ url: '/metrics' })).statusCode).toBe(200);
   });
 
   it('serves everything under a route prefix', async () => {
-    const { service } = make({ routePrefix: 'prom/', routes: (app) => void app.get('/api/v1/x', async () => 'x') });
+    const { service } = make({
+      routePrefix: 'prom/',
+      routes: (app) => void app.get('/api/v1/x', async () => 'x'),
+    });
     for (const url of ['/prom/-/healthy', '/prom/-/ready', '/prom/metrics', '/prom/api/v1/x']) {
       expect([url, (await service.app.inject({ url })).statusCode]).toEqual([url, 200]);
     }
@@ -266,7 +286,10 @@ describe('createService', () => {
   });
 
   it('serves the same routes on every listen address and closes them all on stop', async () => {
-    const { service } = make({ listenAddress: ['127.0.0.1:0', '127.0.0.1:0'], routes: (app) => void app.get('/x', async () => 'x') });
+    const { service } = make({
+      listenAddress: ['127.0.0.1:0', '127.0.0.1:0'],
+      routes: (app) => void app.get('/x', async () => 'x'),
+    });
     await service.start();
     const urls = service.addresses.map((a) => a.url);
     expect(urls).toHaveLength(2);
@@ -284,10 +307,23 @@ describe('createService', () => {
   });
 
   it('refuses bodies over bodyLimitBytes with 413', async () => {
-    const { service } = make({ bodyLimitBytes: 10, routes: (app) => void app.post('/in', async (request) => request.body) });
-    const small = await service.app.inject({ method: 'POST', url: '/in', headers: { 'content-type': 'text/plain' }, payload: 'tiny' });
+    const { service } = make({
+      bodyLimitBytes: 10,
+      routes: (app) => void app.post('/in', async (request) => request.body),
+    });
+    const small = await service.app.inject({
+      method: 'POST',
+      url: '/in',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'tiny',
+    });
     expect(small.statusCode).toBe(200);
-    const big = await service.app.inject({ method: 'POST', url: '/in', headers: { 'content-type': 'text/plain' }, payload: 'x'.repeat(11) });
+    const big = await service.app.inject({
+      method: 'POST',
+      url: '/in',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'x'.repeat(11),
+    });
     expect(big.statusCode).toBe(413);
   });
 });

@@ -128,7 +128,9 @@ export function createService(options: ServiceOptions): Service {
   const logger = options.logger;
   const registry = options.registry ?? new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const listens = (typeof options.listenAddress === 'string' ? [options.listenAddress] : options.listenAddress).map(parseListenAddress);
+  const listens = (
+    typeof options.listenAddress === 'string' ? [options.listenAddress] : options.listenAddress
+  ).map(parseListenAddress);
   if (listens.length === 0) throw new ServiceKitError('no_listen_address', 'no listen address given');
   const webConfigFile = options.webConfigFile || undefined;
   const web = new WebServers(webConfigFile ? loadWebConfig(webConfigFile) : EMPTY_WEB_CONFIG, logger);
@@ -158,7 +160,8 @@ export function createService(options: ServiceOptions): Service {
     instrumentHttp(app, registry, namespace);
     if (options.buildInfo) registerBuildInfo(registry, namespace, options.buildInfo);
   }
-  const reloadMetrics = namespace !== undefined && options.reload ? new ReloadMetrics(registry, namespace) : undefined;
+  const reloadMetrics =
+    namespace !== undefined && options.reload ? new ReloadMetrics(registry, namespace) : undefined;
   const reload = (): Promise<void> => {
     const run = reloadChain.then(async () => {
       try {
@@ -234,15 +237,23 @@ export function createService(options: ServiceOptions): Service {
       try {
         const [first, ...rest] = listens;
         await listenOn((host) => app.listen({ host, port: first!.port }), first!.host);
-        addresses = [toServiceAddress(app.server.address() as AddressInfo, first!.host === undefined, web.tls)];
+        addresses = [
+          toServiceAddress(app.server.address() as AddressInfo, first!.host === undefined, web.tls),
+        ];
         for (const extra of rest) {
           const server = web.factory((request, response) => app.routing(request, response));
           extraServers.push(server);
           await listenOn((host) => listenServer(server, host, extra.port), extra.host);
-          addresses.push(toServiceAddress(server.address() as AddressInfo, extra.host === undefined, web.tls));
+          addresses.push(
+            toServiceAddress(server.address() as AddressInfo, extra.host === undefined, web.tls),
+          );
         }
         state = 'running';
-        for (const a of addresses) logger.info({ address: `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` }, 'Listening on');
+        for (const a of addresses)
+          logger.info(
+            { address: `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` },
+            'Listening on',
+          );
         await options.onStart?.();
       } catch (error) {
         state = 'running';
@@ -279,7 +290,8 @@ export function createService(options: ServiceOptions): Service {
 function normalizePrefix(prefix: string | undefined): string {
   const trimmed = (prefix ?? '').replace(/\/+$/, '');
   if (trimmed === '') return '';
-  if (/[?#\s]/.test(trimmed)) throw new ServiceKitError('invalid_route_prefix', `invalid route prefix ${JSON.stringify(prefix)}`);
+  if (/[?#\s]/.test(trimmed))
+    throw new ServiceKitError('invalid_route_prefix', `invalid route prefix ${JSON.stringify(prefix)}`);
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
@@ -320,5 +332,9 @@ function closeServer(server: Server): Promise<void> {
 function toServiceAddress(info: AddressInfo, everyInterface: boolean, tls: boolean): ServiceAddress {
   const host = everyInterface ? '127.0.0.1' : info.address;
   const bracketed = host.includes(':') ? `[${host}]` : host;
-  return { host: info.address, port: info.port, url: `${tls ? 'https' : 'http'}://${bracketed}:${info.port}` };
+  return {
+    host: info.address,
+    port: info.port,
+    url: `${tls ? 'https' : 'http'}://${bracketed}:${info.port}`,
+  };
 }

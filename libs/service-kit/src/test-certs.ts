@@ -23,24 +23,88 @@ function openssl(dir: string, args: string[]): void {
 }
 
 function keyAndCsr(dir: string, name: string, cn: string): void {
-  openssl(dir, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+  openssl(dir, [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+  ]);
 }
 
 function sign(dir: string, name: string, ca: string, san: string): void {
   writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
-  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
 /** Creates a CA named `prefix`-ca and its certs in `dir`; file names are relative to `dir`. */
 export function makeTestCerts(dir: string, prefix = 'test'): TestCerts {
   const ca = `${prefix}-ca`;
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-subj', `/CN=${ca}`, '-days', '2']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${ca}.key`,
+    '-out',
+    `${ca}.crt`,
+    '-subj',
+    `/CN=${ca}`,
+    '-days',
+    '2',
+  ]);
   keyAndCsr(dir, `${prefix}-server`, 'localhost');
   sign(dir, `${prefix}-server`, ca, 'IP:127.0.0.1,DNS:localhost');
   keyAndCsr(dir, `${prefix}-client`, 'client');
   sign(dir, `${prefix}-client`, ca, 'DNS:client.example');
   const stranger = `${prefix}-stranger`;
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${stranger}.key`, '-out', `${stranger}.crt`, '-subj', '/CN=stranger', '-days', '2', '-addext', 'subjectAltName=DNS:client.example']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${stranger}.key`,
+    '-out',
+    `${stranger}.crt`,
+    '-subj',
+    '/CN=stranger',
+    '-days',
+    '2',
+    '-addext',
+    'subjectAltName=DNS:client.example',
+  ]);
   return {
     dir,
     caCert: `${ca}.crt`,

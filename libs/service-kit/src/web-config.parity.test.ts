@@ -81,9 +81,18 @@ describe.skipIf(!haveUpstream)('web config parity with Debian node_exporter', ()
     );
     const port = await freePort();
     upstreamUrl = `https://127.0.0.1:${port}`;
-    upstream = spawn(upstreamBinary, [`--web.listen-address=127.0.0.1:${port}`, `--web.config.file=${config}`, '--collector.disable-defaults', '--collector.loadavg'], {
-      stdio: 'ignore',
-    });
+    upstream = spawn(
+      upstreamBinary,
+      [
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--web.config.file=${config}`,
+        '--collector.disable-defaults',
+        '--collector.loadavg',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     const deadline = Date.now() + 15_000;
     for (;;) {
       try {
@@ -94,7 +103,12 @@ describe.skipIf(!haveUpstream)('web config parity with Debian node_exporter', ()
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    ours = createService({ displayName: 'Ours', logger: memoryLogger().logger, listenAddress: '127.0.0.1:0', webConfigFile: config });
+    ours = createService({
+      displayName: 'Ours',
+      logger: memoryLogger().logger,
+      listenAddress: '127.0.0.1:0',
+      webConfigFile: config,
+    });
     await ours.start();
   });
 
@@ -127,7 +141,10 @@ describe.skipIf(!haveUpstream)('web config parity with Debian node_exporter', ()
   it('lets the right password in on both', async () => {
     const theirs = await get(`${upstreamUrl}/metrics`, certs.caPem, 'alice:s3cret');
     const mine = await get(`${ours.address.url}/metrics`, certs.caPem, 'alice:s3cret');
-    expect([mine.status, mine.headers['x-frame-options']]).toEqual([theirs.status, theirs.headers['x-frame-options']]);
+    expect([mine.status, mine.headers['x-frame-options']]).toEqual([
+      theirs.status,
+      theirs.headers['x-frame-options'],
+    ]);
     expect(theirs.status).toBe(200);
   });
 });

@@ -71,13 +71,41 @@ function start(webConfigFile: string, reload?: () => void) {
 
 describe('loadWebConfig', () => {
   it.each([
-    { name: 'unknown field', text: 'tls_server_config:\n  cert_fil: x\n', want: ':2:3: unknown field "cert_fil"' },
-    { name: 'unknown TLS version', text: 'tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS14\n', want: ':4:16: unknown TLS version: TLS14' },
-    { name: 'unknown client auth type', text: 'tls_server_config:\n  client_auth_type: Always\n', want: ':2:21: invalid value "Always"' },
-    { name: 'unknown cipher', text: 'tls_server_config:\n  cipher_suites: [TLS_FOO]\n', want: ':2:19: unknown cipher suite: TLS_FOO' },
-    { name: 'header not allowed', text: 'http_server_config:\n  headers:\n    X-Foo: bar\n', want: ':3:5: HTTP header "X-Foo" can not be configured' },
-    { name: 'bad header value', text: 'http_server_config:\n  headers:\n    X-Frame-Options: allow\n', want: ':3:5: invalid value for X-Frame-Options' },
-    { name: 'users not a map', text: 'basic_auth_users: [a]\n', want: ':1:19: expected mapping, got sequence' },
+    {
+      name: 'unknown field',
+      text: 'tls_server_config:\n  cert_fil: x\n',
+      want: ':2:3: unknown field "cert_fil"',
+    },
+    {
+      name: 'unknown TLS version',
+      text: 'tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS14\n',
+      want: ':4:16: unknown TLS version: TLS14',
+    },
+    {
+      name: 'unknown client auth type',
+      text: 'tls_server_config:\n  client_auth_type: Always\n',
+      want: ':2:21: invalid value "Always"',
+    },
+    {
+      name: 'unknown cipher',
+      text: 'tls_server_config:\n  cipher_suites: [TLS_FOO]\n',
+      want: ':2:19: unknown cipher suite: TLS_FOO',
+    },
+    {
+      name: 'header not allowed',
+      text: 'http_server_config:\n  headers:\n    X-Foo: bar\n',
+      want: ':3:5: HTTP header "X-Foo" can not be configured',
+    },
+    {
+      name: 'bad header value',
+      text: 'http_server_config:\n  headers:\n    X-Frame-Options: allow\n',
+      want: ':3:5: invalid value for X-Frame-Options',
+    },
+    {
+      name: 'users not a map',
+      text: 'basic_auth_users: [a]\n',
+      want: ':1:19: expected mapping, got sequence',
+    },
   ])('reports $name with its position', ({ text, want }) => {
     const path = writeConfig('bad.yml', text);
     expect(() => loadWebConfig(path)).toThrow(ConfigError);
@@ -85,10 +113,26 @@ describe('loadWebConfig', () => {
   });
 
   it.each([
-    { name: 'missing key', text: 'tls_server_config:\n  cert_file: test-server.crt\n', want: 'missing one of key or key_file' },
-    { name: 'unreadable cert', text: 'tls_server_config:\n  cert_file: nope.crt\n  key_file: test-server.key\n', want: 'cannot read cert_file "nope.crt"' },
-    { name: 'CA without policy', text: 'tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\n  client_ca_file: test-ca.crt\n', want: "Client CA's have been configured without a Client Auth Policy" },
-    { name: 'not a bcrypt hash', text: 'basic_auth_users:\n  alice: plaintext\n', want: 'the password of "alice" is not a bcrypt hash' },
+    {
+      name: 'missing key',
+      text: 'tls_server_config:\n  cert_file: test-server.crt\n',
+      want: 'missing one of key or key_file',
+    },
+    {
+      name: 'unreadable cert',
+      text: 'tls_server_config:\n  cert_file: nope.crt\n  key_file: test-server.key\n',
+      want: 'cannot read cert_file "nope.crt"',
+    },
+    {
+      name: 'CA without policy',
+      text: 'tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\n  client_ca_file: test-ca.crt\n',
+      want: "Client CA's have been configured without a Client Auth Policy",
+    },
+    {
+      name: 'not a bcrypt hash',
+      text: 'basic_auth_users:\n  alice: plaintext\n',
+      want: 'the password of "alice" is not a bcrypt hash',
+    },
   ])('refuses $name', ({ text, want }) => {
     const path = writeConfig('unusable.yml', text);
     expect(() => loadWebConfig(path)).toThrow(WebConfigError);
@@ -143,7 +187,11 @@ describe('a service with --web.config.file', () => {
     const url = `${service.address.url}/metrics`;
 
     const anonymous = await get(url);
-    expect([anonymous.status, anonymous.headers['www-authenticate'], anonymous.headers['x-frame-options']]).toEqual([401, 'Basic', 'deny']);
+    expect([
+      anonymous.status,
+      anonymous.headers['www-authenticate'],
+      anonymous.headers['x-frame-options'],
+    ]).toEqual([401, 'Basic', 'deny']);
     const wrong = await get(url, { auth: 'alice:wrong-pass' });
     expect([wrong.status, wrong.headers['www-authenticate']]).toEqual([401, 'Basic']);
     const right = await get(url, { auth: 'alice:s3cret-pass' });
@@ -163,7 +211,9 @@ describe('a service with --web.config.file', () => {
     await service.start();
     const url = `${service.address.url}/-/healthy`;
     await expect(get(url)).rejects.toThrow();
-    await expect(get(url, { cert: file(certs.strangerCert), key: file(certs.strangerKey) })).rejects.toThrow();
+    await expect(
+      get(url, { cert: file(certs.strangerCert), key: file(certs.strangerKey) }),
+    ).rejects.toThrow();
     const ok = await get(url, { cert: file(certs.clientCert), key: file(certs.clientKey) });
     expect(ok.status).toBe(200);
   });
@@ -174,11 +224,18 @@ describe('a service with --web.config.file', () => {
     { type: 'RequestClientCert', none: true, stranger: true, signed: true },
   ])('applies $type', async ({ type, none, stranger, signed }) => {
     const ca = type === 'VerifyClientCertIfGiven' ? '  client_ca_file: test-ca.crt\n' : '';
-    const path = writeConfig(`${type}.yml`, `tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\n  client_auth_type: ${type}\n${ca}`);
+    const path = writeConfig(
+      `${type}.yml`,
+      `tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\n  client_auth_type: ${type}\n${ca}`,
+    );
     const { service } = start(path);
     await service.start();
     const url = `${service.address.url}/-/healthy`;
-    const works = (options: RequestOptions & { auth?: string }) => get(url, options).then((a) => a.status === 200, () => false);
+    const works = (options: RequestOptions & { auth?: string }) =>
+      get(url, options).then(
+        (a) => a.status === 200,
+        () => false,
+      );
     expect(await works({})).toBe(none);
     expect(await works({ cert: file(certs.strangerCert), key: file(certs.strangerKey) })).toBe(stranger);
     expect(await works({ cert: file(certs.clientCert), key: file(certs.clientKey) })).toBe(signed);
@@ -191,11 +248,16 @@ describe('a service with --web.config.file', () => {
     );
     const { service } = start(path);
     await service.start();
-    await expect(get(`${service.address.url}/-/healthy`, { cert: file(certs.clientCert), key: file(certs.clientKey) })).rejects.toThrow();
+    await expect(
+      get(`${service.address.url}/-/healthy`, { cert: file(certs.clientCert), key: file(certs.clientKey) }),
+    ).rejects.toThrow();
   });
 
   it('enforces the minimum TLS version', async () => {
-    const path = writeConfig('tls13.yml', 'tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\n  min_version: TLS13\n');
+    const path = writeConfig(
+      'tls13.yml',
+      'tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\n  min_version: TLS13\n',
+    );
     const { service } = start(path);
     await service.start();
     const url = `${service.address.url}/-/healthy`;
@@ -212,7 +274,10 @@ describe('a service with --web.config.file', () => {
   });
 
   it('applies a new web config on reload and keeps the old one when the new is broken', async () => {
-    const path = writeConfig('reload.yml', `tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\nbasic_auth_users:\n  alice: ${hash}\n`);
+    const path = writeConfig(
+      'reload.yml',
+      `tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\nbasic_auth_users:\n  alice: ${hash}\n`,
+    );
     let hookCalls = 0;
     const { service, lines } = start(path, () => void hookCalls++);
     await service.start();
@@ -226,13 +291,22 @@ describe('a service with --web.config.file', () => {
 
     // TLS off would need a restart: refused
     writeFileSync(path, `basic_auth_users:\n  alice: ${otherHash}\n`);
-    const refused = await get(`${service.address.url}/-/reload`, { method: 'POST', auth: 'alice:s3cret-pass' });
-    expect([refused.status, refused.body]).toEqual([500, 'failed to reload config: switching between HTTP and HTTPS needs a restart\n']);
+    const refused = await get(`${service.address.url}/-/reload`, {
+      method: 'POST',
+      auth: 'alice:s3cret-pass',
+    });
+    expect([refused.status, refused.body]).toEqual([
+      500,
+      'failed to reload config: switching between HTTP and HTTPS needs a restart\n',
+    ]);
     expect((await get(url, { auth: 'alice:s3cret-pass' })).status).toBe(200);
 
     // new password and a certificate from another CA
     const rotated = makeTestCerts(dir, 'rotated');
-    writeFileSync(path, `tls_server_config:\n  cert_file: ${rotated.serverCert}\n  key_file: ${rotated.serverKey}\nbasic_auth_users:\n  alice: ${otherHash}\n`);
+    writeFileSync(
+      path,
+      `tls_server_config:\n  cert_file: ${rotated.serverCert}\n  key_file: ${rotated.serverKey}\nbasic_auth_users:\n  alice: ${otherHash}\n`,
+    );
     await service.reload();
     expect(hookCalls).toBe(1);
     // new connections see the new certificate (existing keep-alive ones keep the old)

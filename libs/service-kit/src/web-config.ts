@@ -90,10 +90,13 @@ const webConfigSchema = s.object({
       headers: s.optional(
         s.refine(s.record(s.string()), (headers, fail) => {
           for (const [name, value] of Object.entries(headers)) {
-            if (!Object.hasOwn(HEADER_RULES, name)) fail(`HTTP header ${JSON.stringify(name)} can not be configured`);
+            if (!Object.hasOwn(HEADER_RULES, name))
+              fail(`HTTP header ${JSON.stringify(name)} can not be configured`);
             const allowed = HEADER_RULES[name];
             if (allowed && !allowed.includes(value.toLowerCase())) {
-              fail(`invalid value for ${name}: ${JSON.stringify(value)}, expected one of ${allowed.join(', ')}`);
+              fail(
+                `invalid value for ${name}: ${JSON.stringify(value)}, expected one of ${allowed.join(', ')}`,
+              );
             }
           }
           return headers;
@@ -103,9 +106,7 @@ const webConfigSchema = s.object({
     }),
   ),
   basic_auth_users: s.optional(s.record(s.string()), {}),
-  rate_limit: s.optional(
-    s.object({ interval: s.optional(s.duration(), 0), burst: s.optional(s.int(), 0) }),
-  ),
+  rate_limit: s.optional(s.object({ interval: s.optional(s.duration(), 0), burst: s.optional(s.int(), 0) })),
 });
 
 type RawWebConfig = Decoded<typeof webConfigSchema>;
@@ -169,15 +170,27 @@ function resolveWebConfig(raw: RawWebConfig, path: string): WebConfig {
   if (t && (t.cert || t.cert_file || t.key || t.key_file)) {
     if (t.cert && t.cert_file) fail('at most one of cert and cert_file must be configured');
     if (t.key && t.key_file) fail('at most one of key and key_file must be configured');
-    if (t.client_ca && t.client_ca_file) fail('at most one of client_ca and client_ca_file must be configured');
+    if (t.client_ca && t.client_ca_file)
+      fail('at most one of client_ca and client_ca_file must be configured');
     if (!t.cert && !t.cert_file) fail('missing one of cert or cert_file');
     if (!t.key && !t.key_file) fail('missing one of key or key_file');
-    const ca = t.client_ca ? Buffer.from(t.client_ca) : t.client_ca_file ? read('client_ca_file', t.client_ca_file) : undefined;
-    const verifies = t.client_auth_type === 'VerifyClientCertIfGiven' || t.client_auth_type === 'RequireAndVerifyClientCert';
-    if (ca && !verifies) fail('Client CA\'s have been configured without a Client Auth Policy');
+    const ca = t.client_ca
+      ? Buffer.from(t.client_ca)
+      : t.client_ca_file
+        ? read('client_ca_file', t.client_ca_file)
+        : undefined;
+    const verifies =
+      t.client_auth_type === 'VerifyClientCertIfGiven' || t.client_auth_type === 'RequireAndVerifyClientCert';
+    if (ca && !verifies) fail("Client CA's have been configured without a Client Auth Policy");
     if (verifies && !ca) fail(`client_auth_type ${t.client_auth_type} needs client_ca_file or client_ca`);
-    if (t.client_allowed_sans.length > 0 && t.client_auth_type !== 'RequireAndVerifyClientCert' && t.client_auth_type !== 'RequireAnyClientCert') {
-      fail('client_allowed_sans requires client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert');
+    if (
+      t.client_allowed_sans.length > 0 &&
+      t.client_auth_type !== 'RequireAndVerifyClientCert' &&
+      t.client_auth_type !== 'RequireAnyClientCert'
+    ) {
+      fail(
+        'client_allowed_sans requires client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert',
+      );
     }
     const minVersion = TLS_VERSIONS[t.min_version];
     const maxVersion = TLS_VERSIONS[t.max_version];
@@ -196,13 +209,15 @@ function resolveWebConfig(raw: RawWebConfig, path: string): WebConfig {
   }
 
   for (const [user, hash] of Object.entries(raw.basic_auth_users)) {
-    if (!/^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash)) fail(`basic_auth_users: the password of ${JSON.stringify(user)} is not a bcrypt hash`);
+    if (!/^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash))
+      fail(`basic_auth_users: the password of ${JSON.stringify(user)} is not a bcrypt hash`);
   }
   const rate = raw.rate_limit;
   return {
     tls,
     basicAuthUsers: new Map(Object.entries(raw.basic_auth_users)),
     headers: raw.http_server_config?.headers ?? {},
-    rateLimit: rate && rate.interval > 0 ? { intervalMs: rate.interval, burst: Math.max(1, rate.burst) } : undefined,
+    rateLimit:
+      rate && rate.interval > 0 ? { intervalMs: rate.interval, burst: Math.max(1, rate.burst) } : undefined,
   };
 }

@@ -36,7 +36,11 @@ export class WebGuard {
     app.addHook('onRequest', async (request, reply) => {
       for (const [name, value] of Object.entries(this.#config.headers)) reply.header(name, value);
       if (!this.#takeToken()) {
-        return reply.code(429).header('x-content-type-options', 'nosniff').type('text/plain; charset=utf-8').send('Too Many Requests\n');
+        return reply
+          .code(429)
+          .header('x-content-type-options', 'nosniff')
+          .type('text/plain; charset=utf-8')
+          .send('Too Many Requests\n');
       }
       if (!(await this.#auth.check(request.headers.authorization))) {
         return reply
@@ -88,7 +92,8 @@ export function refuseClient(socket: TLSSocket, config: WebConfig): string | und
       if (!hasCert) return 'client certificate required';
       break;
     case 'VerifyClientCertIfGiven':
-      if (hasCert && !socket.authorized) return `client certificate not verified: ${String(socket.authorizationError)}`;
+      if (hasCert && !socket.authorized)
+        return `client certificate not verified: ${String(socket.authorizationError)}`;
       break;
     case 'RequireAndVerifyClientCert':
       if (!hasCert) return 'client certificate required';

@@ -37,7 +37,10 @@ export class WebServers {
       this.#servers.add(server);
       return server;
     }
-    const server = createHttpsServer({ ...config.tls.secureContext, ...clientCertOptions(config) }, handler) as TlsServer;
+    const server = createHttpsServer(
+      { ...config.tls.secureContext, ...clientCertOptions(config) },
+      handler,
+    ) as TlsServer;
     server.on('secureConnection', (socket: TLSSocket) => {
       const reason = refuseClient(socket, this.guard.config);
       if (reason !== undefined) {
@@ -56,7 +59,8 @@ export class WebServers {
 
   /** Throws when `next` cannot be applied without a restart. */
   check(next: WebConfig): void {
-    if ((next.tls !== undefined) !== this.tls) throw new Error('switching between HTTP and HTTPS needs a restart');
+    if ((next.tls !== undefined) !== this.tls)
+      throw new Error('switching between HTTP and HTTPS needs a restart');
   }
 
   /** New connections get the new certificates and client policy, new requests the new users and headers. */

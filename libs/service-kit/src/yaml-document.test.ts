@@ -16,7 +16,15 @@ function entry(node: YamlNode | undefined, key: string) {
 
 describe('parseYaml', () => {
   it('gives every key and value its position', () => {
-    const text = ['groups:', '  - name: a   # comment', '    rules:', '      - alert: X', '        expr: up == 0', '        labels: {sev: "page", n: 1}', ''].join('\n');
+    const text = [
+      'groups:',
+      '  - name: a   # comment',
+      '    rules:',
+      '      - alert: X',
+      '        expr: up == 0',
+      '        labels: {sev: "page", n: 1}',
+      '',
+    ].join('\n');
     const doc = parseYaml(text, 'r.yml');
     const groups = entry(doc.root, 'groups')!;
     expect(at(groups.keyNode)).toBe('1:1');
@@ -30,13 +38,32 @@ describe('parseYaml', () => {
     const labels = entry(rule, 'labels')!.valueNode;
     expect(at(entry(labels, 'sev')!.valueNode)).toBe('6:23');
     expect(at(entry(labels, 'n')!.keyNode)).toBe('6:31');
-    expect(doc.value).toEqual({ groups: [{ name: 'a', rules: [{ alert: 'X', expr: 'up == 0', labels: { sev: 'page', n: 1 } }] }] });
+    expect(doc.value).toEqual({
+      groups: [{ name: 'a', rules: [{ alert: 'X', expr: 'up == 0', labels: { sev: 'page', n: 1 } }] }],
+    });
   });
 
   it('keeps positions through nulls, tags, anchors, aliases and merge keys', () => {
-    const text = ['a:', 'b: !!str &x 5', 'c: *x', 'base: &base {p: 1}', 'd:', '  <<: *base', '  q: 2', 'e: [1, null, x]', ''].join('\n');
+    const text = [
+      'a:',
+      'b: !!str &x 5',
+      'c: *x',
+      'base: &base {p: 1}',
+      'd:',
+      '  <<: *base',
+      '  q: 2',
+      'e: [1, null, x]',
+      '',
+    ].join('\n');
     const doc = parseYaml(text, 'x.yml');
-    expect(doc.value).toEqual({ a: null, b: '5', c: '5', base: { p: 1 }, d: { p: 1, q: 2 }, e: [1, null, 'x'] });
+    expect(doc.value).toEqual({
+      a: null,
+      b: '5',
+      c: '5',
+      base: { p: 1 },
+      d: { p: 1, q: 2 },
+      e: [1, null, 'x'],
+    });
     expect(at(entry(doc.root, 'b')!.valueNode)).toBe('2:4');
     expect(at(entry(doc.root, 'c')!.keyNode)).toBe('3:1');
     const d = entry(doc.root, 'd')!.valueNode;
@@ -47,7 +74,12 @@ describe('parseYaml', () => {
   });
 
   it('takes plain values as strings, numbers, booleans (YAML 1.2 core, no timestamps)', () => {
-    expect(parseYaml('a: 2024-01-01\nb: 0x10\nc: yes\nd: .inf\n', 'v.yml').value).toEqual({ a: '2024-01-01', b: 16, c: 'yes', d: Infinity });
+    expect(parseYaml('a: 2024-01-01\nb: 0x10\nc: yes\nd: .inf\n', 'v.yml').value).toEqual({
+      a: '2024-01-01',
+      b: 16,
+      c: 'yes',
+      d: Infinity,
+    });
   });
 
   it('treats an empty document as no root', () => {
@@ -61,8 +93,16 @@ describe('parseYaml', () => {
 
   it.each([
     { name: 'duplicate key', text: 'a: 1\na: 2\n', want: 'd.yml:2:1: duplicated mapping key' },
-    { name: 'bad indentation', text: 'a:\n  b: 1\n c: 2\n', want: 'd.yml:3:2: bad indentation of a mapping entry' },
-    { name: 'unclosed flow', text: 'a: [1, 2\nb: 3\n', want: 'd.yml:2:1: missed comma between flow collection entries' },
+    {
+      name: 'bad indentation',
+      text: 'a:\n  b: 1\n c: 2\n',
+      want: 'd.yml:3:2: bad indentation of a mapping entry',
+    },
+    {
+      name: 'unclosed flow',
+      text: 'a: [1, 2\nb: 3\n',
+      want: 'd.yml:2:1: missed comma between flow collection entries',
+    },
     { name: 'tab indentation', text: 'a:\n\tb: 1\n', want: /^d\.yml:2:\d+: / },
   ])('reports $name as file:line:col without a stack', ({ text, want }) => {
     let error: unknown;

@@ -87,7 +87,8 @@ export function parseYaml(text: string, file: string): YamlDocument {
   }
   const rawRoot = top.children[0];
   const builder = new NodeBuilder(source);
-  if (value === undefined || value === null || rawRoot === undefined) return { file, value: null, root: undefined };
+  if (value === undefined || value === null || rawRoot === undefined)
+    return { file, value: null, root: undefined };
   return { file, value, root: builder.build(rawRoot, value) };
 }
 
@@ -130,7 +131,8 @@ class NodeBuilder {
 
   build(raw: RawNode | undefined, value: unknown, fallback?: YamlPosition): YamlNode {
     // A flow collection or tagged scalar read once as a would-be key appears nested in itself.
-    while (raw && raw.children.length === 1 && sameValue(raw.children[0]!.result, raw.result)) raw = raw.children[0];
+    while (raw && raw.children.length === 1 && sameValue(raw.children[0]!.result, raw.result))
+      raw = raw.children[0];
     if (value !== null && typeof value === 'object') {
       const known = this.#byObject.get(value);
       if (known) return known;
@@ -156,14 +158,20 @@ class NodeBuilder {
       for (const [key, item] of Object.entries(value)) {
         const at = findKey(children, next, key);
         if (at === -1) {
-          entries.push({ key, keyNode: this.#leaf(key, position), valueNode: this.#leafOrKnown(item, position) });
+          entries.push({
+            key,
+            keyNode: this.#leaf(key, position),
+            valueNode: this.#leafOrKnown(item, position),
+          });
           continue;
         }
         const keyNode = this.build(children[at], children[at]!.result);
         const valueAt = findChild(children, at + 1, item);
         // An empty value (`name:`) has no text of its own: point at its key.
         const valueNode =
-          valueAt === at + 1 && item !== null ? this.build(children[valueAt], item) : this.#leafOrKnown(item, keyNode);
+          valueAt === at + 1 && item !== null
+            ? this.build(children[valueAt], item)
+            : this.#leafOrKnown(item, keyNode);
         entries.push({ key, keyNode, valueNode });
         next = valueAt === at + 1 ? valueAt + 1 : at + 1;
       }
@@ -226,7 +234,13 @@ function findChild(children: readonly RawNode[], from: number, value: unknown): 
 function findKey(children: readonly RawNode[], from: number, key: string): number {
   for (let i = from; i < children.length; i++) {
     const result = children[i]!.result;
-    if ((typeof result === 'string' || typeof result === 'number' || typeof result === 'boolean' || result === null) && String(result) === key) {
+    if (
+      (typeof result === 'string' ||
+        typeof result === 'number' ||
+        typeof result === 'boolean' ||
+        result === null) &&
+      String(result) === key
+    ) {
       return i;
     }
   }

@@ -21,8 +21,20 @@ async function filled(): Promise<InMemoryStorage> {
 describe('InMemoryStorage appends', () => {
   it.each([
     { name: 'older timestamp', t: 5, v: 1, error: OutOfOrderSampleError, message: 'out of order sample' },
-    { name: 'same timestamp, other value', t: 20, v: 2, error: DuplicateSampleError, message: 'duplicate sample for timestamp' },
-    { name: 'same timestamp, StaleNaN vs NaN', t: 20, v: STALE_NAN, error: DuplicateSampleError, message: 'duplicate sample for timestamp' },
+    {
+      name: 'same timestamp, other value',
+      t: 20,
+      v: 2,
+      error: DuplicateSampleError,
+      message: 'duplicate sample for timestamp',
+    },
+    {
+      name: 'same timestamp, StaleNaN vs NaN',
+      t: 20,
+      v: STALE_NAN,
+      error: DuplicateSampleError,
+      message: 'duplicate sample for timestamp',
+    },
   ])('rejects $name', async ({ t, v, error, message }) => {
     const storage = new InMemoryStorage();
     const app = storage.appender();
@@ -47,7 +59,9 @@ describe('InMemoryStorage appends', () => {
   });
 
   it('rejects an empty label set', () => {
-    expect(() => new InMemoryStorage().appender().append(0, Labels.EMPTY, 0, 1)).toThrow(InvalidSeriesLabelsError);
+    expect(() => new InMemoryStorage().appender().append(0, Labels.EMPTY, 0, 1)).toThrow(
+      InvalidSeriesLabelsError,
+    );
   });
 
   it('keeps nothing on rollback', async () => {
@@ -74,9 +88,21 @@ describe('InMemoryStorage appends', () => {
 describe('InMemoryStorage queries', () => {
   it.each([
     { name: 'equality', matchers: [Matcher.equal('job', 'a')], want: ['{__name__="up", job="a"}'] },
-    { name: 'regex', matchers: [Matcher.regex('job', 'a|b')], want: ['{__name__="up", job="a"}', '{__name__="up", job="b"}'] },
-    { name: 'negative', matchers: [Matcher.notEqual('job', 'a'), Matcher.equal('__name__', 'up')], want: ['{__name__="up", job="b"}'] },
-    { name: 'absent label matches empty', matchers: [Matcher.equal('x', ''), Matcher.regex('job', '.*')], want: ['{__name__="up", job="a"}', '{__name__="up", job="b"}'] },
+    {
+      name: 'regex',
+      matchers: [Matcher.regex('job', 'a|b')],
+      want: ['{__name__="up", job="a"}', '{__name__="up", job="b"}'],
+    },
+    {
+      name: 'negative',
+      matchers: [Matcher.notEqual('job', 'a'), Matcher.equal('__name__', 'up')],
+      want: ['{__name__="up", job="b"}'],
+    },
+    {
+      name: 'absent label matches empty',
+      matchers: [Matcher.equal('x', ''), Matcher.regex('job', '.*')],
+      want: ['{__name__="up", job="a"}', '{__name__="up", job="b"}'],
+    },
   ])('selects by $name', async ({ matchers, want }) => {
     const q = await (await filled()).querier(0, 100);
     const got = (await q.select(matchers, undefined, true)).map((s) => s.labels.toString());

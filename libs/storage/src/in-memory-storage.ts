@@ -139,7 +139,9 @@ class InMemoryAppender implements Appender {
     series ??= this.#storage.lookup(labels);
     if (!series) validate(labels);
     const key = series ? `#${series.ref}` : labels.flat.join('\xff');
-    const latest = this.#latest.get(key) ?? (series && series.length > 0 ? { t: series.maxTime, v: series.lastValue } : undefined);
+    const latest =
+      this.#latest.get(key) ??
+      (series && series.length > 0 ? { t: series.maxTime, v: series.lastValue } : undefined);
     if (latest) {
       if (timestampMs < latest.t) throw new OutOfOrderSampleError();
       if (timestampMs === latest.t) {

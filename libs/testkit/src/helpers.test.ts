@@ -13,7 +13,9 @@ describe('freePort', () => {
     const port = await freePort();
     expect(port).toBeGreaterThan(0);
     const server = createServer();
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(port, '127.0.0.1', resolve),
+    );
     await new Promise((resolve) => server.close(resolve));
   });
 });
@@ -51,7 +53,9 @@ describe('waitFor', () => {
       { timeoutMs: 30, intervalMs: 5, description: 'tsdb to listen' },
     );
     await expect(attempt).rejects.toBeInstanceOf(WaitTimeoutError);
-    await expect(attempt).rejects.toThrow('timed out after 30 ms waiting for tsdb to listen: connection refused');
+    await expect(attempt).rejects.toThrow(
+      'timed out after 30 ms waiting for tsdb to listen: connection refused',
+    );
   });
 });
 
@@ -59,7 +63,9 @@ describe('programs', () => {
   it('finds installed programs and reports missing ones', () => {
     expect(findProgram('argus-no-such-program', 'sh')).toMatch(/\/sh$/);
     expect(findProgram('argus-no-such-program')).toBeUndefined();
-    expect(() => requireProgram('argus-no-such-program')).toThrow('none of argus-no-such-program is installed');
+    expect(() => requireProgram('argus-no-such-program')).toThrow(
+      'none of argus-no-such-program is installed',
+    );
   });
 
   it('locates the repo root, apps and the shared conformance data', () => {

@@ -6,5 +6,11 @@ export type { ProcessExit, StartProcessOptions, StartServiceOptions, TestProcess
 export { WaitTimeoutError, waitFor } from './wait-for.ts';
 export type { WaitForOptions } from './wait-for.ts';
 export { appMain, conformancePath, findProgram, repoRoot, requireProgram } from './programs.ts';
-export { startAlertmanager, startNatsServer, startNodeExporter, startPrometheus, startPushgateway } from './reference-programs.ts';
+export {
+  startAlertmanager,
+  startNatsServer,
+  startNodeExporter,
+  startPrometheus,
+  startPushgateway,
+} from './reference-programs.ts';
 export type { ReferenceOptions, RunningProgram } from './reference-programs.ts';

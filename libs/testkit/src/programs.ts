@@ -26,7 +26,10 @@ export function findProgram(...names: string[]): string | undefined {
 /** `findProgram` that throws a message naming what to install when nothing is found. */
 export function requireProgram(...names: string[]): string {
   const found = findProgram(...names);
-  if (found === undefined) throw new Error(`none of ${names.join(', ')} is installed (looked on PATH and in ${SYSTEM_DIRS.join(', ')})`);
+  if (found === undefined)
+    throw new Error(
+      `none of ${names.join(', ')} is installed (looked on PATH and in ${SYSTEM_DIRS.join(', ')})`,
+    );
   return found;
 }
 

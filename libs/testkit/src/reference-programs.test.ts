@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { findProgram } from './programs.ts';
-import { startAlertmanager, startNatsServer, startNodeExporter, startPrometheus, startPushgateway } from './reference-programs.ts';
+import {
+  startAlertmanager,
+  startNatsServer,
+  startNodeExporter,
+  startPrometheus,
+  startPushgateway,
+} from './reference-programs.ts';
 import type { RunningProgram } from './reference-programs.ts';
 
 async function checkAndStop(program: RunningProgram, path: string, want: string): Promise<void> {
@@ -22,19 +28,29 @@ describe('reference programs', () => {
     await checkAndStop(prometheus, '/api/v1/status/config', 'scrape_interval: 1m');
   });
 
-  it.skipIf(!findProgram('prometheus-alertmanager', 'alertmanager'))('starts Alertmanager with a config', async () => {
-    const alertmanager = await startAlertmanager('route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n');
-    await checkAndStop(alertmanager, '/api/v2/status', '"status":"disabled"');
-  });
+  it.skipIf(!findProgram('prometheus-alertmanager', 'alertmanager'))(
+    'starts Alertmanager with a config',
+    async () => {
+      const alertmanager = await startAlertmanager(
+        'route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n',
+      );
+      await checkAndStop(alertmanager, '/api/v2/status', '"status":"disabled"');
+    },
+  );
 
   it.skipIf(!findProgram('prometheus-pushgateway', 'pushgateway'))('starts the Pushgateway', async () => {
     await checkAndStop(await startPushgateway(), '/metrics', 'pushgateway_build_info');
   });
 
-  it.skipIf(!findProgram('prometheus-node-exporter', 'node_exporter'))('starts node_exporter with extra flags', async () => {
-    const exporter = await startNodeExporter({ args: ['--collector.disable-defaults', '--collector.loadavg'] });
-    await checkAndStop(exporter, '/metrics', 'node_load1 ');
-  });
+  it.skipIf(!findProgram('prometheus-node-exporter', 'node_exporter'))(
+    'starts node_exporter with extra flags',
+    async () => {
+      const exporter = await startNodeExporter({
+        args: ['--collector.disable-defaults', '--collector.loadavg'],
+      });
+      await checkAndStop(exporter, '/metrics', 'node_load1 ');
+    },
+  );
 
   it.skipIf(!findProgram('nats-server'))('starts nats-server with JetStream', async () => {
     const nats = await startNatsServer();

@@ -48,7 +48,14 @@ async function run(
       await child.stop();
       await dir.remove();
     };
-    return { url: `${scheme}://127.0.0.1:${port}`, port, dir, process: child, stop, [Symbol.asyncDispose]: stop };
+    return {
+      url: `${scheme}://127.0.0.1:${port}`,
+      port,
+      dir,
+      process: child,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
   } catch (error) {
     await dir.remove();
     throw error;
@@ -123,11 +130,19 @@ export function startNodeExporter(options: ReferenceOptions = {}): Promise<Runni
 }
 
 /** nats-server on loopback, with JetStream storing in the temp dir unless `jetstream: false`. */
-export function startNatsServer(options: ReferenceOptions & { readonly jetstream?: boolean } = {}): Promise<RunningProgram> {
+export function startNatsServer(
+  options: ReferenceOptions & { readonly jetstream?: boolean } = {},
+): Promise<RunningProgram> {
   return run(
     'nats-server',
     requireProgram('nats-server'),
-    (port, dir) => ['-a', '127.0.0.1', '-p', String(port), ...(options.jetstream === false ? [] : ['-js', '-sd', dir.join('jetstream')])],
+    (port, dir) => [
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      ...(options.jetstream === false ? [] : ['-js', '-sd', dir.join('jetstream')]),
+    ],
     () => ({ readyLine: 'Server is ready' }),
     options,
     'nats',

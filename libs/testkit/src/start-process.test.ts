@@ -34,7 +34,10 @@ describe('startProcess', () => {
   it('waits for a ready line and captures output', async () => {
     const p = await start({
       command: node,
-      args: ['-e', 'console.error("warming up"); setTimeout(() => console.log("ready to serve"), 100); setInterval(() => {}, 1000)'],
+      args: [
+        '-e',
+        'console.error("warming up"); setTimeout(() => console.log("ready to serve"), 100); setInterval(() => {}, 1000)',
+      ],
       readyLine: /ready to \w+/,
     });
     expect(p.output()).toContain('warming up');
@@ -71,21 +74,39 @@ describe('startProcess', () => {
 
   it('passes env and cwd', async () => {
     await using dir = await makeTempDir('cwd');
-    const p = await start({ command: node, args: ['-e', 'console.log(process.env.ARGUS_X + " " + process.cwd())'], env: { ARGUS_X: 'hello' }, cwd: dir.path, readyLine: 'hello' });
+    const p = await start({
+      command: node,
+      args: ['-e', 'console.log(process.env.ARGUS_X + " " + process.cwd())'],
+      env: { ARGUS_X: 'hello' },
+      cwd: dir.path,
+      readyLine: 'hello',
+    });
     expect(await p.waitForLine('hello')).toContain(dir.path.split('/').pop());
     await p.exited;
   });
 
   it('reports an early exit with the output', async () => {
-    const attempt = startProcess({ command: node, args: ['-e', 'console.error("bad flag --x"); process.exit(3)'], readyLine: 'never', name: 'broken' });
+    const attempt = startProcess({
+      command: node,
+      args: ['-e', 'console.error("bad flag --x"); process.exit(3)'],
+      readyLine: 'never',
+      name: 'broken',
+    });
     await expect(attempt).rejects.toBeInstanceOf(ProcessStartError);
-    await expect(attempt).rejects.toThrow(/broken: exited with code 3 before becoming ready\n--- output ---\nbad flag --x/);
+    await expect(attempt).rejects.toThrow(
+      /broken: exited with code 3 before becoming ready\n--- output ---\nbad flag --x/,
+    );
   });
 
   it('reports a timeout, with the output, and kills the process', async () => {
     const marker = `argus-timeout-${process.pid}-${Date.now()}`;
     // sh prints at once, well inside the timeout, even on a loaded machine
-    const attempt = startProcess({ command: 'sh', args: ['-c', `echo ${marker}; exec sleep 300`], readyLine: 'never', timeoutMs: 3_000 });
+    const attempt = startProcess({
+      command: 'sh',
+      args: ['-c', `echo ${marker}; exec sleep 300`],
+      readyLine: 'never',
+      timeoutMs: 3_000,
+    });
     const error = (await attempt.catch((e: unknown) => e)) as ProcessStartError;
     expect(error).toBeInstanceOf(ProcessStartError);
     expect(error.message).toMatch(/timed out after 3000 ms waiting for sh to become ready/);
@@ -93,14 +114,22 @@ describe('startProcess', () => {
   });
 
   it('reports a command that does not exist', async () => {
-    await expect(startProcess({ command: '/nonexistent/argus-program' })).rejects.toThrow(/cannot start \/nonexistent\/argus-program: spawn .* ENOENT/);
+    await expect(startProcess({ command: '/nonexistent/argus-program' })).rejects.toThrow(
+      /cannot start \/nonexistent\/argus-program: spawn .* ENOENT/,
+    );
   });
 
   it('kills the children of the process too', async () => {
     await using dir = await makeTempDir('children');
     const pidFile = dir.join('child.pid');
-    const p = await start({ command: 'sh', args: ['-c', `sleep 300 & echo $! > ${pidFile}; echo started; wait`], readyLine: 'started' });
-    const pidText = await waitFor(async () => (existsSync(pidFile) ? (await readFile(pidFile, 'utf8')).trim() : ''));
+    const p = await start({
+      command: 'sh',
+      args: ['-c', `sleep 300 & echo $! > ${pidFile}; echo started; wait`],
+      readyLine: 'started',
+    });
+    const pidText = await waitFor(async () =>
+      existsSync(pidFile) ? (await readFile(pidFile, 'utf8')).trim() : '',
+    );
     const childPid = Number(pidText);
     expect(alive(childPid)).toBe(true);
     await p.stop();
@@ -108,7 +137,11 @@ describe('startProcess', () => {
   });
 
   it('escalates to SIGKILL when SIGTERM is ignored', async () => {
-    const p = await start({ command: node, args: ['-e', 'process.on("SIGTERM", () => {}); console.log("up"); setInterval(() => {}, 1000)'], readyLine: 'up' });
+    const p = await start({
+      command: node,
+      args: ['-e', 'process.on("SIGTERM", () => {}); console.log("up"); setInterval(() => {}, 1000)'],
+      readyLine: 'up',
+    });
     expect(await p.stop('SIGTERM', 200)).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
@@ -117,16 +150,23 @@ describe('startProcess', () => {
     await expect(p.waitForLine('two')).rejects.toThrow(/exited before printing a line matching two/);
   });
 
-  it.skipIf(findProgram('prometheus-node-exporter') === undefined)('runs a Debian program until ready', async () => {
-    await using dir = await makeTempDir('node-exporter');
-    await writeFile(dir.join('empty'), '');
-    const port = await freePort();
-    const p = await start({
-      command: findProgram('prometheus-node-exporter')!,
-      args: [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.loadavg'],
-      readyUrl: `http://127.0.0.1:${port}/metrics`,
-    });
-    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('node_load1');
-    expect(await p.stop()).toEqual({ code: null, signal: 'SIGTERM' });
-  });
+  it.skipIf(findProgram('prometheus-node-exporter') === undefined)(
+    'runs a Debian program until ready',
+    async () => {
+      await using dir = await makeTempDir('node-exporter');
+      await writeFile(dir.join('empty'), '');
+      const port = await freePort();
+      const p = await start({
+        command: findProgram('prometheus-node-exporter')!,
+        args: [
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--collector.disable-defaults',
+          '--collector.loadavg',
+        ],
+        readyUrl: `http://127.0.0.1:${port}/metrics`,
+      });
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('node_load1');
+      expect(await p.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    },
+  );
 });

@@ -141,7 +141,10 @@ export async function startProcess(options: StartProcessOptions): Promise<TestPr
   try {
     await spawned;
   } catch (error) {
-    throw new ProcessStartError(`${name}: cannot start ${options.command}: ${(error as Error).message}`, output);
+    throw new ProcessStartError(
+      `${name}: cannot start ${options.command}: ${(error as Error).message}`,
+      output,
+    );
   }
   const pid = child.pid!;
   live.add(pid);
@@ -153,14 +156,22 @@ export async function startProcess(options: StartProcessOptions): Promise<TestPr
       const waiter = { pattern, resolve: (line: string) => (clearTimeout(timer), resolve(line)) };
       const timer = setTimeout(() => {
         lineWaiters.delete(waiter);
-        reject(new Error(`${name}: no output line matching ${String(pattern)} within ${waitMs} ms\n${tail(output, 4_000)}`));
+        reject(
+          new Error(
+            `${name}: no output line matching ${String(pattern)} within ${waitMs} ms\n${tail(output, 4_000)}`,
+          ),
+        );
       }, waitMs);
       lineWaiters.add(waiter);
       void exited.then(() => {
         if (!lineWaiters.has(waiter)) return;
         lineWaiters.delete(waiter);
         clearTimeout(timer);
-        reject(new Error(`${name}: exited before printing a line matching ${String(pattern)}\n${tail(output, 4_000)}`));
+        reject(
+          new Error(
+            `${name}: exited before printing a line matching ${String(pattern)}\n${tail(output, 4_000)}`,
+          ),
+        );
       });
     });
   };
@@ -193,7 +204,8 @@ export async function startProcess(options: StartProcessOptions): Promise<TestPr
     const outcome = await waitFor(
       async (): Promise<'ready' | 'exited' | false> => {
         if (exitedEarly) return 'exited';
-        if (options.readyLine !== undefined && !lines.some((line) => matches(line, options.readyLine!))) return false;
+        if (options.readyLine !== undefined && !lines.some((line) => matches(line, options.readyLine!)))
+          return false;
         if (options.readyCheck !== undefined && !(await options.readyCheck())) return false;
         if (options.readyUrl !== undefined) {
           const res = await fetch(options.readyUrl, { signal: AbortSignal.timeout(2_000) });

@@ -42,6 +42,11 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   const what = options.description ?? 'condition';
-  const detail = lastError instanceof Error ? `: ${lastError.message}` : lastError === undefined ? '' : `: ${String(lastError)}`;
+  const detail =
+    lastError instanceof Error
+      ? `: ${lastError.message}`
+      : lastError === undefined
+        ? ''
+        : `: ${String(lastError)}`;
   throw new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`, lastError);
 }

@@ -32,7 +32,11 @@ export { replayWal } from './wal/replay.ts';
 export type { ReplayReport } from './wal/replay.ts';
 export { runCheckpoint, writeCheckpoint } from './wal/checkpoint.ts';
 export type { CheckpointRequest, CheckpointStats } from './wal/checkpoint.ts';
-export { CheckpointWorkerError, InlineCheckpointRunner, WorkerCheckpointRunner } from './wal/checkpoint-runner.ts';
+export {
+  CheckpointWorkerError,
+  InlineCheckpointRunner,
+  WorkerCheckpointRunner,
+} from './wal/checkpoint-runner.ts';
 export type { CheckpointRunner } from './wal/checkpoint-runner.ts';
 export { crc32c } from './wal/crc32c.ts';
 
@@ -66,7 +70,11 @@ export {
 export { planCompaction } from './block/compaction-plan.ts';
 export type { PlannedBlock } from './block/compaction-plan.ts';
 export { compactBlocks, cutHeadBlock, writeSeriesBlock } from './block/compactor.ts';
-export { CompactionWorkerError, InlineCompactionRunner, WorkerCompactionRunner } from './block/compaction-runner.ts';
+export {
+  CompactionWorkerError,
+  InlineCompactionRunner,
+  WorkerCompactionRunner,
+} from './block/compaction-runner.ts';
 export type { CompactionRunner } from './block/compaction-runner.ts';
 export { deletableBlocks } from './block/retention.ts';
 export type { RetainedBlock, RetentionPolicy } from './block/retention.ts';

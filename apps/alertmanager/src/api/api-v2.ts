@@ -27,7 +27,10 @@ function parseTime(value: unknown): number | undefined {
 
 function isStringMap(value: unknown): value is Record<string, string> {
   return (
-    value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
   );
 }
 
@@ -103,7 +106,8 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
             : Object.keys(labels).find((n) => !isValidLegacyLabelName(n));
       if (problem !== undefined) {
         errors.push(
-          problem === 'at least one label pair required' || problem === 'end time must not be before start time'
+          problem === 'at least one label pair required' ||
+            problem === 'end time must not be before start time'
             ? problem
             : `invalid label set: invalid name ${JSON.stringify(problem)}`,
         );
@@ -132,7 +136,8 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
     let receiverRe: AmMatcher | undefined;
     try {
       matchers = filterMatchers(q['filter']);
-      if (typeof q['receiver'] === 'string' && q['receiver'] !== '') receiverRe = new AmMatcher('=~', 'receiver', q['receiver']);
+      if (typeof q['receiver'] === 'string' && q['receiver'] !== '')
+        receiverRe = new AmMatcher('=~', 'receiver', q['receiver']);
     } catch (error) {
       return badRequest(reply, (error as Error).message);
     }
@@ -161,7 +166,8 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
     let receiverRe: AmMatcher | undefined;
     try {
       matchers = filterMatchers(q['filter']);
-      if (typeof q['receiver'] === 'string' && q['receiver'] !== '') receiverRe = new AmMatcher('=~', 'receiver', q['receiver']);
+      if (typeof q['receiver'] === 'string' && q['receiver'] !== '')
+        receiverRe = new AmMatcher('=~', 'receiver', q['receiver']);
     } catch (error) {
       return badRequest(reply, (error as Error).message);
     }
@@ -182,10 +188,16 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
           return showInhibited || v.status.inhibitedBy.length === 0;
         });
       if (alerts.length === 0) continue;
-      groups.push({ alerts, labels: g.labels, receiver: { name: g.route.options.receiver }, routeLabels: g.route.options.labels });
+      groups.push({
+        alerts,
+        labels: g.labels,
+        receiver: { name: g.route.options.receiver },
+        routeLabels: g.route.options.labels,
+      });
     }
     groups.sort((a, b) => {
-      if (labelSetEqual(a.labels, b.labels)) return a.receiver.name < b.receiver.name ? -1 : a.receiver.name > b.receiver.name ? 1 : 0;
+      if (labelSetEqual(a.labels, b.labels))
+        return a.receiver.name < b.receiver.name ? -1 : a.receiver.name > b.receiver.name ? 1 : 0;
       return labelSetBefore(a.labels, b.labels) ? -1 : 1;
     });
     return groups;
@@ -198,7 +210,12 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
     comment: s.comment,
     createdBy: s.createdBy,
     endsAt: iso(s.endsAtMs),
-    matchers: s.matchers.map((m) => ({ isEqual: m.isEqual, isRegex: m.isRegex, name: m.name, value: m.value })),
+    matchers: s.matchers.map((m) => ({
+      isEqual: m.isEqual,
+      isRegex: m.isRegex,
+      name: m.name,
+      value: m.value,
+    })),
     startsAt: iso(s.startsAtMs),
   });
 
@@ -233,12 +250,17 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
   app.post('/api/v2/silences', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const rawMatchers = body['matchers'];
-    if (!Array.isArray(rawMatchers) || rawMatchers.length === 0) return badRequest(reply, 'matchers in body is required');
+    if (!Array.isArray(rawMatchers) || rawMatchers.length === 0)
+      return badRequest(reply, 'matchers in body is required');
     let matchers: AmMatcher[];
     try {
       matchers = rawMatchers.map((m) => {
         const r = (m ?? {}) as Record<string, unknown>;
-        if (typeof r['name'] !== 'string' || typeof r['value'] !== 'string' || typeof r['isRegex'] !== 'boolean') {
+        if (
+          typeof r['name'] !== 'string' ||
+          typeof r['value'] !== 'string' ||
+          typeof r['isRegex'] !== 'boolean'
+        ) {
           throw new Error('matchers need name, value and isRegex');
         }
         return matcherFromApi({
@@ -253,10 +275,16 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
     }
     const startsAtMs = parseTime(body['startsAt']);
     const endsAtMs = parseTime(body['endsAt']);
-    if (startsAtMs === undefined || endsAtMs === undefined || Number.isNaN(startsAtMs) || Number.isNaN(endsAtMs)) {
+    if (
+      startsAtMs === undefined ||
+      endsAtMs === undefined ||
+      Number.isNaN(startsAtMs) ||
+      Number.isNaN(endsAtMs)
+    ) {
       return badRequest(reply, 'startsAt and endsAt in body are required');
     }
-    if (startsAtMs >= endsAtMs) return badRequest(reply, 'Failed to create silence: start time must be before end time');
+    if (startsAtMs >= endsAtMs)
+      return badRequest(reply, 'Failed to create silence: start time must be before end time');
     const nowMs = now();
     if (endsAtMs < nowMs) return badRequest(reply, "Failed to create silence: end time can't be in the past");
     try {
@@ -273,7 +301,8 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
       );
       return { silenceID };
     } catch (error) {
-      if (error instanceof SilenceNotFoundError) return reply.code(404).type('application/json').send(JSON.stringify(error.message));
+      if (error instanceof SilenceNotFoundError)
+        return reply.code(404).type('application/json').send(JSON.stringify(error.message));
       if (error instanceof AlertmanagerError) return badRequest(reply, error.message);
       throw error;
     }
@@ -290,7 +319,8 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
       core.silences.expire((request.params as { id: string }).id, now());
       return reply.code(200).send();
     } catch (error) {
-      if (error instanceof SilenceNotFoundError) return reply.code(404).type('application/json').send(JSON.stringify(error.message));
+      if (error instanceof SilenceNotFoundError)
+        return reply.code(404).type('application/json').send(JSON.stringify(error.message));
       throw error;
     }
   });

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from './config.ts';
 
 const dir = join(import.meta.dirname, '../../testdata/configs');
-const fixtures = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
+const fixtures = readdirSync(dir)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
 const amtool = requireProgram('amtool');
 
 function amtoolAccepts(file: string): boolean {

@@ -13,19 +13,51 @@ ${extra}`;
 describe('parseConfig', () => {
   it.each([
     { name: 'no route', text: 'receivers: [{name: a}]\n', want: /alertmanager.yml:1:1: no routes provided/ },
-    { name: 'undefined receiver', text: base('  receiver: nope'), want: /:2:3: undefined receiver "nope" used in route/ },
-    { name: 'root without receiver', text: base('  group_wait: 1m'), want: /root route must specify a default receiver/ },
-    { name: 'continue on root', text: base('  receiver: default\n  continue: true'), want: /cannot have continue in root route/ },
-    { name: 'matchers on root', text: base('  receiver: default\n  match: {a: b}'), want: /root route must not have any matchers/ },
+    {
+      name: 'undefined receiver',
+      text: base('  receiver: nope'),
+      want: /:2:3: undefined receiver "nope" used in route/,
+    },
+    {
+      name: 'root without receiver',
+      text: base('  group_wait: 1m'),
+      want: /root route must specify a default receiver/,
+    },
+    {
+      name: 'continue on root',
+      text: base('  receiver: default\n  continue: true'),
+      want: /cannot have continue in root route/,
+    },
+    {
+      name: 'matchers on root',
+      text: base('  receiver: default\n  match: {a: b}'),
+      want: /root route must not have any matchers/,
+    },
     {
       name: 'wildcard group_by with others',
       text: base('  receiver: default\n  group_by: [..., job]'),
       want: /cannot have wildcard group_by/,
     },
-    { name: 'duplicate group_by', text: base('  receiver: default\n  group_by: [a, a]'), want: /duplicated label "a" in group_by/ },
-    { name: 'zero group_interval', text: base('  receiver: default\n  group_interval: 0s'), want: /group_interval cannot be zero/ },
-    { name: 'bad duration', text: base('  receiver: default\n  group_wait: 1.5h'), want: /:3:15: not a valid duration string: "1.5h"/ },
-    { name: 'unknown field', text: base('  receiver: default\n  recevier: x'), want: /:3:3: unknown field "recevier"/ },
+    {
+      name: 'duplicate group_by',
+      text: base('  receiver: default\n  group_by: [a, a]'),
+      want: /duplicated label "a" in group_by/,
+    },
+    {
+      name: 'zero group_interval',
+      text: base('  receiver: default\n  group_interval: 0s'),
+      want: /group_interval cannot be zero/,
+    },
+    {
+      name: 'bad duration',
+      text: base('  receiver: default\n  group_wait: 1.5h'),
+      want: /:3:15: not a valid duration string: "1.5h"/,
+    },
+    {
+      name: 'unknown field',
+      text: base('  receiver: default\n  recevier: x'),
+      want: /:3:3: unknown field "recevier"/,
+    },
     {
       name: 'bad matcher',
       text: base('  receiver: default\n  routes:\n    - matchers: ["a=~(("]\n      receiver: team-a'),
@@ -33,7 +65,9 @@ describe('parseConfig', () => {
     },
     {
       name: 'undefined time interval',
-      text: base('  receiver: default\n  routes:\n    - receiver: team-a\n      mute_time_intervals: [night]'),
+      text: base(
+        '  receiver: default\n  routes:\n    - receiver: team-a\n      mute_time_intervals: [night]',
+      ),
       want: /undefined time interval "night" used in route/,
     },
     {
@@ -53,7 +87,10 @@ describe('parseConfig', () => {
     },
     {
       name: 'bad weekday',
-      text: base('  receiver: default', 'time_intervals:\n  - name: w\n    time_intervals:\n      - weekdays: [funday]\n'),
+      text: base(
+        '  receiver: default',
+        'time_intervals:\n  - name: w\n    time_intervals:\n      - weekdays: [funday]\n',
+      ),
       want: /:11:20: funday is not a valid weekday/,
     },
   ])('refuses $name', ({ text, want }) => {
@@ -87,7 +124,12 @@ time_intervals:
       ),
     );
     const [a, bc] = config.route.routes;
-    expect(a!.options).toMatchObject({ receiver: 'team-a', groupByAll: true, groupWaitMs: 10_000, muteTimeIntervals: ['w'] });
+    expect(a!.options).toMatchObject({
+      receiver: 'team-a',
+      groupByAll: true,
+      groupWaitMs: 10_000,
+      muteTimeIntervals: ['w'],
+    });
     const grandchild = a!.routes[0]!;
     expect(grandchild.options).toMatchObject({ receiver: 'team-a', groupByAll: true, muteTimeIntervals: [] });
     expect(grandchild.key()).toBe('{}/{owner="team-A"}/{env=~"prod|staging"}');
@@ -110,9 +152,19 @@ describe('loadConfigFile templates', () => {
 
   it('parses the listed templates with the defaults', async () => {
     const { loadConfigFile } = await import('./config.ts');
-    const config = await loadConfigFile(new URL('../../testdata/configs/ok-templates.yml', import.meta.url).pathname);
+    const config = await loadConfigFile(
+      new URL('../../testdata/configs/ok-templates.yml', import.meta.url).pathname,
+    );
     const { TemplateData } = await import('@argus/gotemplate');
-    const data = TemplateData.fromJSON({ receiver: 'r', status: 'firing', alerts: [], groupLabels: { alertname: 'Disk' }, commonLabels: {}, commonAnnotations: {}, externalURL: '' });
+    const data = TemplateData.fromJSON({
+      receiver: 'r',
+      status: 'firing',
+      alerts: [],
+      groupLabels: { alertname: 'Disk' },
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: '',
+    });
     expect(config.templates.executeText('{{ template "ok.title" . }}', data)).toBe('[FIRING] Disk');
   });
 });

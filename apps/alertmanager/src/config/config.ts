@@ -19,7 +19,13 @@ import type { TimeIntervalSpec } from '../domain/time-interval.ts';
 import { AlertmanagerTemplates } from '@argus/gotemplate';
 import { alertmanagerConfig } from './config-schema.ts';
 import { loadTemplates } from './load-templates.ts';
-import type { InhibitRuleConfig, LocatedString, RawConfig, RouteConfig, TimeIntervalConfig } from './config-schema.ts';
+import type {
+  InhibitRuleConfig,
+  LocatedString,
+  RawConfig,
+  RouteConfig,
+  TimeIntervalConfig,
+} from './config-schema.ts';
 import { INTEGRATION_FIELDS, isSet } from './receiver-schema.ts';
 import type { IntegrationKind, ReceiverConfig } from './receiver-schema.ts';
 
@@ -57,13 +63,20 @@ function defaultTemplates(): AlertmanagerTemplates {
  * Reads, decodes and validates a config file and parses its templates; throws `ConfigError`
  * (`file:line:col: …`) or `TemplateLoadError`.
  */
-export async function loadConfigFile(file: string, mode: MatcherParseMode = 'fallback'): Promise<AlertmanagerConfig> {
+export async function loadConfigFile(
+  file: string,
+  mode: MatcherParseMode = 'fallback',
+): Promise<AlertmanagerConfig> {
   const config = buildConfig(await loadYamlFile(file), mode);
   return { ...config, templates: await loadTemplates(file, config.raw.templates ?? []) };
 }
 
 /** The same for text already in memory; `file` names it in errors. */
-export function parseConfig(text: string, file = 'alertmanager.yml', mode: MatcherParseMode = 'fallback'): AlertmanagerConfig {
+export function parseConfig(
+  text: string,
+  file = 'alertmanager.yml',
+  mode: MatcherParseMode = 'fallback',
+): AlertmanagerConfig {
   return buildConfig(parseYaml(text, file), mode);
 }
 
@@ -96,12 +109,19 @@ class Validator {
   build(raw: RawConfig, document: YamlDocument): AlertmanagerConfig | undefined {
     const top = document.root ?? { line: 1, column: 1 };
     const receivers = this.receivers(raw.receivers ?? []);
-    const timeIntervals = this.timeIntervals([...(raw.mute_time_intervals ?? []), ...(raw.time_intervals ?? [])]);
+    const timeIntervals = this.timeIntervals([
+      ...(raw.mute_time_intervals ?? []),
+      ...(raw.time_intervals ?? []),
+    ]);
     const inhibitRules = (raw.inhibit_rules ?? []).map((r) => this.inhibitRule(r));
     this.secretPairs(raw.global ?? {}, (raw.global as { at?: YamlPosition } | undefined)?.at ?? top);
     for (const t of raw.templates ?? []) {
       const dir = t.split('/').slice(0, -1).join('/');
-      if (/[*?[]/.test(dir)) this.fail(top, `template path ${JSON.stringify(t)} is invalid: only the last path component may contain a wildcard`);
+      if (/[*?[]/.test(dir))
+        this.fail(
+          top,
+          `template path ${JSON.stringify(t)} is invalid: only the last path component may contain a wildcard`,
+        );
     }
     if (raw.route === undefined) {
       this.fail(top, 'no routes provided');
@@ -109,12 +129,18 @@ class Validator {
     }
     const r = raw.route;
     if (!r.receiver) this.fail(r.at, 'root route must specify a default receiver');
-    if ((r.matchers?.length ?? 0) > 0 || Object.keys(r.match ?? {}).length > 0 || Object.keys(r.match_re ?? {}).length > 0) {
+    if (
+      (r.matchers?.length ?? 0) > 0 ||
+      Object.keys(r.match ?? {}).length > 0 ||
+      Object.keys(r.match_re ?? {}).length > 0
+    ) {
       this.fail(r.at, 'root route must not have any matchers');
     }
     if (r.continue) this.fail(r.at, 'cannot have continue in root route');
-    if ((r.mute_time_intervals?.length ?? 0) > 0) this.fail(r.at, 'root route must not have any mute time intervals');
-    if ((r.active_time_intervals?.length ?? 0) > 0) this.fail(r.at, 'root route must not have any active time intervals');
+    if ((r.mute_time_intervals?.length ?? 0) > 0)
+      this.fail(r.at, 'root route must not have any mute time intervals');
+    if ((r.active_time_intervals?.length ?? 0) > 0)
+      this.fail(r.at, 'root route must not have any active time intervals');
     const route = this.route(r, undefined, DEFAULT_ROUTE_OPTIONS, receivers, timeIntervals);
     route.assignIndices();
     return {
@@ -136,7 +162,8 @@ class Validator {
         this.fail(rc.at, 'missing name in receiver');
         continue;
       }
-      if (out.has(rc.name)) this.fail(rc.at, `notification config name ${JSON.stringify(rc.name)} is not unique`);
+      if (out.has(rc.name))
+        this.fail(rc.at, `notification config name ${JSON.stringify(rc.name)} is not unique`);
       out.set(rc.name, rc);
       for (const kind of Object.keys(INTEGRATION_FIELDS) as IntegrationKind[]) {
         for (const ic of rc[kind] ?? []) this.secretPairs(ic, rc.at);
@@ -147,7 +174,8 @@ class Validator {
         if (!hasUrl && !hasFile) this.fail(rc.at, 'one of url or url_file must be configured');
         if (hasUrl) {
           const url = wh['url'] as string;
-          if (!/^https?:\/\/[^/]/.test(url)) this.fail(rc.at, `unsupported scheme "${url.split(':')[0] ?? ''}" for URL`);
+          if (!/^https?:\/\/[^/]/.test(url))
+            this.fail(rc.at, `unsupported scheme "${url.split(':')[0] ?? ''}" for URL`);
         }
       }
     }
@@ -160,7 +188,8 @@ class Validator {
     for (const key of Object.keys(record)) {
       if (!key.endsWith('_file')) continue;
       const base = key.slice(0, -'_file'.length);
-      if (isSet(record[base]) && isSet(record[key])) this.fail(at, `at most one of ${base} & ${key} must be configured`);
+      if (isSet(record[base]) && isSet(record[key]))
+        this.fail(at, `at most one of ${base} & ${key} must be configured`);
     }
   }
 
@@ -170,7 +199,10 @@ class Validator {
       if (out.has(ti.name)) this.fail(ti.at, `time interval ${JSON.stringify(ti.name)} is not unique`);
       const specs: TimeIntervalSpec[] = [];
       for (const spec of ti.time_intervals ?? []) {
-        const parse = <T>(items: readonly LocatedString[] | undefined, fn: (s: string) => T): T[] | undefined => {
+        const parse = <T>(
+          items: readonly LocatedString[] | undefined,
+          fn: (s: string) => T,
+        ): T[] | undefined => {
           if (items === undefined) return undefined;
           const parsed: T[] = [];
           for (const item of items) {
@@ -186,7 +218,8 @@ class Validator {
           try {
             const startMinute = parseClock(t.start_time);
             const endMinute = parseClock(t.end_time);
-            if (endMinute <= startMinute) throw new Error('start time cannot be equal or greater than end time');
+            if (endMinute <= startMinute)
+              throw new Error('start time cannot be equal or greater than end time');
             return [{ startMinute, endMinute }];
           } catch (error) {
             this.fail(t.at, (error as Error).message);
@@ -264,7 +297,8 @@ class Validator {
       this.fail(rc.at, `undefined receiver ${JSON.stringify(rc.receiver)} used in route`);
     }
     for (const name of [...(rc.mute_time_intervals ?? []), ...(rc.active_time_intervals ?? [])]) {
-      if (!intervals.has(name.text)) this.fail(name.at, `undefined time interval ${JSON.stringify(name.text)} used in route`);
+      if (!intervals.has(name.text))
+        this.fail(name.at, `undefined time interval ${JSON.stringify(name.text)} used in route`);
     }
     let groupBy = inherited.groupBy;
     let groupByAll = inherited.groupByAll;
@@ -278,7 +312,8 @@ class Validator {
       for (const g of rc.group_by) {
         if (seen.has(g.text)) this.fail(g.at, `duplicated label ${JSON.stringify(g.text)} in group_by`);
         seen.add(g.text);
-        if (g.text !== '...' && g.text.length === 0) this.fail(g.at, `invalid label name "" in group_by list`);
+        if (g.text !== '...' && g.text.length === 0)
+          this.fail(g.at, `invalid label name "" in group_by list`);
       }
       groupBy = groupByAll ? [] : [...seen].sort();
     }
@@ -295,8 +330,14 @@ class Validator {
       activeTimeIntervals: (rc.active_time_intervals ?? []).map((m) => m.text),
       labels: { ...inherited.labels, ...rc.labels },
     };
-    const route = new Route(parent, options, this.matchers(rc.match, rc.match_re, rc.matchers, rc.at), rc.continue ?? false);
-    for (const child of rc.routes ?? []) route.addChild(this.route(child, route, options, receivers, intervals));
+    const route = new Route(
+      parent,
+      options,
+      this.matchers(rc.match, rc.match_re, rc.matchers, rc.at),
+      rc.continue ?? false,
+    );
+    for (const child of rc.routes ?? [])
+      route.addChild(this.route(child, route, options, receivers, intervals));
     return route;
   }
 }
@@ -320,7 +361,14 @@ function toPlain(value: unknown, key = ''): unknown {
 }
 
 const DURATION_KEYS = new Set([
-  'resolve_timeout', 'group_wait', 'group_interval', 'repeat_interval', 'timeout', 'retry', 'expire', 'ttl',
+  'resolve_timeout',
+  'group_wait',
+  'group_interval',
+  'repeat_interval',
+  'timeout',
+  'retry',
+  'expire',
+  'ttl',
   'reopen_duration',
 ]);
 

@@ -13,7 +13,10 @@ function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf(']', i);
       if (end < 0) re += '\\[';
       else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -27,7 +30,10 @@ function globToRegExp(glob: string): RegExp {
  * with the default templates. A glob matching nothing is fine, as upstream.
  * Throws {@link TemplateLoadError} with Go's parse error text.
  */
-export async function loadTemplates(configFile: string, globs: readonly string[]): Promise<AlertmanagerTemplates> {
+export async function loadTemplates(
+  configFile: string,
+  globs: readonly string[],
+): Promise<AlertmanagerTemplates> {
   const files: [string, string][] = [];
   for (const glob of globs) {
     const path = isAbsolute(glob) ? glob : join(dirname(configFile), glob);

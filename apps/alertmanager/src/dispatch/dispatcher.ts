@@ -43,7 +43,12 @@ export class Dispatcher {
       const key = `${route.idx}\u0000${JSON.stringify(Object.entries(labels).sort())}`;
       let group = this.#groups.get(key);
       if (group === undefined) {
-        group = new AggregationGroup(route, labels, (g, alerts, now) => this.#flush(g, alerts, now), () => this.#groups.delete(key));
+        group = new AggregationGroup(
+          route,
+          labels,
+          (g, alerts, now) => this.#flush(g, alerts, now),
+          () => this.#groups.delete(key),
+        );
         this.#groups.set(key, group);
       }
       group.insert(alert, nowMs);
@@ -66,7 +71,10 @@ export class Dispatcher {
       );
       return true;
     } catch (error) {
-      this.logger.error({ receiver: options.receiver, aggrGroup: group.groupKey, err: (error as Error).message }, 'Notify for alerts failed');
+      this.logger.error(
+        { receiver: options.receiver, aggrGroup: group.groupKey, err: (error as Error).message },
+        'Notify for alerts failed',
+      );
       return false;
     }
   }

@@ -31,7 +31,13 @@ export class NotificationLog {
     return e !== undefined && e.expiresAtMs > nowMs ? e : undefined;
   }
 
-  log(key: string, firing: Iterable<string>, resolved: Iterable<string>, nowMs: number, repeatIntervalMs: number): void {
+  log(
+    key: string,
+    firing: Iterable<string>,
+    resolved: Iterable<string>,
+    nowMs: number,
+    repeatIntervalMs: number,
+  ): void {
     const prev = this.#entries.get(key);
     if (prev !== undefined && prev.timestampMs > nowMs) return;
     this.#entries.set(key, {

@@ -6,7 +6,14 @@ import type { NotificationLog } from './notification-log.ts';
 import { retryStage } from './retry-stage.ts';
 import { FanoutStage, MultiStage } from './stage.ts';
 import type { NotifyContext, Stage } from './stage.ts';
-import { dedupStage, inhibitStage, setNotifiesStage, silenceStage, timeActiveStage, timeMuteStage } from './stages.ts';
+import {
+  dedupStage,
+  inhibitStage,
+  setNotifiesStage,
+  silenceStage,
+  timeActiveStage,
+  timeMuteStage,
+} from './stages.ts';
 import { WebhookNotifier } from './webhook-notifier.ts';
 
 export interface PipelineOptions {
@@ -46,7 +53,11 @@ export function buildPipeline(
 ): Stage {
   const perIntegration = notifiers.map((n) => {
     const key = (ctx: NotifyContext) => `${ctx.groupKey}:${ctx.receiver}/${n.integration}/${n.index}`;
-    return new MultiStage([dedupStage(nflog, key, n.sendResolved), retryStage(n, options.logger), setNotifiesStage(nflog, key)]);
+    return new MultiStage([
+      dedupStage(nflog, key, n.sendResolved),
+      retryStage(n, options.logger),
+      setNotifiesStage(nflog, key),
+    ]);
   });
   return new MultiStage([
     inhibitStage(core),

@@ -16,7 +16,11 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
  * deadline. Without `send_resolved`, resolved alerts are left out and a batch with no
  * firing alert counts as sent without a request.
  */
-export function retryStage(notifier: Notifier, logger: Logger, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Stage {
+export function retryStage(
+  notifier: Notifier,
+  logger: Logger,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Stage {
   return stage(async (ctx, alerts) => {
     let sent = alerts;
     if (!notifier.sendResolved) {
@@ -31,9 +35,21 @@ export function retryStage(notifier: Notifier, logger: Logger, sleep = (ms: numb
         const retry = !(error instanceof NotifyError) || error.retry;
         const wait = backoffMs(attempt);
         if (!retry || Date.now() + wait > ctx.deadlineMs) {
-          throw new NotifyError(`${notifier.integration}/${notifier.index}: notify retry canceled after ${attempt + 1} attempts: ${(error as Error).message}`, false, { cause: error });
+          throw new NotifyError(
+            `${notifier.integration}/${notifier.index}: notify retry canceled after ${attempt + 1} attempts: ${(error as Error).message}`,
+            false,
+            { cause: error },
+          );
         }
-        logger.warn({ integration: notifier.integration, receiver: ctx.receiver, attempt: attempt + 1, err: (error as Error).message }, 'Notify attempt failed, will retry later');
+        logger.warn(
+          {
+            integration: notifier.integration,
+            receiver: ctx.receiver,
+            attempt: attempt + 1,
+            err: (error as Error).message,
+          },
+          'Notify attempt failed, will retry later',
+        );
         await sleep(wait);
       }
     }

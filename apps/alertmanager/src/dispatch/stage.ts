@@ -55,7 +55,8 @@ export class FanoutStage implements Stage {
   async exec(ctx: NotifyContext, alerts: readonly Alert[]): Promise<readonly Alert[]> {
     const results = await Promise.allSettled(this.stages.map((s) => s.exec({ ...ctx }, alerts)));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (errors.length > 0) throw new AggregateError(errors, errors.map((e) => (e as Error).message).join('; '));
+    if (errors.length > 0)
+      throw new AggregateError(errors, errors.map((e) => (e as Error).message).join('; '));
     return alerts;
   }
 }

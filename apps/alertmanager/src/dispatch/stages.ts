@@ -13,12 +13,16 @@ export function alertHash(alert: Alert): string {
 
 /** Drops alerts the inhibitor mutes at the tick time. */
 export function inhibitStage(core: AlertmanagerCore): Stage {
-  return stage(async (ctx, alerts) => alerts.filter((a) => core.inhibitor.inhibitedBy(a.labels, ctx.nowMs).length === 0));
+  return stage(async (ctx, alerts) =>
+    alerts.filter((a) => core.inhibitor.inhibitedBy(a.labels, ctx.nowMs).length === 0),
+  );
 }
 
 /** Drops alerts an active silence matches. */
 export function silenceStage(core: AlertmanagerCore): Stage {
-  return stage(async (ctx, alerts) => alerts.filter((a) => core.silences.mutedBy(a.labels, ctx.nowMs).length === 0));
+  return stage(async (ctx, alerts) =>
+    alerts.filter((a) => core.silences.mutedBy(a.labels, ctx.nowMs).length === 0),
+  );
 }
 
 /** With `active_time_intervals`, drops everything while none of them is in effect. */
@@ -34,7 +38,9 @@ export function timeActiveStage(core: AlertmanagerCore): Stage {
 /** Drops everything while any of the route's `mute_time_intervals` is in effect. */
 export function timeMuteStage(core: AlertmanagerCore): Stage {
   return stage(async (ctx, alerts) => {
-    const muted = ctx.route.muteTimeIntervals.some((n) => intervalContains(core.config.timeIntervals.get(n) ?? [], ctx.nowMs));
+    const muted = ctx.route.muteTimeIntervals.some((n) =>
+      intervalContains(core.config.timeIntervals.get(n) ?? [], ctx.nowMs),
+    );
     return muted ? [] : alerts;
   });
 }
@@ -43,7 +49,11 @@ export function timeMuteStage(core: AlertmanagerCore): Stage {
  * Decides from the notification log whether this integration must be told (NOTES §3,
  * rows checked in order); passes all alerts on when it must, none otherwise.
  */
-export function dedupStage(nflog: NotificationLog, logKey: (ctx: NotifyContext) => string, sendResolved: boolean): Stage {
+export function dedupStage(
+  nflog: NotificationLog,
+  logKey: (ctx: NotifyContext) => string,
+  sendResolved: boolean,
+): Stage {
   return stage(async (ctx, alerts) => {
     const firing: string[] = [];
     const resolved: string[] = [];
@@ -53,7 +63,8 @@ export function dedupStage(nflog: NotificationLog, logKey: (ctx: NotifyContext) 
     const entry = nflog.get(logKey(ctx), ctx.nowMs);
     let reason: NotificationReason | undefined;
     if (entry === undefined) reason = firing.length > 0 ? 'first notification' : undefined;
-    else if (firing.some((h) => !entry.firing.has(h))) reason = entry.firing.size === 0 ? 'first notification' : 'new alerts added';
+    else if (firing.some((h) => !entry.firing.has(h)))
+      reason = entry.firing.size === 0 ? 'first notification' : 'new alerts added';
     else if (firing.length === 0) reason = entry.firing.size > 0 ? 'all alerts resolved' : undefined;
     else if (sendResolved && resolved.some((h) => !entry.resolved.has(h))) reason = 'some alerts resolved';
     else if (entry.timestampMs < ctx.nowMs - ctx.route.repeatIntervalMs) reason = 'repeat interval elapsed';

@@ -19,7 +19,10 @@ export function quoteMeta(s: string): string {
 
 /** JSON as Go's encoder writes it: `<`, `>`, `&`, U+2028/9 escaped, keys as given. */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function sortedObject(labels: LabelSet): Record<string, string> {
@@ -44,7 +47,11 @@ export interface WebhookPayloadOptions {
  * The webhook body, version 4 (NOTES §5): `template.Data` fields first, then `version`,
  * `groupKey` and `truncatedAlerts`; a trailing newline as Go's `json.Encoder` writes.
  */
-export function webhookPayload(ctx: NotifyContext, alerts: readonly Alert[], options: WebhookPayloadOptions): string {
+export function webhookPayload(
+  ctx: NotifyContext,
+  alerts: readonly Alert[],
+  options: WebhookPayloadOptions,
+): string {
   const firing = alerts.some((a) => !isResolved(a, ctx.nowMs));
   const kept = options.maxAlerts > 0 ? alerts.slice(0, options.maxAlerts) : alerts;
   const body = {

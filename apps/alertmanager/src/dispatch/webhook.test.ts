@@ -53,7 +53,12 @@ async function start(route: string, webhook = ''): Promise<AlertmanagerService> 
     file,
     `route:\n  receiver: hook\n${route}\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: ${hookUrl}\n${webhook}\n`,
   );
-  svc = await createAlertmanagerService({ configFile: file, listenAddress: '127.0.0.1:0', logger, externalURL: 'http://am.example:9093' });
+  svc = await createAlertmanagerService({
+    configFile: file,
+    listenAddress: '127.0.0.1:0',
+    logger,
+    externalURL: 'http://am.example:9093',
+  });
   await svc.start();
   return svc;
 }
@@ -65,15 +70,29 @@ async function post(s: AlertmanagerService, alerts: object[]): Promise<void> {
 
 describe('dispatcher and webhook', () => {
   it('sends one version-4 notification per group, byte for byte', async () => {
-    const s = await start('  group_by: [alertname]\n  group_wait: 50ms\n  group_interval: 1h\n  labels: {team: a}');
+    const s = await start(
+      '  group_by: [alertname]\n  group_wait: 50ms\n  group_interval: 1h\n  labels: {team: a}',
+    );
     await post(s, [
-      { labels: { alertname: 'A', instance: 'i2', job: 'j' }, annotations: { summary: 'x<y & z' }, startsAt: '2030-01-01T00:00:00.5Z', endsAt: '2099-01-01T00:00:00Z', generatorURL: 'http://gen' },
-      { labels: { alertname: 'A', instance: 'i1', job: 'j' }, annotations: { summary: 'x<y & z' }, startsAt: '2030-01-01T00:00:00Z', endsAt: '2099-01-01T00:00:00Z' },
+      {
+        labels: { alertname: 'A', instance: 'i2', job: 'j' },
+        annotations: { summary: 'x<y & z' },
+        startsAt: '2030-01-01T00:00:00.5Z',
+        endsAt: '2099-01-01T00:00:00Z',
+        generatorURL: 'http://gen',
+      },
+      {
+        labels: { alertname: 'A', instance: 'i1', job: 'j' },
+        annotations: { summary: 'x<y & z' },
+        startsAt: '2030-01-01T00:00:00Z',
+        endsAt: '2099-01-01T00:00:00Z',
+      },
     ]);
     await waitFor(() => received.length === 1, { description: 'one webhook' });
     expect(received[0]!.headers['content-type']).toBe('application/json');
     expect(received[0]!.headers['user-agent']).toBe('Alertmanager/0.25.0');
-    const fp = (labels: Record<string, string>) => s.core.alerts.all().find((a) => a.labels['instance'] === labels['instance'])!.fingerprint;
+    const fp = (labels: Record<string, string>) =>
+      s.core.alerts.all().find((a) => a.labels['instance'] === labels['instance'])!.fingerprint;
     expect(received[0]!.body).toBe(
       '{"receiver":"hook","status":"firing","alerts":[' +
         `{"status":"firing","labels":{"alertname":"A","instance":"i1","job":"j"},"annotations":{"summary":"x\\u003cy \\u0026 z"},"startsAt":"2030-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"${fp({ instance: 'i1' })}"},` +
@@ -85,11 +104,20 @@ describe('dispatcher and webhook', () => {
   });
 
   it('groups by labels, skips silenced groups, and sends resolved with send_resolved', async () => {
-    const s = await start('  group_by: [g]\n  group_wait: 30ms\n  group_interval: 100ms', '        max_alerts: 1');
+    const s = await start(
+      '  group_by: [g]\n  group_wait: 30ms\n  group_interval: 100ms',
+      '        max_alerts: 1',
+    );
     const silence = await s.app.inject({
       method: 'POST',
       url: '/api/v2/silences',
-      payload: { matchers: [{ name: 'g', value: 'quiet', isRegex: false }], startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), createdBy: 't', comment: 'c' },
+      payload: {
+        matchers: [{ name: 'g', value: 'quiet', isRegex: false }],
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        createdBy: 't',
+        comment: 'c',
+      },
     });
     expect(silence.statusCode).toBe(200);
     await post(s, [
@@ -98,13 +126,31 @@ describe('dispatcher and webhook', () => {
       { labels: { alertname: 'C', g: 'quiet' } },
     ]);
     await waitFor(() => received.length >= 1, { description: 'first webhook' });
-    const first = JSON.parse(received[0]!.body) as { groupKey: string; alerts: unknown[]; truncatedAlerts: number };
+    const first = JSON.parse(received[0]!.body) as {
+      groupKey: string;
+      alerts: unknown[];
+      truncatedAlerts: number;
+    };
     expect(first.groupKey).toBe('{}:{g="one"}');
     expect([first.alerts.length, first.truncatedAlerts]).toEqual([1, 1]);
-    await post(s, [{ labels: { alertname: 'A', g: 'one' }, endsAt: new Date(Date.now() - 1000).toISOString(), startsAt: new Date(Date.now() - 5000).toISOString() }]);
-    await waitFor(() => received.some((r) => (JSON.parse(r.body) as { notification_reason: string }).notification_reason === 'some alerts resolved'), {
-      description: 'resolved notification',
-    });
+    await post(s, [
+      {
+        labels: { alertname: 'A', g: 'one' },
+        endsAt: new Date(Date.now() - 1000).toISOString(),
+        startsAt: new Date(Date.now() - 5000).toISOString(),
+      },
+    ]);
+    await waitFor(
+      () =>
+        received.some(
+          (r) =>
+            (JSON.parse(r.body) as { notification_reason: string }).notification_reason ===
+            'some alerts resolved',
+        ),
+      {
+        description: 'resolved notification',
+      },
+    );
     expect(received.every((r) => !r.body.includes('quiet'))).toBe(true);
   });
 
@@ -128,9 +174,23 @@ describe('dispatcher and webhook', () => {
 describe('notification log across a restart', () => {
   it('does not re-send a notification already sent before the restart', async () => {
     const file = join(dir.path, 'restart.yml');
-    await writeFile(file, `route:\n  receiver: hook\n  group_wait: 10ms\n  group_interval: 100ms\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: ${hookUrl}\n`);
-    const options = { configFile: file, listenAddress: '127.0.0.1:0', logger, storagePath: join(dir.path, 'data') };
-    const alert = [{ labels: { alertname: 'Once' }, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() }];
+    await writeFile(
+      file,
+      `route:\n  receiver: hook\n  group_wait: 10ms\n  group_interval: 100ms\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: ${hookUrl}\n`,
+    );
+    const options = {
+      configFile: file,
+      listenAddress: '127.0.0.1:0',
+      logger,
+      storagePath: join(dir.path, 'data'),
+    };
+    const alert = [
+      {
+        labels: { alertname: 'Once' },
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    ];
     const first = await createAlertmanagerService(options);
     await first.start();
     await post(first, alert);

@@ -30,7 +30,8 @@ export class Inhibitor {
   /** Indexes `alert` as a source for each rule whose source matchers it satisfies. */
   observe(alert: Alert): void {
     this.rules.forEach((rule, i) => {
-      if (matchAll(rule.sourceMatchers, alert.labels)) this.#sources[i]!.set(equalKey(rule.equal, alert.labels), alert);
+      if (matchAll(rule.sourceMatchers, alert.labels))
+        this.#sources[i]!.set(equalKey(rule.equal, alert.labels), alert);
     });
   }
 

@@ -28,7 +28,8 @@ export function parseMatchers(input: string, mode: MatcherParseMode = 'fallback'
 /** Parses exactly one matcher (`amtool`-style `name=value`). */
 export function parseMatcher(input: string, mode: MatcherParseMode = 'fallback'): AmMatcher {
   const all = parseMatchers(input, mode);
-  if (all.length !== 1) throw new MatcherParseError(`expected exactly one matcher in ${JSON.stringify(input)}`);
+  if (all.length !== 1)
+    throw new MatcherParseError(`expected exactly one matcher in ${JSON.stringify(input)}`);
   return all[0]!;
 }
 
@@ -37,7 +38,9 @@ function build(type: MatchType, name: string, value: string, input: string): AmM
     return new AmMatcher(type, name, value);
   } catch (error) {
     if (error instanceof InvalidRegexError) {
-      throw new MatcherParseError(`${input}: invalid regular expression ${JSON.stringify(value)}`, { cause: error });
+      throw new MatcherParseError(`${input}: invalid regular expression ${JSON.stringify(value)}`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -75,7 +78,9 @@ function lex(input: string): Token[] {
         tokens.push({ kind: 'op', text: '=', pos: i });
         i++;
       } else {
-        throw new MatcherParseError(`${i}:${i + 1}: ${c}: invalid input: expected an operator such as '=', '!=', '=~' or '!~'`);
+        throw new MatcherParseError(
+          `${i}:${i + 1}: ${c}: invalid input: expected an operator such as '=', '!=', '=~' or '!~'`,
+        );
       }
     } else if (c === '"') {
       i++;
@@ -83,7 +88,8 @@ function lex(input: string): Token[] {
         if (input[i] === '\\') i++;
         i++;
       }
-      if (i >= input.length) throw new MatcherParseError(`${start}:${input.length}: ${input.slice(start)}: missing end "`);
+      if (i >= input.length)
+        throw new MatcherParseError(`${start}:${input.length}: ${input.slice(start)}: missing end "`);
       i++;
       tokens.push({ kind: 'quoted', text: input.slice(start, i), pos: start });
     } else if (SPECIAL.has(c)) {
@@ -99,7 +105,12 @@ function lex(input: string): Token[] {
 
 function unquoteGo(text: string, pos: number): string {
   try {
-    const value: unknown = JSON.parse(text.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1').replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b'));
+    const value: unknown = JSON.parse(
+      text
+        .replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')
+        .replace(/\\a/g, '\\u0007')
+        .replace(/\\v/g, '\\u000b'),
+    );
     if (typeof value === 'string') return value;
   } catch {
     // reported below
@@ -135,7 +146,8 @@ function parseUtf8(input: string): AmMatcher[] {
     if (t.kind === 'close') {
       if (!braced) throw new MatcherParseError(`${t.pos}:${t.pos + 1}: }: unexpected '}'`);
       k++;
-      if (tokens[k]!.kind !== 'end') throw new MatcherParseError(`${tokens[k]!.pos}: unexpected input after '}'`);
+      if (tokens[k]!.kind !== 'end')
+        throw new MatcherParseError(`${tokens[k]!.pos}: unexpected input after '}'`);
       break;
     }
     const name = expectName();
@@ -164,7 +176,9 @@ function parseUtf8(input: string): AmMatcher[] {
     const sep = tokens[k]!;
     if (sep.kind === 'comma') k++;
     else if (sep.kind !== 'end' && sep.kind !== 'close') {
-      throw new MatcherParseError(`${sep.pos}:${sep.pos + sep.text.length}: ${sep.text}: expected a comma or close brace`);
+      throw new MatcherParseError(
+        `${sep.pos}:${sep.pos + sep.text.length}: ${sep.text}: expected a comma or close brace`,
+      );
     }
   }
   return out;

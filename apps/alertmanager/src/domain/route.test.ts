@@ -49,7 +49,10 @@ describe('Route.match (upstream TestRouteMatch)', () => {
   it.each([
     { labels: { owner: 'team-A' }, want: [['notify-A', '{}/{owner="team-A"}', 30_000, '']] },
     { labels: { owner: 'team-A', env: 'unset' }, want: [['notify-A', '{}/{owner="team-A"}', 30_000, '']] },
-    { labels: { owner: 'team-C' }, want: [['notify-BC', '{}/{owner=~"^(?:team-(B|C))$"}', 120_000, 'bar,foo']] },
+    {
+      labels: { owner: 'team-C' },
+      want: [['notify-BC', '{}/{owner=~"^(?:team-(B|C))$"}', 120_000, 'bar,foo']],
+    },
     {
       labels: { owner: 'team-A', env: 'testing' },
       want: [['notify-testing', '{}/{owner="team-A"}/{env="testing"}', 30_000, '...']],
@@ -74,7 +77,12 @@ describe('Route.match (upstream TestRouteMatch)', () => {
   ] as { labels: Record<string, string>; want: unknown[] }[])('$labels', ({ labels, want }) => {
     const got = route
       .match(labels)
-      .map((r) => [r.options.receiver, r.key(), r.options.groupWaitMs, r.options.groupByAll ? '...' : r.options.groupBy.join(',')]);
+      .map((r) => [
+        r.options.receiver,
+        r.key(),
+        r.options.groupWaitMs,
+        r.options.groupByAll ? '...' : r.options.groupBy.join(','),
+      ]);
     expect(got).toEqual(want);
   });
 
@@ -82,8 +90,15 @@ describe('Route.match (upstream TestRouteMatch)', () => {
     const receivers: string[] = [];
     route.walk((r) => receivers.push(r.options.receiver));
     expect(receivers).toEqual([
-      'notify-def', 'notify-A', 'notify-testing', 'notify-productionA', 'notify-productionB',
-      'notify-BC', 'notify-def', 'notify-testing', 'notify-testing',
+      'notify-def',
+      'notify-A',
+      'notify-testing',
+      'notify-productionA',
+      'notify-productionB',
+      'notify-BC',
+      'notify-def',
+      'notify-testing',
+      'notify-testing',
     ]);
   });
 
@@ -97,14 +112,22 @@ describe('Route.match (upstream TestRouteMatch)', () => {
     ).route;
     const got: string[] = [];
     ids.walk((r) => got.push(r.id()));
-    expect(got).toEqual(['{}', '{}/{foo="bar"}/0', '{}/{foo="bar"}/0/{bar="baz"}/0', '{}/{foo="bar"}/1', '{}/{foo="bar"}/2']);
+    expect(got).toEqual([
+      '{}',
+      '{}/{foo="bar"}/0',
+      '{}/{foo="bar"}/0/{bar="baz"}/0',
+      '{}/{foo="bar"}/1',
+      '{}/{foo="bar"}/2',
+    ]);
   });
 
   it('sorts new-style matchers in keys and matches an absent label as empty (TestRouteMatchers)', () => {
     const r = parseConfig(
       `route:\n  receiver: a\n  routes:\n    - matchers: ['{owner="team-A"}', '{level!="critical"}']\n      routes:\n        - matchers: ['{env="testing"}', '{baz!~".*quux"}']\nreceivers: [{name: a}]\n`,
     ).route;
-    expect(r.match({ owner: 'team-A' }).map((x) => x.key())).toEqual(['{}/{level!="critical",owner="team-A"}']);
+    expect(r.match({ owner: 'team-A' }).map((x) => x.key())).toEqual([
+      '{}/{level!="critical",owner="team-A"}',
+    ]);
     expect(r.match({ owner: 'team-A', env: 'testing' }).map((x) => x.key())).toEqual([
       '{}/{level!="critical",owner="team-A"}/{baz!~".*quux",env="testing"}',
     ]);

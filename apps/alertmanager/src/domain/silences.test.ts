@@ -16,7 +16,11 @@ const input = (m: string, startsAtMs: number, endsAtMs: number, id?: string) => 
 describe('Silences', () => {
   it.each([
     { name: 'no matcher', m: '', want: 'at least one matcher required' },
-    { name: 'only empty-matching', m: 'foo=~".*"', want: 'at least one matcher must not match the empty string' },
+    {
+      name: 'only empty-matching',
+      m: 'foo=~".*"',
+      want: 'at least one matcher must not match the empty string',
+    },
     { name: 'end before start', m: 'a=b', end: T0 - 1, want: 'end time must not be before start time' },
   ])('refuses $name', ({ m, end, want }) => {
     expect(() => new Silences().set(input(m, T0, end ?? T0 + H), T0)).toThrow(want);

@@ -43,7 +43,8 @@ function sameMatchers(a: readonly AmMatcher[], b: readonly AmMatcher[]): boolean
 export function validateSilence(s: SilenceInput): void {
   if (s.matchers.length === 0) throw new ValidationError('at least one matcher required');
   s.matchers.forEach((m, i) => {
-    if (!isValidLabelName(m.name)) throw new ValidationError(`invalid label matcher ${i}: invalid label name ${JSON.stringify(m.name)}`);
+    if (!isValidLabelName(m.name))
+      throw new ValidationError(`invalid label matcher ${i}: invalid label name ${JSON.stringify(m.name)}`);
   });
   if (s.matchers.every((m) => m.matches(''))) {
     throw new ValidationError('at least one matcher must not match the empty string');
@@ -124,7 +125,8 @@ export class Silences {
     if (s === undefined) throw new SilenceNotFoundError(id);
     const state = silenceState(s, nowMs);
     if (state === 'active') this.#write({ ...s, endsAtMs: nowMs, updatedAtMs: nowMs });
-    else if (state === 'pending') this.#write({ ...s, startsAtMs: nowMs, endsAtMs: nowMs, updatedAtMs: nowMs });
+    else if (state === 'pending')
+      this.#write({ ...s, startsAtMs: nowMs, endsAtMs: nowMs, updatedAtMs: nowMs });
   }
 
   /** Ids of the active silences that match `labels`, sorted. */
@@ -163,7 +165,12 @@ export class Silences {
 }
 
 /** Builds an {@link AmMatcher} from the API's `{name, value, isRegex, isEqual}`. */
-export function matcherFromApi(m: { name: string; value: string; isRegex: boolean; isEqual?: boolean }): AmMatcher {
+export function matcherFromApi(m: {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual?: boolean;
+}): AmMatcher {
   const equal = m.isEqual ?? true;
   const type = m.isRegex ? (equal ? '=~' : '!~') : equal ? '=' : '!=';
   return new AmMatcher(type, m.name, m.value);

@@ -56,16 +56,29 @@ describe('collectors on testdata/host', () => {
         'node_boot_time_seconds 1.7e+09',
         'node_procs_running 3',
         'node_procs_blocked 1',
-        ...['hi', 'timer', 'net_tx', 'net_rx', 'block', 'block_iopoll', 'tasklet', 'sched', 'hrtimer', 'rcu'].map(
-          (v, i) => `node_softirqs_total{vector="${v}"} ${i + 1}`,
-        ),
+        ...[
+          'hi',
+          'timer',
+          'net_tx',
+          'net_rx',
+          'block',
+          'block_iopoll',
+          'tasklet',
+          'sched',
+          'hrtimer',
+          'rcu',
+        ].map((v, i) => `node_softirqs_total{vector="${v}"} ${i + 1}`),
       ],
     },
     {
       name: 'cpu',
       want: [
-        ...['idle 5', 'iowait 0.05', 'irq 0', 'nice 0', 'softirq 0.03', 'steal 0', 'system 1', 'user 1'].map((m) => `node_cpu_seconds_total{cpu="0",mode="${m.replace(' ', '"} ')}`),
-        ...['idle 5', 'iowait 0.05', 'irq 0', 'nice 0', 'softirq 0.02', 'steal 0', 'system 1', 'user 2'].map((m) => `node_cpu_seconds_total{cpu="1",mode="${m.replace(' ', '"} ')}`),
+        ...['idle 5', 'iowait 0.05', 'irq 0', 'nice 0', 'softirq 0.03', 'steal 0', 'system 1', 'user 1'].map(
+          (m) => `node_cpu_seconds_total{cpu="0",mode="${m.replace(' ', '"} ')}`,
+        ),
+        ...['idle 5', 'iowait 0.05', 'irq 0', 'nice 0', 'softirq 0.02', 'steal 0', 'system 1', 'user 2'].map(
+          (m) => `node_cpu_seconds_total{cpu="1",mode="${m.replace(' ', '"} ')}`,
+        ),
         'node_cpu_guest_seconds_total{cpu="0",mode="user"} 0.02',
         'node_cpu_guest_seconds_total{cpu="0",mode="nice"} 0.01',
         'node_cpu_guest_seconds_total{cpu="1",mode="user"} 0',
@@ -238,15 +251,27 @@ describe('collectors on testdata/host', () => {
 
   it('uname reports this kernel with upstream label names', async () => {
     const [line] = await collect('uname');
-    expect(line).toMatch(/^node_uname_info\{domainname="[^"]*",machine="[^"]+",nodename="[^"]*",release="[^"]+",sysname="Linux",version="[^"]+"\} 1$/);
+    expect(line).toMatch(
+      /^node_uname_info\{domainname="[^"]*",machine="[^"]+",nodename="[^"]*",release="[^"]+",sysname="Linux",version="[^"]+"\} 1$/,
+    );
   });
 
-  it.each(['filefd', 'loadavg', 'meminfo', 'stat', 'cpu', 'diskstats', 'netdev', 'netstat', 'sockstat', 'vmstat', 'pressure', 'os'])(
-    '%s fails (so success is 0) when its source is missing',
-    async (name) => {
-      const empty = new HostPaths(`${host}/missing`, `${host}/missing`, `${host}/missing`, `${host}/missing`);
-      const collector = COLLECTORS.get(name)!({ paths: empty, options: DEFAULT_COLLECTOR_OPTIONS });
-      await expect(collector.collect()).rejects.toThrow();
-    },
-  );
+  it.each([
+    'filefd',
+    'loadavg',
+    'meminfo',
+    'stat',
+    'cpu',
+    'diskstats',
+    'netdev',
+    'netstat',
+    'sockstat',
+    'vmstat',
+    'pressure',
+    'os',
+  ])('%s fails (so success is 0) when its source is missing', async (name) => {
+    const empty = new HostPaths(`${host}/missing`, `${host}/missing`, `${host}/missing`, `${host}/missing`);
+    const collector = COLLECTORS.get(name)!({ paths: empty, options: DEFAULT_COLLECTOR_OPTIONS });
+    await expect(collector.collect()).rejects.toThrow();
+  });
 });

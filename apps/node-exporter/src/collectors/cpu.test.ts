@@ -16,15 +16,31 @@ function procWithStat(): { paths: HostPaths; write: (cpu0: string) => void } {
   const root = mkdtempSync(join(tmpdir(), 'argus-cpu-'));
   dirs.push(root);
   mkdirSync(join(root, 'proc'));
-  const write = (cpu0: string) => writeFileSync(join(root, 'proc/stat'), `cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 ${cpu0}\n`);
+  const write = (cpu0: string) =>
+    writeFileSync(join(root, 'proc/stat'), `cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 ${cpu0}\n`);
   return { paths: new HostPaths(join(root, 'proc'), join(root, 'sys')), write };
 }
 
 describe('cpu collector counter guard', () => {
   it.each([
-    { name: 'a counter that goes backwards keeps its value', second: '90 0 0 1000 0 0 0 0 0 0', user: '1', idle: '10' },
-    { name: 'an idle drop of 3 s or more resets the CPU (hot-plug)', second: '90 0 0 600 0 0 0 0 0 0', user: '0.9', idle: '6' },
-    { name: 'increasing counters follow the file', second: '200 0 0 2000 0 0 0 0 0 0', user: '2', idle: '20' },
+    {
+      name: 'a counter that goes backwards keeps its value',
+      second: '90 0 0 1000 0 0 0 0 0 0',
+      user: '1',
+      idle: '10',
+    },
+    {
+      name: 'an idle drop of 3 s or more resets the CPU (hot-plug)',
+      second: '90 0 0 600 0 0 0 0 0 0',
+      user: '0.9',
+      idle: '6',
+    },
+    {
+      name: 'increasing counters follow the file',
+      second: '200 0 0 2000 0 0 0 0 0 0',
+      user: '2',
+      idle: '20',
+    },
   ])('$name', async ({ second, user, idle }) => {
     const { paths, write } = procWithStat();
     const collector = cpuCollector({ paths, options: DEFAULT_COLLECTOR_OPTIONS });

@@ -4,11 +4,36 @@ import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc, nonEmpty } from '../family-builder.ts';
 import { fields, lines, pseudoFiles } from '../read-file.ts';
 
-const secondsDesc = new FamilyDesc('node_cpu_seconds_total', 'counter', 'Seconds the CPUs spent in each mode.', ['cpu', 'mode']);
-const guestDesc = new FamilyDesc('node_cpu_guest_seconds_total', 'counter', 'Seconds the CPUs spent in guests (VMs) for each mode.', ['cpu', 'mode']);
-const coreThrottlesDesc = new FamilyDesc('node_cpu_core_throttles_total', 'counter', 'Number of times this CPU core has been throttled.', ['package', 'core']);
-const packageThrottlesDesc = new FamilyDesc('node_cpu_package_throttles_total', 'counter', 'Number of times this CPU package has been throttled.', ['package']);
-const isolatedDesc = new FamilyDesc('node_cpu_isolated', 'gauge', 'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.', ['cpu']);
+const secondsDesc = new FamilyDesc(
+  'node_cpu_seconds_total',
+  'counter',
+  'Seconds the CPUs spent in each mode.',
+  ['cpu', 'mode'],
+);
+const guestDesc = new FamilyDesc(
+  'node_cpu_guest_seconds_total',
+  'counter',
+  'Seconds the CPUs spent in guests (VMs) for each mode.',
+  ['cpu', 'mode'],
+);
+const coreThrottlesDesc = new FamilyDesc(
+  'node_cpu_core_throttles_total',
+  'counter',
+  'Number of times this CPU core has been throttled.',
+  ['package', 'core'],
+);
+const packageThrottlesDesc = new FamilyDesc(
+  'node_cpu_package_throttles_total',
+  'counter',
+  'Number of times this CPU package has been throttled.',
+  ['package'],
+);
+const isolatedDesc = new FamilyDesc(
+  'node_cpu_isolated',
+  'gauge',
+  'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.',
+  ['cpu'],
+);
 
 /** USER_HZ: /proc/stat counts in 1/100 s on every Linux architecture. */
 const USER_HZ = 100;
@@ -129,7 +154,9 @@ class ThrottleReader {
     const cores = new Map<string, number>();
     let entries: string[];
     try {
-      entries = readdirSync(this.cpuDir).filter((e) => /^cpu\d+$/.test(e)).sort();
+      entries = readdirSync(this.cpuDir)
+        .filter((e) => /^cpu\d+$/.test(e))
+        .sort();
     } catch {
       return { packages, cores };
     }

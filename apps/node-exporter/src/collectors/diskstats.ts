@@ -13,32 +13,172 @@ const SECTOR_BYTES = 512;
 const dev = ['device'];
 /** The counters of one /proc/diskstats line, in field order, with their unit factor. */
 const statDescs: readonly (readonly [FamilyDesc, number])[] = [
-  [new FamilyDesc('node_disk_reads_completed_total', 'counter', 'The total number of reads completed successfully.', dev), 1],
+  [
+    new FamilyDesc(
+      'node_disk_reads_completed_total',
+      'counter',
+      'The total number of reads completed successfully.',
+      dev,
+    ),
+    1,
+  ],
   [new FamilyDesc('node_disk_reads_merged_total', 'counter', 'The total number of reads merged.', dev), 1],
-  [new FamilyDesc('node_disk_read_bytes_total', 'counter', 'The total number of bytes read successfully.', dev), SECTOR_BYTES],
-  [new FamilyDesc('node_disk_read_time_seconds_total', 'counter', 'The total number of seconds spent by all reads.', dev), SECONDS_PER_TICK],
-  [new FamilyDesc('node_disk_writes_completed_total', 'counter', 'The total number of writes completed successfully.', dev), 1],
+  [
+    new FamilyDesc(
+      'node_disk_read_bytes_total',
+      'counter',
+      'The total number of bytes read successfully.',
+      dev,
+    ),
+    SECTOR_BYTES,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_read_time_seconds_total',
+      'counter',
+      'The total number of seconds spent by all reads.',
+      dev,
+    ),
+    SECONDS_PER_TICK,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_writes_completed_total',
+      'counter',
+      'The total number of writes completed successfully.',
+      dev,
+    ),
+    1,
+  ],
   [new FamilyDesc('node_disk_writes_merged_total', 'counter', 'The number of writes merged.', dev), 1],
-  [new FamilyDesc('node_disk_written_bytes_total', 'counter', 'The total number of bytes written successfully.', dev), SECTOR_BYTES],
-  [new FamilyDesc('node_disk_write_time_seconds_total', 'counter', 'This is the total number of seconds spent by all writes.', dev), SECONDS_PER_TICK],
+  [
+    new FamilyDesc(
+      'node_disk_written_bytes_total',
+      'counter',
+      'The total number of bytes written successfully.',
+      dev,
+    ),
+    SECTOR_BYTES,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_write_time_seconds_total',
+      'counter',
+      'This is the total number of seconds spent by all writes.',
+      dev,
+    ),
+    SECONDS_PER_TICK,
+  ],
   [new FamilyDesc('node_disk_io_now', 'gauge', 'The number of I/Os currently in progress.', dev), 1],
-  [new FamilyDesc('node_disk_io_time_seconds_total', 'counter', 'Total seconds spent doing I/Os.', dev), SECONDS_PER_TICK],
-  [new FamilyDesc('node_disk_io_time_weighted_seconds_total', 'counter', 'The weighted # of seconds spent doing I/Os.', dev), SECONDS_PER_TICK],
-  [new FamilyDesc('node_disk_discards_completed_total', 'counter', 'The total number of discards completed successfully.', dev), 1],
-  [new FamilyDesc('node_disk_discards_merged_total', 'counter', 'The total number of discards merged.', dev), 1],
-  [new FamilyDesc('node_disk_discarded_sectors_total', 'counter', 'The total number of sectors discarded successfully.', dev), 1],
-  [new FamilyDesc('node_disk_discard_time_seconds_total', 'counter', 'This is the total number of seconds spent by all discards.', dev), SECONDS_PER_TICK],
-  [new FamilyDesc('node_disk_flush_requests_total', 'counter', 'The total number of flush requests completed successfully', dev), 1],
-  [new FamilyDesc('node_disk_flush_requests_time_seconds_total', 'counter', 'This is the total number of seconds spent by all flush requests.', dev), SECONDS_PER_TICK],
+  [
+    new FamilyDesc('node_disk_io_time_seconds_total', 'counter', 'Total seconds spent doing I/Os.', dev),
+    SECONDS_PER_TICK,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_io_time_weighted_seconds_total',
+      'counter',
+      'The weighted # of seconds spent doing I/Os.',
+      dev,
+    ),
+    SECONDS_PER_TICK,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_discards_completed_total',
+      'counter',
+      'The total number of discards completed successfully.',
+      dev,
+    ),
+    1,
+  ],
+  [
+    new FamilyDesc('node_disk_discards_merged_total', 'counter', 'The total number of discards merged.', dev),
+    1,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_discarded_sectors_total',
+      'counter',
+      'The total number of sectors discarded successfully.',
+      dev,
+    ),
+    1,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_discard_time_seconds_total',
+      'counter',
+      'This is the total number of seconds spent by all discards.',
+      dev,
+    ),
+    SECONDS_PER_TICK,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_flush_requests_total',
+      'counter',
+      'The total number of flush requests completed successfully',
+      dev,
+    ),
+    1,
+  ],
+  [
+    new FamilyDesc(
+      'node_disk_flush_requests_time_seconds_total',
+      'counter',
+      'This is the total number of seconds spent by all flush requests.',
+      dev,
+    ),
+    SECONDS_PER_TICK,
+  ],
 ];
 
-const infoDesc = new FamilyDesc('node_disk_info', 'gauge', 'Info of /sys/block/<block_device>.', ['device', 'major', 'minor', 'path', 'wwn', 'model', 'serial', 'revision']);
-const filesystemInfoDesc = new FamilyDesc('node_disk_filesystem_info', 'gauge', 'Info about disk filesystem.', ['device', 'type', 'usage', 'uuid', 'version']);
-const deviceMapperInfoDesc = new FamilyDesc('node_disk_device_mapper_info', 'gauge', 'Info about disk device mapper.', ['device', 'name', 'uuid', 'vg_name', 'lv_name', 'lv_layer']);
+const infoDesc = new FamilyDesc('node_disk_info', 'gauge', 'Info of /sys/block/<block_device>.', [
+  'device',
+  'major',
+  'minor',
+  'path',
+  'wwn',
+  'model',
+  'serial',
+  'revision',
+]);
+const filesystemInfoDesc = new FamilyDesc(
+  'node_disk_filesystem_info',
+  'gauge',
+  'Info about disk filesystem.',
+  ['device', 'type', 'usage', 'uuid', 'version'],
+);
+const deviceMapperInfoDesc = new FamilyDesc(
+  'node_disk_device_mapper_info',
+  'gauge',
+  'Info about disk device mapper.',
+  ['device', 'name', 'uuid', 'vg_name', 'lv_name', 'lv_layer'],
+);
 const ataDescs: readonly (readonly [string, FamilyDesc])[] = [
-  ['ID_ATA_WRITE_CACHE', new FamilyDesc('node_disk_ata_write_cache', 'gauge', 'ATA disk has a write cache.', dev)],
-  ['ID_ATA_WRITE_CACHE_ENABLED', new FamilyDesc('node_disk_ata_write_cache_enabled', 'gauge', 'ATA disk has its write cache enabled.', dev)],
-  ['ID_ATA_ROTATION_RATE_RPM', new FamilyDesc('node_disk_ata_rotation_rate_rpm', 'gauge', 'ATA disk rotation rate in RPMs (0 for SSDs).', dev)],
+  [
+    'ID_ATA_WRITE_CACHE',
+    new FamilyDesc('node_disk_ata_write_cache', 'gauge', 'ATA disk has a write cache.', dev),
+  ],
+  [
+    'ID_ATA_WRITE_CACHE_ENABLED',
+    new FamilyDesc(
+      'node_disk_ata_write_cache_enabled',
+      'gauge',
+      'ATA disk has its write cache enabled.',
+      dev,
+    ),
+  ],
+  [
+    'ID_ATA_ROTATION_RATE_RPM',
+    new FamilyDesc(
+      'node_disk_ata_rotation_rate_rpm',
+      'gauge',
+      'ATA disk rotation rate in RPMs (0 for SSDs).',
+      dev,
+    ),
+  ],
 ];
 
 /**
@@ -49,7 +189,11 @@ const ataDescs: readonly (readonly [string, FamilyDesc])[] = [
  */
 export function diskstatsCollector({ paths, options }: CollectorContext): Collector {
   const file = paths.proc('diskstats');
-  const filter = new NameFilter('--collector.diskstats.device-exclude', options.diskstatsDeviceExclude, options.diskstatsDeviceInclude);
+  const filter = new NameFilter(
+    '--collector.diskstats.device-exclude',
+    options.diskstatsDeviceExclude,
+    options.diskstatsDeviceInclude,
+  );
   let udevAvailable: Promise<boolean> | undefined;
   return {
     name: 'diskstats',
@@ -66,7 +210,9 @@ export function diskstatsCollector({ paths, options }: CollectorContext): Collec
         if (parts.length < 4 || filter.ignored(parts[2]!)) continue;
         devices.push(parts);
       }
-      const udev = await Promise.all(devices.map((p) => (withUdev ? readUdev(paths.udev(`b${p[0]}:${p[1]}`)) : EMPTY_UDEV)));
+      const udev = await Promise.all(
+        devices.map((p) => (withUdev ? readUdev(paths.udev(`b${p[0]}:${p[1]}`)) : EMPTY_UDEV)),
+      );
       const counters = statDescs.map(([desc]) => desc.builder());
       const info = infoDesc.builder();
       const fsInfo = filesystemInfoDesc.builder();
@@ -75,15 +221,42 @@ export function diskstatsCollector({ paths, options }: CollectorContext): Collec
       devices.forEach((parts, d) => {
         const device = parts[2]!;
         const props = udev[d]!;
-        const serial = props.get('SCSI_IDENT_SERIAL') || props.get('ID_SERIAL_SHORT') || props.get('ID_SERIAL') || '';
-        info.add(1, device, parts[0]!, parts[1]!, props.get('ID_PATH') ?? '', props.get('ID_WWN') ?? '', props.get('ID_MODEL') ?? '', serial, props.get('ID_REVISION') ?? '');
+        const serial =
+          props.get('SCSI_IDENT_SERIAL') || props.get('ID_SERIAL_SHORT') || props.get('ID_SERIAL') || '';
+        info.add(
+          1,
+          device,
+          parts[0]!,
+          parts[1]!,
+          props.get('ID_PATH') ?? '',
+          props.get('ID_WWN') ?? '',
+          props.get('ID_MODEL') ?? '',
+          serial,
+          props.get('ID_REVISION') ?? '',
+        );
         const count = Math.min(parts.length - 3, statDescs.length);
         for (let i = 0; i < count; i++) counters[i]!.add(Number(parts[i + 3]) * statDescs[i]![1], device);
         const fsType = props.get('ID_FS_TYPE');
-        if (fsType) fsInfo.add(1, device, fsType, props.get('ID_FS_USAGE') ?? '', props.get('ID_FS_UUID') ?? '', props.get('ID_FS_VERSION') ?? '');
+        if (fsType)
+          fsInfo.add(
+            1,
+            device,
+            fsType,
+            props.get('ID_FS_USAGE') ?? '',
+            props.get('ID_FS_UUID') ?? '',
+            props.get('ID_FS_VERSION') ?? '',
+          );
         const dmName = props.get('DM_NAME');
         if (dmName) {
-          dmInfo.add(1, device, dmName, props.get('DM_UUID') ?? '', props.get('DM_VG_NAME') ?? '', props.get('DM_LV_NAME') ?? '', props.get('DM_LV_LAYER') ?? '');
+          dmInfo.add(
+            1,
+            device,
+            dmName,
+            props.get('DM_UUID') ?? '',
+            props.get('DM_VG_NAME') ?? '',
+            props.get('DM_LV_NAME') ?? '',
+            props.get('DM_LV_LAYER') ?? '',
+          );
         }
         if (props.get('ID_ATA')) addAta(ata, props, device);
       });

@@ -34,8 +34,15 @@ describe('filesystem collector', () => {
     const collector = filesystemCollector({ paths, options: DEFAULT_COLLECTOR_OPTIONS }, fakeStatFs(calls));
     const lines = sampleLines(await collector.collect());
     // Local file systems synchronously, the NFS mount through the pool with a timeout.
-    expect(calls.sort()).toEqual(['async:/broken', 'sync:/', 'sync:/data', 'sync:/mnt/with space', 'sync:/srv']);
-    const labels = (device: string, fstype: string, mountpoint: string) => `{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"}`;
+    expect(calls.sort()).toEqual([
+      'async:/broken',
+      'sync:/',
+      'sync:/data',
+      'sync:/mnt/with space',
+      'sync:/srv',
+    ]);
+    const labels = (device: string, fstype: string, mountpoint: string) =>
+      `{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"}`;
     const root = labels('/dev/vda', 'ext4', '/');
     const data = labels('/dev/vdb', 'xfs', '/data');
     const space = labels('tmpfs', 'tmpfs', '/mnt/with space');
@@ -62,7 +69,13 @@ describe('filesystem collector', () => {
     const calls: string[] = [];
     const paths = new HostPaths(`${host}/proc`, `${host}/sys`, '/host');
     await filesystemCollector({ paths, options: DEFAULT_COLLECTOR_OPTIONS }, fakeStatFs(calls)).collect();
-    expect(calls.sort()).toEqual(['async:/host/broken', 'sync:/host/', 'sync:/host/data', 'sync:/host/mnt/with space', 'sync:/host/srv']);
+    expect(calls.sort()).toEqual([
+      'async:/host/broken',
+      'sync:/host/',
+      'sync:/host/data',
+      'sync:/host/mnt/with space',
+      'sync:/host/srv',
+    ]);
   });
 
   it('marks a mount whose statfs hangs as stuck and does not stat it again until it returns', async () => {
@@ -72,9 +85,13 @@ describe('filesystem collector', () => {
     const collector = filesystemCollector({ paths, options }, fakeStatFs(calls, new Set(['/broken'])));
     for (let scrape = 0; scrape < 2; scrape++) {
       const lines = sampleLines(await collector.collect());
-      expect(lines).toContain('node_filesystem_device_error{device="server:/export",fstype="nfs",mountpoint="/broken"} 1');
+      expect(lines).toContain(
+        'node_filesystem_device_error{device="server:/export",fstype="nfs",mountpoint="/broken"} 1',
+      );
       expect(lines.filter((l) => l.includes('mountpoint="/broken"'))).toHaveLength(2);
-      expect(lines).toContain('node_filesystem_device_error{device="/dev/vdb",fstype="xfs",mountpoint="/data"} 0');
+      expect(lines).toContain(
+        'node_filesystem_device_error{device="/dev/vdb",fstype="xfs",mountpoint="/data"} 0',
+      );
     }
     expect(calls.filter((c) => c === 'async:/broken')).toHaveLength(1);
   });
@@ -85,12 +102,26 @@ describe('parseMountInfo', () => {
     {
       name: 'optional fields and a super option list',
       line: '36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 shared:2 - ext3 /dev/root rw,errors=continue',
-      want: { majorMinor: '98:0', mountPoint: '/mnt2', options: 'rw,noatime', fsType: 'ext3', source: '/dev/root', superOptions: 'rw,errors=continue' },
+      want: {
+        majorMinor: '98:0',
+        mountPoint: '/mnt2',
+        options: 'rw,noatime',
+        fsType: 'ext3',
+        source: '/dev/root',
+        superOptions: 'rw,errors=continue',
+      },
     },
     {
       name: 'octal escapes',
       line: '3148 3003 260:0 / /var/lib/a\\040b\\011c rw - ext4 /dev/sda rw',
-      want: { majorMinor: '260:0', mountPoint: '/var/lib/a b\tc', options: 'rw', fsType: 'ext4', source: '/dev/sda', superOptions: 'rw' },
+      want: {
+        majorMinor: '260:0',
+        mountPoint: '/var/lib/a b\tc',
+        options: 'rw',
+        fsType: 'ext4',
+        source: '/dev/sda',
+        superOptions: 'rw',
+      },
     },
   ])('$name', ({ line, want }) => {
     expect(parseMountInfo(line + '\n')).toEqual([want]);

@@ -8,13 +8,48 @@ import { hasOption, parseMountInfo } from './mountinfo.ts';
 import type { MountInfo } from './mountinfo.ts';
 
 const labelNames = ['device', 'mountpoint', 'fstype'];
-const sizeDesc = new FamilyDesc('node_filesystem_size_bytes', 'gauge', 'Filesystem size in bytes.', labelNames);
-const freeDesc = new FamilyDesc('node_filesystem_free_bytes', 'gauge', 'Filesystem free space in bytes.', labelNames);
-const availDesc = new FamilyDesc('node_filesystem_avail_bytes', 'gauge', 'Filesystem space available to non-root users in bytes.', labelNames);
-const filesDesc = new FamilyDesc('node_filesystem_files', 'gauge', 'Filesystem total file nodes.', labelNames);
-const filesFreeDesc = new FamilyDesc('node_filesystem_files_free', 'gauge', 'Filesystem total free file nodes.', labelNames);
-const readonlyDesc = new FamilyDesc('node_filesystem_readonly', 'gauge', 'Filesystem read-only status.', labelNames);
-const deviceErrorDesc = new FamilyDesc('node_filesystem_device_error', 'gauge', 'Whether an error occurred while getting statistics for the given device.', labelNames);
+const sizeDesc = new FamilyDesc(
+  'node_filesystem_size_bytes',
+  'gauge',
+  'Filesystem size in bytes.',
+  labelNames,
+);
+const freeDesc = new FamilyDesc(
+  'node_filesystem_free_bytes',
+  'gauge',
+  'Filesystem free space in bytes.',
+  labelNames,
+);
+const availDesc = new FamilyDesc(
+  'node_filesystem_avail_bytes',
+  'gauge',
+  'Filesystem space available to non-root users in bytes.',
+  labelNames,
+);
+const filesDesc = new FamilyDesc(
+  'node_filesystem_files',
+  'gauge',
+  'Filesystem total file nodes.',
+  labelNames,
+);
+const filesFreeDesc = new FamilyDesc(
+  'node_filesystem_files_free',
+  'gauge',
+  'Filesystem total free file nodes.',
+  labelNames,
+);
+const readonlyDesc = new FamilyDesc(
+  'node_filesystem_readonly',
+  'gauge',
+  'Filesystem read-only status.',
+  labelNames,
+);
+const deviceErrorDesc = new FamilyDesc(
+  'node_filesystem_device_error',
+  'gauge',
+  'Whether an error occurred while getting statistics for the given device.',
+  labelNames,
+);
 
 interface FsStats {
   readonly blocks: number;
@@ -36,7 +71,8 @@ export interface StatFs {
 
 const nodeStatFs: StatFs = {
   sync: (path) => statfsSync(path),
-  async: (path) => new Promise((resolve, reject) => statfs(path, (err, s) => (err ? reject(err) : resolve(s)))),
+  async: (path) =>
+    new Promise((resolve, reject) => statfs(path, (err, s) => (err ? reject(err) : resolve(s)))),
 };
 
 /**
@@ -44,7 +80,18 @@ const nodeStatFs: StatFs = {
  * and cannot hang: stat'ed synchronously, which costs a fifth of a thread-pool round trip.
  * Network, FUSE and other file systems go through the pool with the stuck-mount timeout.
  */
-const LOCAL_FS_TYPES = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'tmpfs', 'ramfs', 'vfat', 'exfat', 'f2fs']);
+const LOCAL_FS_TYPES = new Set([
+  'ext2',
+  'ext3',
+  'ext4',
+  'xfs',
+  'btrfs',
+  'tmpfs',
+  'ramfs',
+  'vfat',
+  'exfat',
+  'f2fs',
+]);
 
 /**
  * `filesystem`: size, free and available bytes and inodes of every mount in
@@ -54,8 +101,14 @@ const LOCAL_FS_TYPES = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'tmpfs',
  * stuck, and it is not stat'ed again until that call returns. Mount points are reported with
  * `--path.rootfs` stripped; a (device, mountpoint, fstype) is reported once.
  */
-export function filesystemCollector({ paths, options }: CollectorContext, statFs: StatFs = nodeStatFs): Collector {
-  const mountPoints = new NameFilter('--collector.filesystem.mount-points-exclude', options.filesystemMountPointsExclude);
+export function filesystemCollector(
+  { paths, options }: CollectorContext,
+  statFs: StatFs = nodeStatFs,
+): Collector {
+  const mountPoints = new NameFilter(
+    '--collector.filesystem.mount-points-exclude',
+    options.filesystemMountPointsExclude,
+  );
   const fsTypes = new NameFilter('--collector.filesystem.fs-types-exclude', options.filesystemFsTypesExclude);
   const timeoutMs = options.filesystemMountTimeoutSeconds * 1000;
   const stuck = new Set<string>();

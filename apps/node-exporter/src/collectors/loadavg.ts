@@ -20,7 +20,8 @@ export function loadavgCollector({ paths }: CollectorContext): Collector {
       const out: MetricFamily[] = [];
       for (let i = 0; i < descs.length; i++) {
         const value = Number(parts[i]);
-        if (parts[i] === undefined || Number.isNaN(value)) throw new ParseError(file, `unexpected content ${JSON.stringify(parts.join(' '))}`);
+        if (parts[i] === undefined || Number.isNaN(value))
+          throw new ParseError(file, `unexpected content ${JSON.stringify(parts.join(' '))}`);
         out.push(descs[i]!.single(value));
       }
       return out;

@@ -16,7 +16,11 @@ export function meminfoCollector({ paths }: CollectorContext): Collector {
   const descFor = (key: string): FamilyDesc => {
     let desc = descs.get(key);
     if (!desc) {
-      desc = new FamilyDesc(`node_memory_${key}`, key.endsWith('_total') ? 'counter' : 'gauge', `Memory information field ${key}.`);
+      desc = new FamilyDesc(
+        `node_memory_${key}`,
+        key.endsWith('_total') ? 'counter' : 'gauge',
+        `Memory information field ${key}.`,
+      );
       descs.set(key, desc);
     }
     return desc;
@@ -29,7 +33,8 @@ export function meminfoCollector({ paths }: CollectorContext): Collector {
         const parts = fields(line);
         if (parts.length === 0) continue;
         let value = Number(parts[1]);
-        if (parts[1] === undefined || Number.isNaN(value)) throw new ParseError(file, `invalid value in line ${JSON.stringify(line)}`);
+        if (parts[1] === undefined || Number.isNaN(value))
+          throw new ParseError(file, `invalid value in line ${JSON.stringify(line)}`);
         let key = parts[0]!.endsWith(':') ? parts[0]!.slice(0, -1) : parts[0]!;
         key = key.replace(/\((.*)\)/, '_$1');
         if (parts.length === 3) {

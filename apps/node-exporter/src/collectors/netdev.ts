@@ -14,12 +14,18 @@ import { fields, lines, pseudoFiles } from '../read-file.ts';
  */
 export function netdevCollector({ paths, options }: CollectorContext): Collector {
   const file = paths.proc('net/dev');
-  const filter = new NameFilter('--collector.netdev.device-exclude', options.netdevDeviceExclude, options.netdevDeviceInclude);
+  const filter = new NameFilter(
+    '--collector.netdev.device-exclude',
+    options.netdevDeviceExclude,
+    options.netdevDeviceInclude,
+  );
   const descs = new Map<string, FamilyDesc>();
   const descFor = (key: string): FamilyDesc => {
     let desc = descs.get(key);
     if (!desc) {
-      desc = new FamilyDesc(`node_network_${key}_total`, 'counter', `Network device statistic ${key}.`, ['device']);
+      desc = new FamilyDesc(`node_network_${key}_total`, 'counter', `Network device statistic ${key}.`, [
+        'device',
+      ]);
       descs.set(key, desc);
     }
     return desc;
@@ -45,7 +51,9 @@ export function netdevCollector({ paths, options }: CollectorContext): Collector
         if (filter.ignored(device)) continue;
         devices.push({ device, values: fields(line.slice(colon + 1)) });
       }
-      const nohandler = devices.map(({ device }) => readQuietly(paths.sys('class/net', device, 'statistics/rx_nohandler')));
+      const nohandler = devices.map(({ device }) =>
+        readQuietly(paths.sys('class/net', device, 'statistics/rx_nohandler')),
+      );
       const builders = new Map<string, ReturnType<FamilyDesc['builder']>>();
       const add = (key: string, value: number, device: string): void => {
         let b = builders.get(key);
@@ -66,7 +74,10 @@ export function netdevCollector({ paths, options }: CollectorContext): Collector
 function parseHeader(file: string, header: string): string[] {
   const groups = header.split('|');
   if (groups.length !== 3) throw new ParseError(file, `unexpected header ${JSON.stringify(header)}`);
-  return [...fields(groups[1]!).map((f) => `receive_${f}`), ...fields(groups[2]!).map((f) => `transmit_${f}`)];
+  return [
+    ...fields(groups[1]!).map((f) => `receive_${f}`),
+    ...fields(groups[2]!).map((f) => `transmit_${f}`),
+  ];
 }
 
 /** A sysfs attribute, or `undefined` when it is missing or unreadable (virtual devices). */

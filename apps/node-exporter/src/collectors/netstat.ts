@@ -21,7 +21,9 @@ export function netstatCollector({ paths, options }: CollectorContext): Collecto
   const wanted = new NameFilter('--collector.netstat.fields', '', options.netstatFields);
   const descFor = (protocol: string, name: string): FamilyDesc | undefined => {
     const key = `${protocol}_${name}`;
-    return wanted.ignored(key) ? undefined : new FamilyDesc(`node_netstat_${key}`, 'untyped', `Statistic ${protocol}${name}.`);
+    return wanted.ignored(key)
+      ? undefined
+      : new FamilyDesc(`node_netstat_${key}`, 'untyped', `Statistic ${protocol}${name}.`);
   };
   const headers = new Map<string, Pick[]>();
   const snmp6 = new Map<string, FamilyDesc | null>();
@@ -43,7 +45,8 @@ export function netstatCollector({ paths, options }: CollectorContext): Collecto
         headers.set(header, picks);
       }
       const values = fields(all[i + 1]!);
-      if (values[0] !== header.slice(0, header.indexOf(' '))) throw new ParseError(file, `mismatched lines ${i + 1} and ${i + 2}`);
+      if (values[0] !== header.slice(0, header.indexOf(' ')))
+        throw new ParseError(file, `mismatched lines ${i + 1} and ${i + 2}`);
       for (const { column, desc } of picks) {
         const raw = values[column];
         if (raw === undefined) throw new ParseError(file, `line ${i + 2} has fewer values than names`);

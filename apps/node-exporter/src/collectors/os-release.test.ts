@@ -31,7 +31,10 @@ describe('os-release', () => {
 describe('os collector', () => {
   it('falls back to <rootfs>/usr/lib/os-release', async () => {
     const rootfs = resolve(import.meta.dirname, '../../testdata/usr-lib-os-release');
-    const collector = osCollector({ paths: new HostPaths('/proc', '/sys', rootfs), options: DEFAULT_COLLECTOR_OPTIONS });
+    const collector = osCollector({
+      paths: new HostPaths('/proc', '/sys', rootfs),
+      options: DEFAULT_COLLECTOR_OPTIONS,
+    });
     const lines = sampleLines(await collector.collect());
     expect(lines).toContain('node_os_version{id="fedora",id_like="",name="Fedora Linux"} 39');
     // The second scrape answers from the cache (same mtime) with the same families.

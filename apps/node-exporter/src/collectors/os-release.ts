@@ -5,14 +5,32 @@ import { FamilyDesc } from '../family-builder.ts';
 import { NodeExporterError } from '../errors.ts';
 import { lines, readText } from '../read-file.ts';
 
-const INFO_LABELS = ['build_id', 'id', 'id_like', 'image_id', 'image_version', 'name', 'pretty_name', 'variant', 'variant_id', 'version', 'version_codename', 'version_id'];
+const INFO_LABELS = [
+  'build_id',
+  'id',
+  'id_like',
+  'image_id',
+  'image_version',
+  'name',
+  'pretty_name',
+  'variant',
+  'variant_id',
+  'version',
+  'version_codename',
+  'version_id',
+];
 const infoDesc = new FamilyDesc(
   'node_os_info',
   'gauge',
   `A metric with a constant '1' value labeled by ${INFO_LABELS.join(', ')}.`,
   INFO_LABELS,
 );
-const versionDesc = new FamilyDesc('node_os_version', 'gauge', 'Metric containing the major.minor part of the OS version.', ['id', 'id_like', 'name']);
+const versionDesc = new FamilyDesc(
+  'node_os_version',
+  'gauge',
+  'Metric containing the major.minor part of the OS version.',
+  ['id', 'id_like', 'name'],
+);
 
 const FILES = ['etc/os-release', 'usr/lib/os-release'];
 

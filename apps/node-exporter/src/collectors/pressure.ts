@@ -11,16 +11,39 @@ interface Resource {
 }
 
 const resources: readonly Resource[] = [
-  { name: 'cpu', some: new FamilyDesc('node_pressure_cpu_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited for CPU time') },
+  {
+    name: 'cpu',
+    some: new FamilyDesc(
+      'node_pressure_cpu_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited for CPU time',
+    ),
+  },
   {
     name: 'io',
-    some: new FamilyDesc('node_pressure_io_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited due to IO congestion'),
-    full: new FamilyDesc('node_pressure_io_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to IO congestion'),
+    some: new FamilyDesc(
+      'node_pressure_io_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited due to IO congestion',
+    ),
+    full: new FamilyDesc(
+      'node_pressure_io_stalled_seconds_total',
+      'counter',
+      'Total time in seconds no process could make progress due to IO congestion',
+    ),
   },
   {
     name: 'memory',
-    some: new FamilyDesc('node_pressure_memory_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited for memory'),
-    full: new FamilyDesc('node_pressure_memory_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to memory congestion'),
+    some: new FamilyDesc(
+      'node_pressure_memory_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited for memory',
+    ),
+    full: new FamilyDesc(
+      'node_pressure_memory_stalled_seconds_total',
+      'counter',
+      'Total time in seconds no process could make progress due to memory congestion',
+    ),
   },
 ];
 
@@ -37,7 +60,12 @@ export function pressureCollector({ paths }: CollectorContext): Collector {
       try {
         texts = resources.map((r) => pseudoFiles.read(paths.proc('pressure', r.name)));
       } catch (err) {
-        if (isNotFound(err)) throw new NodeExporterError('NODE_NO_DATA', 'pressure stall information is not available (kernel without PSI)', { cause: err });
+        if (isNotFound(err))
+          throw new NodeExporterError(
+            'NODE_NO_DATA',
+            'pressure stall information is not available (kernel without PSI)',
+            { cause: err },
+          );
         throw err;
       }
       const out: MetricFamily[] = [];

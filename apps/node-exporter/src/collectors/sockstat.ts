@@ -15,7 +15,15 @@ export function sockstatCollector({ paths }: CollectorContext): Collector {
   const gauge = (protocol: string, field: string, value: number): MetricFamily => {
     const key = `${protocol}_${field}`;
     let desc = descs.get(key);
-    if (!desc) descs.set(key, (desc = new FamilyDesc(`node_sockstat_${key}`, 'gauge', `Number of ${protocol} sockets in state ${field}.`)));
+    if (!desc)
+      descs.set(
+        key,
+        (desc = new FamilyDesc(
+          `node_sockstat_${key}`,
+          'gauge',
+          `Number of ${protocol} sockets in state ${field}.`,
+        )),
+      );
     return desc.single(value);
   };
   return {

@@ -8,10 +8,25 @@ const ctxt = new FamilyDesc('node_context_switches_total', 'counter', 'Total num
 const forks = new FamilyDesc('node_forks_total', 'counter', 'Total number of forks.');
 const btime = new FamilyDesc('node_boot_time_seconds', 'gauge', 'Node boot time, in unixtime.');
 const running = new FamilyDesc('node_procs_running', 'gauge', 'Number of processes in runnable state.');
-const blocked = new FamilyDesc('node_procs_blocked', 'gauge', 'Number of processes blocked waiting for I/O to complete.');
+const blocked = new FamilyDesc(
+  'node_procs_blocked',
+  'gauge',
+  'Number of processes blocked waiting for I/O to complete.',
+);
 const softirqs = new FamilyDesc('node_softirqs_total', 'counter', 'Number of softirq calls.', ['vector']);
 
-const SOFTIRQ_VECTORS = ['hi', 'timer', 'net_tx', 'net_rx', 'block', 'block_iopoll', 'tasklet', 'sched', 'hrtimer', 'rcu'];
+const SOFTIRQ_VECTORS = [
+  'hi',
+  'timer',
+  'net_tx',
+  'net_rx',
+  'block',
+  'block_iopoll',
+  'tasklet',
+  'sched',
+  'hrtimer',
+  'rcu',
+];
 
 /** `stat`: interrupts, context switches, forks, boot time and process states from `/proc/stat`. */
 export function statCollector({ paths, options }: CollectorContext): Collector {
@@ -23,7 +38,15 @@ export function statCollector({ paths, options }: CollectorContext): Collector {
       for (const line of lines(pseudoFiles.read(file))) {
         const space = line.indexOf(' ');
         const key = space < 0 ? line : line.slice(0, space);
-        if (key === 'intr' || key === 'ctxt' || key === 'processes' || key === 'btime' || key === 'procs_running' || key === 'procs_blocked' || key === 'softirq') {
+        if (
+          key === 'intr' ||
+          key === 'ctxt' ||
+          key === 'processes' ||
+          key === 'btime' ||
+          key === 'procs_running' ||
+          key === 'procs_blocked' ||
+          key === 'softirq'
+        ) {
           values.set(key, fields(line).slice(1));
         }
       }

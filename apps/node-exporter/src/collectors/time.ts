@@ -4,18 +4,29 @@ import type { Collector, CollectorContext } from '../collector.ts';
 import { FamilyDesc, nonEmpty } from '../family-builder.ts';
 import { fields, pseudoFiles } from '../read-file.ts';
 
-const secondsDesc = new FamilyDesc('node_time_seconds', 'gauge', 'System time in seconds since epoch (1970).');
-const zoneDesc = new FamilyDesc('node_time_zone_offset_seconds', 'gauge', 'System time zone offset in seconds.', ['time_zone']);
+const secondsDesc = new FamilyDesc(
+  'node_time_seconds',
+  'gauge',
+  'System time in seconds since epoch (1970).',
+);
+const zoneDesc = new FamilyDesc(
+  'node_time_zone_offset_seconds',
+  'gauge',
+  'System time zone offset in seconds.',
+  ['time_zone'],
+);
 const availableDesc = new FamilyDesc(
   'node_time_clocksource_available_info',
   'gauge',
   "Available clocksources read from '/sys/devices/system/clocksource'.",
   ['device', 'clocksource'],
 );
-const currentDesc = new FamilyDesc('node_time_clocksource_current_info', 'gauge', "Current clocksource read from '/sys/devices/system/clocksource'.", [
-  'device',
-  'clocksource',
-]);
+const currentDesc = new FamilyDesc(
+  'node_time_clocksource_current_info',
+  'gauge',
+  "Current clocksource read from '/sys/devices/system/clocksource'.",
+  ['device', 'clocksource'],
+);
 
 const zoneName = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
 

@@ -4,14 +4,12 @@ import type { Collector } from '../collector.ts';
 import { FamilyDesc } from '../family-builder.ts';
 import { pseudoFiles } from '../read-file.ts';
 
-const infoDesc = new FamilyDesc('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.', [
-  'sysname',
-  'release',
-  'version',
-  'machine',
-  'nodename',
-  'domainname',
-]);
+const infoDesc = new FamilyDesc(
+  'node_uname_info',
+  'gauge',
+  'Labeled system information as provided by the uname system call.',
+  ['sysname', 'release', 'version', 'machine', 'nodename', 'domainname'],
+);
 
 /**
  * `uname`: `uname(2)` of this process's UTS namespace (like upstream it is a system call,

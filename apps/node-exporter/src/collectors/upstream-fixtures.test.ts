@@ -11,7 +11,12 @@ import { parseSampleLines, sampleLines, normaliseSeries } from '../testing/sampl
 const conformance = resolve(import.meta.dirname, '../../../../../shared/conformance/node_exporter/fixtures');
 const expected = parseSampleLines(readFileSync(resolve(conformance, 'e2e-output.txt'), 'utf8'));
 const context = {
-  paths: new HostPaths(resolve(conformance, 'proc'), resolve(conformance, 'no-sys'), resolve(conformance, 'no-root'), resolve(conformance, 'no-udev')),
+  paths: new HostPaths(
+    resolve(conformance, 'proc'),
+    resolve(conformance, 'no-sys'),
+    resolve(conformance, 'no-root'),
+    resolve(conformance, 'no-udev'),
+  ),
   options: { ...DEFAULT_COLLECTOR_OPTIONS, statSoftirq: true },
 };
 
@@ -38,13 +43,16 @@ describe('collectors on the upstream fixture /proc tree', () => {
       const want = expected.get(series);
       const got = Number(line.slice(space + 1));
       if (want === undefined) mismatches.push(`${series}: not in upstream output`);
-      else if (Math.abs(want - got) > Math.abs(want) * 1e-12) mismatches.push(`${series}: got ${got}, upstream ${want}`);
+      else if (Math.abs(want - got) > Math.abs(want) * 1e-12)
+        mismatches.push(`${series}: got ${got}, upstream ${want}`);
     }
     expect(mismatches).toEqual([]);
     // And the other way round: every upstream series of the families we produce is ours too.
     const ours = new Set(lines.map((l) => normaliseSeries(l.slice(0, l.lastIndexOf(' ')))));
     const names = new Set(compared.map((f) => f.name));
-    const missing = [...expected.keys()].filter((series) => names.has(series.replace(/\{.*$/, '')) && !ours.has(series));
+    const missing = [...expected.keys()].filter(
+      (series) => names.has(series.replace(/\{.*$/, '')) && !ours.has(series),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -55,7 +63,8 @@ describe('collectors on the upstream fixture /proc tree', () => {
     ['node_cpu_seconds_total{cpu="0",mode="user"}', 444.9],
   ])('reproduces %s', async (series, value) => {
     const all = [];
-    for (const name of ['cpu', 'loadavg', 'meminfo', 'stat']) all.push(...(await COLLECTORS.get(name)!(context).collect()));
+    for (const name of ['cpu', 'loadavg', 'meminfo', 'stat'])
+      all.push(...(await COLLECTORS.get(name)!(context).collect()));
     expect(parseSampleLines(sampleLines(all).join('\n')).get(series)).toBe(value);
   });
 });

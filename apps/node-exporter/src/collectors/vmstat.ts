@@ -20,7 +20,9 @@ export function vmstatCollector({ paths, options }: CollectorContext): Collector
         const key = line.slice(0, space);
         let desc = descs.get(key);
         if (desc === undefined) {
-          desc = wanted.ignored(key) ? null : new FamilyDesc(`node_vmstat_${key}`, 'untyped', `/proc/vmstat information field ${key}.`);
+          desc = wanted.ignored(key)
+            ? null
+            : new FamilyDesc(`node_vmstat_${key}`, 'untyped', `/proc/vmstat information field ${key}.`);
           descs.set(key, desc);
         }
         if (desc) out.push(desc.single(Number(line.slice(space + 1))));

@@ -21,5 +21,8 @@ export function parseSampleLines(text: string): Map<string, number> {
 
 /** Drops `name=""` pairs so that series compare as Prometheus would ingest them. */
 export function normaliseSeries(series: string): string {
-  return series.replace(/,?[a-zA-Z_][a-zA-Z0-9_]*=""/g, '').replace('{,', '{').replace('{}', '');
+  return series
+    .replace(/,?[a-zA-Z_][a-zA-Z0-9_]*=""/g, '')
+    .replace('{,', '{')
+    .replace('{}', '');
 }

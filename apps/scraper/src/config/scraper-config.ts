@@ -30,7 +30,8 @@ const relabelConfig: Decoder<RelabelConfig> = s.refine(
 );
 
 const labelSet = s.refine(s.optional(s.record(s.string()), {}), (labels, fail) => {
-  for (const name of Object.keys(labels)) if (!isValidLegacyLabelName(name)) fail(`${JSON.stringify(name)} is not a valid label name`);
+  for (const name of Object.keys(labels))
+    if (!isValidLegacyLabelName(name)) fail(`${JSON.stringify(name)} is not a valid label name`);
   return labels;
 });
 
@@ -50,10 +51,18 @@ const tlsConfig = s.object({
 /** The HTTP client fields shared by scrape configs and remote write (`common/config.HTTPClientConfig`). */
 const httpClientFields = {
   basic_auth: s.optional(
-    s.object({ username: s.optional(s.string(), ''), password: s.optional(s.secret()), password_file: s.optional(s.string()) }),
+    s.object({
+      username: s.optional(s.string(), ''),
+      password: s.optional(s.secret()),
+      password_file: s.optional(s.string()),
+    }),
   ),
   authorization: s.optional(
-    s.object({ type: s.optional(s.string(), 'Bearer'), credentials: s.optional(s.secret()), credentials_file: s.optional(s.string()) }),
+    s.object({
+      type: s.optional(s.string(), 'Bearer'),
+      credentials: s.optional(s.secret()),
+      credentials_file: s.optional(s.string()),
+    }),
   ),
   bearer_token: s.optional(s.secret()),
   bearer_token_file: s.optional(s.string()),
@@ -63,10 +72,17 @@ const httpClientFields = {
   enable_http2: s.optional(s.bool(), true),
 } as const;
 
-function checkHttpClient(c: { basic_auth?: unknown; authorization?: unknown; bearer_token?: unknown; bearer_token_file?: string }, fail: (m: string) => never): void {
-  const auth = [c.basic_auth, c.authorization, c.bearer_token ?? c.bearer_token_file].filter((x) => x !== undefined);
-  if (c.bearer_token !== undefined && c.bearer_token_file !== undefined) fail('at most one of bearer_token & bearer_token_file must be configured');
-  if (auth.length > 1) fail('at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
+function checkHttpClient(
+  c: { basic_auth?: unknown; authorization?: unknown; bearer_token?: unknown; bearer_token_file?: string },
+  fail: (m: string) => never,
+): void {
+  const auth = [c.basic_auth, c.authorization, c.bearer_token ?? c.bearer_token_file].filter(
+    (x) => x !== undefined,
+  );
+  if (c.bearer_token !== undefined && c.bearer_token_file !== undefined)
+    fail('at most one of bearer_token & bearer_token_file must be configured');
+  if (auth.length > 1)
+    fail('at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
 }
 
 const sizeLimit = s.refine(s.optional(s.string(), '0'), (text, fail) => {
@@ -82,7 +98,11 @@ const scrapeConfigRaw = s.object({
   scrape_interval: s.optional(s.duration()),
   scrape_timeout: s.optional(s.duration()),
   scrape_protocols: s.optional(
-    s.list(s.refine(s.string(), (p, fail): ScrapeProtocol => (isScrapeProtocol(p) ? p : fail(`unknown scrape protocol ${p}`)))),
+    s.list(
+      s.refine(s.string(), (p, fail): ScrapeProtocol =>
+        isScrapeProtocol(p) ? p : fail(`unknown scrape protocol ${p}`),
+      ),
+    ),
   ),
   metrics_path: s.optional(s.string(), '/metrics'),
   scheme: s.optional(s.oneOf('http', 'https'), 'http'),
@@ -91,7 +111,10 @@ const scrapeConfigRaw = s.object({
   honor_timestamps: s.optional(s.bool(), true),
   track_timestamps_staleness: s.optional(s.bool(), false),
   ...httpClientFields,
-  static_configs: s.optional(s.list(s.object({ targets: s.optional(s.list(s.string()), []), labels: labelSet })), []),
+  static_configs: s.optional(
+    s.list(s.object({ targets: s.optional(s.list(s.string()), []), labels: labelSet })),
+    [],
+  ),
   file_sd_configs: s.optional(
     s.list(s.object({ files: s.list(s.string()), refresh_interval: s.optional(s.duration(), 300_000) })),
     [],
@@ -121,7 +144,8 @@ const remoteWriteRaw = s.object({
   url: s.refine(s.string(), (url, fail) => {
     try {
       const parsed = new URL(url);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail(`unsupported scheme "${parsed.protocol.slice(0, -1)}" for URL`);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        fail(`unsupported scheme "${parsed.protocol.slice(0, -1)}" for URL`);
     } catch {
       fail(`parse ${JSON.stringify(url)}: invalid URL`);
     }
@@ -137,31 +161,41 @@ const remoteWriteRaw = s.object({
   metadata_config: s.optional(s.object({}, { allowUnknown: true })),
 });
 
-const globalRaw = s.object(
-  {
-    scrape_interval: s.optional(s.duration(), DEFAULT_SCRAPE_INTERVAL_MS),
-    scrape_timeout: s.optional(s.duration()),
-    evaluation_interval: s.optional(s.duration(), 60_000),
-    external_labels: labelSet,
-    query_log_file: s.optional(s.string()),
-  },
-);
+const globalRaw = s.object({
+  scrape_interval: s.optional(s.duration(), DEFAULT_SCRAPE_INTERVAL_MS),
+  scrape_timeout: s.optional(s.duration()),
+  evaluation_interval: s.optional(s.duration(), 60_000),
+  external_labels: labelSet,
+  query_log_file: s.optional(s.string()),
+});
 
 const documentRaw = s.object({
-  global: s.optional(s.refine(globalRaw, (g, fail) => {
-    // As upstream: an unset global timeout is the default, or the interval when that is shorter.
-    const scrape_timeout = g.scrape_timeout ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, g.scrape_interval);
-    if (scrape_timeout > g.scrape_interval) fail('global scrape timeout greater than scrape interval');
-    return { ...g, scrape_timeout };
-  })),
-  scrape_configs: s.optional(s.list(s.refine(scrapeConfigRaw, (c, fail) => {
-    checkHttpClient(c, fail);
-    return c;
-  })), []),
-  remote_write: s.optional(s.list(s.refine(remoteWriteRaw, (c, fail) => {
-    checkHttpClient(c, fail);
-    return c;
-  })), []),
+  global: s.optional(
+    s.refine(globalRaw, (g, fail) => {
+      // As upstream: an unset global timeout is the default, or the interval when that is shorter.
+      const scrape_timeout = g.scrape_timeout ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, g.scrape_interval);
+      if (scrape_timeout > g.scrape_interval) fail('global scrape timeout greater than scrape interval');
+      return { ...g, scrape_timeout };
+    }),
+  ),
+  scrape_configs: s.optional(
+    s.list(
+      s.refine(scrapeConfigRaw, (c, fail) => {
+        checkHttpClient(c, fail);
+        return c;
+      }),
+    ),
+    [],
+  ),
+  remote_write: s.optional(
+    s.list(
+      s.refine(remoteWriteRaw, (c, fail) => {
+        checkHttpClient(c, fail);
+        return c;
+      }),
+    ),
+    [],
+  ),
   rule_files: s.optional(s.list(s.string()), []),
   alerting: s.optional(s.object({}, { allowUnknown: true })),
   remote_read: s.optional(s.list(s.object({}, { allowUnknown: true })), []),
@@ -173,7 +207,10 @@ type RawScrapeConfig = Decoded<typeof scrapeConfigRaw>;
 type RawRemoteWrite = Decoded<typeof remoteWriteRaw>;
 
 /** One scrape job with global defaults applied; durations in milliseconds. */
-export type ScrapeConfig = Omit<RawScrapeConfig, 'scrape_interval' | 'scrape_timeout' | 'scrape_protocols'> & {
+export type ScrapeConfig = Omit<
+  RawScrapeConfig,
+  'scrape_interval' | 'scrape_timeout' | 'scrape_protocols'
+> & {
   readonly scrapeIntervalMs: number;
   readonly scrapeTimeoutMs: number;
   readonly scrape_protocols: readonly ScrapeProtocol[] | undefined;
@@ -202,24 +239,34 @@ export interface ScraperConfig {
  */
 export function decodeScraperConfig(document: YamlDocument, baseDir: string): ScraperConfig {
   const raw = decodeYaml(document, documentRaw);
-  const global = raw.global ?? { scrape_interval: DEFAULT_SCRAPE_INTERVAL_MS, scrape_timeout: DEFAULT_SCRAPE_TIMEOUT_MS, external_labels: {} };
+  const global = raw.global ?? {
+    scrape_interval: DEFAULT_SCRAPE_INTERVAL_MS,
+    scrape_timeout: DEFAULT_SCRAPE_TIMEOUT_MS,
+    external_labels: {},
+  };
   const problems: string[] = [];
   const seen = new Set<string>();
   const scrapeConfigs: ScrapeConfig[] = [];
   for (const c of raw.scrape_configs) {
-    if (seen.has(c.job_name)) problems.push(`found multiple scrape configs with job name ${JSON.stringify(c.job_name)}`);
+    if (seen.has(c.job_name))
+      problems.push(`found multiple scrape configs with job name ${JSON.stringify(c.job_name)}`);
     seen.add(c.job_name);
     const scrapeIntervalMs = c.scrape_interval ?? global.scrape_interval;
     let scrapeTimeoutMs = c.scrape_timeout ?? Math.min(global.scrape_timeout, scrapeIntervalMs);
     if (c.scrape_timeout !== undefined && scrapeTimeoutMs > scrapeIntervalMs) {
-      problems.push(`scrape timeout greater than scrape interval for scrape config with job name ${JSON.stringify(c.job_name)}`);
+      problems.push(
+        `scrape timeout greater than scrape interval for scrape config with job name ${JSON.stringify(c.job_name)}`,
+      );
       scrapeTimeoutMs = scrapeIntervalMs;
     }
     const { scrape_interval: _i, scrape_timeout: _t, ...rest } = c;
     scrapeConfigs.push({ ...rest, scrapeIntervalMs, scrapeTimeoutMs });
   }
   if (problems.length > 0) throw new ScraperConfigError(`${document.file}: ${problems.join('; ')}`);
-  const remoteWrite = raw.remote_write.map((r) => ({ ...r, queue_config: r.queue_config ?? defaultQueueConfig() }));
+  const remoteWrite = raw.remote_write.map((r) => ({
+    ...r,
+    queue_config: r.queue_config ?? defaultQueueConfig(),
+  }));
   return {
     scrapeIntervalMs: global.scrape_interval,
     scrapeTimeoutMs: global.scrape_timeout,

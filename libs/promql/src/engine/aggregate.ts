@@ -44,7 +44,10 @@ export function formatFloatPlain(v: number): string {
   const exp = Number(expStr);
   const neg = mant.startsWith('-');
   const digits = mant.replace('-', '').replace('.', '');
-  const pointPos = (mant.replace('-', '').indexOf('.') < 0 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
+  const pointPos =
+    (mant.replace('-', '').indexOf('.') < 0
+      ? mant.replace('-', '').length
+      : mant.replace('-', '').indexOf('.')) + exp;
   let out: string;
   if (pointPos <= 0) out = `0.${'0'.repeat(-pointPos)}${digits}`;
   else if (pointPos >= digits.length) out = digits + '0'.repeat(pointPos - digits.length);
@@ -100,7 +103,8 @@ export async function evalAggregate(ev: Evaluator, e: Expr, g: Grid): Promise<Va
   const mean = new Float64Array(n);
   const count = new Float64Array(n);
   const incremental = new Uint8Array(n);
-  const lists: number[][] | undefined = agg.op === 'quantile' ? Array.from({ length: n }, () => []) : undefined;
+  const lists: number[][] | undefined =
+    agg.op === 'quantile' ? Array.from({ length: n }, () => []) : undefined;
   const op = agg.op;
 
   for (let k = 0; k < g.steps; k++) {
@@ -210,7 +214,14 @@ export async function evalAggregate(ev: Evaluator, e: Expr, g: Grid): Promise<Va
   return { kind: 'vector', vec: out.compact() };
 }
 
-function aggregateK(ev: Evaluator, agg: AggregateExpr, grouping: string[], param: Float64Array, vec: StepVector, g: Grid): StepVector {
+function aggregateK(
+  ev: Evaluator,
+  agg: AggregateExpr,
+  grouping: string[],
+  param: Float64Array,
+  vec: StepVector,
+  g: Grid,
+): StepVector {
   const op = agg.op;
   let max = -Infinity;
   let min = Infinity;
@@ -309,7 +320,8 @@ function aggregateK(ev: Evaluator, agg: AggregateExpr, grouping: string[], param
     }
   }
   const out = new StepVector(g.steps);
-  for (let o = 0; o < order.length; o++) out.adopt(vec.labels[order[o]!]!, vec.dropName[order[o]!]!, values[o]!, present[o]!);
+  for (let o = 0; o < order.length; o++)
+    out.adopt(vec.labels[order[o]!]!, vec.dropName[order[o]!]!, values[o]!, present[o]!);
   return out;
 }
 
@@ -318,7 +330,12 @@ function ratioSampleOffset(labels: Labels): number {
   return labels.hash() / 2 ** 53;
 }
 
-async function countValues(ev: Evaluator, agg: AggregateExpr, grouping: string[], g: Grid): Promise<StepVector> {
+async function countValues(
+  ev: Evaluator,
+  agg: AggregateExpr,
+  grouping: string[],
+  g: Grid,
+): Promise<StepVector> {
   const param = agg.param!;
   let p = param;
   while (p.kind === 'ParenExpr') p = p.expr;

@@ -1,4 +1,4 @@
-import type { Labels} from '@argus/model';
+import type { Labels } from '@argus/model';
 import { METRIC_NAME_LABEL } from '@argus/model';
 import type { BinaryExpr, BinaryOp, Expr, VectorMatching } from '../parser/ast.ts';
 import { EvaluationError } from './errors.ts';
@@ -76,17 +76,32 @@ export async function evalBinary(ev: Evaluator, e: Expr, g: Grid): Promise<Value
     }
     return { kind: 'scalar', values: out };
   }
-  if (lhs.kind === 'vector' && rhs.kind === 'scalar') return { kind: 'vector', vec: vectorScalar(ev, b, lhs.vec, rhs.values, false) };
-  if (lhs.kind === 'scalar' && rhs.kind === 'vector') return { kind: 'vector', vec: vectorScalar(ev, b, rhs.vec, lhs.values, true) };
+  if (lhs.kind === 'vector' && rhs.kind === 'scalar')
+    return { kind: 'vector', vec: vectorScalar(ev, b, lhs.vec, rhs.values, false) };
+  if (lhs.kind === 'scalar' && rhs.kind === 'vector')
+    return { kind: 'vector', vec: vectorScalar(ev, b, rhs.vec, lhs.values, true) };
   if (lhs.kind === 'vector' && rhs.kind === 'vector') {
-    const matching = b.matching ?? { card: 'one-to-one', on: false, labels: [], include: [], fill: { lhs: undefined, rhs: undefined } };
-    if (b.op === 'and' || b.op === 'or' || b.op === 'unless') return { kind: 'vector', vec: setOperation(b.op, lhs.vec, rhs.vec, matching, g) };
+    const matching = b.matching ?? {
+      card: 'one-to-one',
+      on: false,
+      labels: [],
+      include: [],
+      fill: { lhs: undefined, rhs: undefined },
+    };
+    if (b.op === 'and' || b.op === 'or' || b.op === 'unless')
+      return { kind: 'vector', vec: setOperation(b.op, lhs.vec, rhs.vec, matching, g) };
     return { kind: 'vector', vec: vectorVector(ev, b, lhs.vec, rhs.vec, matching, g) };
   }
   throw new EvaluationError(`binary operator ${b.op} not allowed between ${lhs.kind} and ${rhs.kind}`);
 }
 
-function vectorScalar(ev: Evaluator, b: BinaryExpr, vec: StepVector, scalar: Float64Array, swap: boolean): StepVector {
+function vectorScalar(
+  ev: Evaluator,
+  b: BinaryExpr,
+  vec: StepVector,
+  scalar: Float64Array,
+  swap: boolean,
+): StepVector {
   const isCmp = COMPARISON.has(b.op);
   const changesSchema = ARITHMETIC.has(b.op);
   const out = new StepVector(vec.steps);
@@ -147,7 +162,13 @@ function sigIds(vec: StepVector, m: VectorMatching, ids: Map<string, number>): I
   return out;
 }
 
-function setOperation(op: 'and' | 'or' | 'unless', lhs: StepVector, rhs: StepVector, m: VectorMatching, g: Grid): StepVector {
+function setOperation(
+  op: 'and' | 'or' | 'unless',
+  lhs: StepVector,
+  rhs: StepVector,
+  m: VectorMatching,
+  g: Grid,
+): StepVector {
   const ids = new Map<string, number>();
   const ls = sigIds(lhs, m, ids);
   const rs = sigIds(rhs, m, ids);
@@ -199,7 +220,14 @@ function resultLabels(l: Labels, r: Labels, b: BinaryExpr, m: VectorMatching): L
   return labels;
 }
 
-function vectorVector(ev: Evaluator, b: BinaryExpr, lhsIn: StepVector, rhsIn: StepVector, m: VectorMatching, g: Grid): StepVector {
+function vectorVector(
+  ev: Evaluator,
+  b: BinaryExpr,
+  lhsIn: StepVector,
+  rhsIn: StepVector,
+  m: VectorMatching,
+  g: Grid,
+): StepVector {
   const swapped = m.card === 'one-to-many';
   const lhs = swapped ? rhsIn : lhsIn;
   const rhs = swapped ? lhsIn : rhsIn;
@@ -250,7 +278,15 @@ function vectorVector(ev: Evaluator, b: BinaryExpr, lhsIn: StepVector, rhsIn: St
       rightAt[s] = j;
     }
     const groupSeen = m.card === 'one-to-one' ? undefined : new Set<string>();
-    const apply = (li: number, ri: number, lLabels: Labels, rLabels: Labels, fl0: number, fr0: number, s: number) => {
+    const apply = (
+      li: number,
+      ri: number,
+      lLabels: Labels,
+      rLabels: Labels,
+      fl0: number,
+      fr0: number,
+      s: number,
+    ) => {
       const fl = swapped ? fr0 : fl0;
       const fr = swapped ? fl0 : fr0;
       let value: number;
@@ -265,16 +301,23 @@ function vectorVector(ev: Evaluator, b: BinaryExpr, lhsIn: StepVector, rhsIn: St
       }
       const o = outFor(li, ri, lLabels, rLabels);
       if (m.card === 'one-to-one') {
-        if (matchedStamp[s] === k) throw new EvaluationError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        if (matchedStamp[s] === k)
+          throw new EvaluationError(
+            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+          );
         matchedStamp[s] = k;
       } else {
         matchedStamp[s] = k;
         const key = `${s}:${o}`;
-        if (groupSeen!.has(key)) throw new EvaluationError('multiple matches for labels: grouping labels must ensure unique matches');
+        if (groupSeen!.has(key))
+          throw new EvaluationError(
+            'multiple matches for labels: grouping labels must ensure unique matches',
+          );
         groupSeen!.add(key);
       }
       if (!keep) return;
-      if (out.present[o]![k]) throw new EvaluationError('vector cannot contain metrics with the same labelset');
+      if (out.present[o]![k])
+        throw new EvaluationError('vector cannot contain metrics with the same labelset');
       out.values[o]![k] = value;
       out.present[o]![k] = 1;
     };

@@ -51,7 +51,11 @@ const DATE: ReadonlyMap<string, (d: Date) => number> = new Map<string, (d: Date)
   ['minute', (d) => d.getUTCMinutes()],
   [
     'day_of_year',
-    (d) => Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1,
+    (d) =>
+      Math.floor(
+        (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) /
+          86400000,
+      ) + 1,
   ],
   ['days_in_month', (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()],
 ]);
@@ -101,7 +105,10 @@ export async function evalCall(ev: Evaluator, e: Expr, g: Grid): Promise<Value> 
     case 'end':
       return { kind: 'scalar', values: new Float64Array(g.steps).fill(ev.opts.queryEndMs / 1000) };
     case 'range':
-      return { kind: 'scalar', values: new Float64Array(g.steps).fill((ev.opts.queryEndMs - ev.opts.queryStartMs) / 1000) };
+      return {
+        kind: 'scalar',
+        values: new Float64Array(g.steps).fill((ev.opts.queryEndMs - ev.opts.queryStartMs) / 1000),
+      };
     case 'step':
       return { kind: 'scalar', values: new Float64Array(g.steps).fill(ev.opts.queryStepMs / 1000) };
     case 'scalar': {
@@ -144,7 +151,13 @@ export async function evalCall(ev: Evaluator, e: Expr, g: Grid): Promise<Value> 
       }
       const vec = await ev.evalVector(arg, g);
       const out = new StepVector(g.steps);
-      for (let i = 0; i < vec.length; i++) out.adopt(ev.derivedLabels(vec.labels[i]!), true, g.times.map((t) => t / 1000), vec.present[i]!);
+      for (let i = 0; i < vec.length; i++)
+        out.adopt(
+          ev.derivedLabels(vec.labels[i]!),
+          true,
+          g.times.map((t) => t / 1000),
+          vec.present[i]!,
+        );
       return { kind: 'vector', vec: finish(ev, out) };
     }
     case 'label_replace':
@@ -161,7 +174,12 @@ export async function evalCall(ev: Evaluator, e: Expr, g: Grid): Promise<Value> 
     case 'clamp_max': {
       const vec = await ev.evalVector(args[0]!, g);
       const lo = name === 'clamp_max' ? undefined : await ev.evalScalar(args[1]!, g);
-      const hi = name === 'clamp' ? await ev.evalScalar(args[2]!, g) : name === 'clamp_max' ? await ev.evalScalar(args[1]!, g) : undefined;
+      const hi =
+        name === 'clamp'
+          ? await ev.evalScalar(args[2]!, g)
+          : name === 'clamp_max'
+            ? await ev.evalScalar(args[1]!, g)
+            : undefined;
       return {
         kind: 'vector',
         vec: mapSeriesStep(ev, vec, (v, k) => {
@@ -207,10 +225,18 @@ export async function evalCall(ev: Evaluator, e: Expr, g: Grid): Promise<Value> 
   if (date) {
     if (args.length === 0) {
       const out = new StepVector(g.steps);
-      out.adopt(Labels.EMPTY, false, g.times.map((t) => date(new Date(Math.trunc(t / 1000) * 1000))), new Uint8Array(g.steps).fill(1));
+      out.adopt(
+        Labels.EMPTY,
+        false,
+        g.times.map((t) => date(new Date(Math.trunc(t / 1000) * 1000))),
+        new Uint8Array(g.steps).fill(1),
+      );
       return { kind: 'vector', vec: out };
     }
-    return { kind: 'vector', vec: mapSeries(ev, await ev.evalVector(args[0]!, g), true, (v) => date(new Date(Math.trunc(v) * 1000))) };
+    return {
+      kind: 'vector',
+      vec: mapSeries(ev, await ev.evalVector(args[0]!, g), true, (v) => date(new Date(Math.trunc(v) * 1000))),
+    };
   }
 
   throw new EvaluationError(`function ${JSON.stringify(name)} is not supported`);
@@ -224,12 +250,21 @@ function mapSeries(ev: Evaluator, vec: StepVector, dropName: boolean, f: (v: num
     const p = vec.present[i]!;
     const dst = new Float64Array(vec.steps);
     for (let k = 0; k < vec.steps; k++) if (p[k]) dst[k] = f(src[k]!);
-    out.adopt(dropName ? ev.derivedLabels(vec.labels[i]!) : vec.labels[i]!, dropName || vec.dropName[i]!, dst, p);
+    out.adopt(
+      dropName ? ev.derivedLabels(vec.labels[i]!) : vec.labels[i]!,
+      dropName || vec.dropName[i]!,
+      dst,
+      p,
+    );
   }
   return dropName && mayCollideWithoutName(vec.labels) ? finish(ev, out) : out;
 }
 
-function mapSeriesStep(ev: Evaluator, vec: StepVector, f: (v: number, k: number) => number | undefined): StepVector {
+function mapSeriesStep(
+  ev: Evaluator,
+  vec: StepVector,
+  f: (v: number, k: number) => number | undefined,
+): StepVector {
   const out = new StepVector(vec.steps);
   for (let i = 0; i < vec.length; i++) {
     const idx = out.add(ev.derivedLabels(vec.labels[i]!), true);
@@ -278,21 +313,27 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
   const kernel = RANGE_KERNELS.get(name);
   if (!kernel) throw new EvaluationError(`function ${JSON.stringify(name)} is not supported`);
   const params: Float64Array[] = [];
-  for (let i = 0; i < call.args.length; i++) if (i !== rangeIdx) params.push(await ev.evalScalar(call.args[i]!, g));
+  for (let i = 0; i < call.args.length; i++)
+    if (i !== rangeIdx) params.push(await ev.evalScalar(call.args[i]!, g));
 
   const arg = unwrap(call.args[rangeIdx]!);
   const selector = arg.kind === 'MatrixSelector' ? arg.vectorSelector : undefined;
   if (selector?.anchored && !ANCHORED_SAFE.includes(name)) {
-    throw new EvaluationError(`anchored modifier can only be used with: ${ANCHORED_SAFE.join(', ')} - not with ${name}`);
+    throw new EvaluationError(
+      `anchored modifier can only be used with: ${ANCHORED_SAFE.join(', ')} - not with ${name}`,
+    );
   }
   if (selector?.smoothed && !SMOOTHED_SAFE.includes(name)) {
-    throw new EvaluationError(`smoothed modifier can only be used with: ${SMOOTHED_SAFE.join(', ')} - not with ${name}`);
+    throw new EvaluationError(
+      `smoothed modifier can only be used with: ${SMOOTHED_SAFE.join(', ')} - not with ${name}`,
+    );
   }
   if (name === 'quantile_over_time') {
     const qs = params[0]!;
     for (let k = 0; k < qs.length; k++) {
       const q = qs[k]!;
-      if (Number.isNaN(q) || q < 0 || q > 1) ev.annotations.warn(messages.invalidQuantile(q), call.args[0]!.pos);
+      if (Number.isNaN(q) || q < 0 || q > 1)
+        ev.annotations.warn(messages.invalidQuantile(q), call.args[0]!.pos);
     }
   }
 
@@ -378,12 +419,17 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
     res.adopt(absentLabels(call.args[rangeIdx]!), dropName, new Float64Array(g.steps).fill(1), present);
     return res.compact();
   }
-  if (!ev.opts.delayedNameRemoval && dropName && mayCollideWithoutName(series.map((s) => s.labels))) return mergeSameLabels(out);
+  if (!ev.opts.delayedNameRemoval && dropName && mayCollideWithoutName(series.map((s) => s.labels)))
+    return mergeSameLabels(out);
   return out;
 }
 
 /** Go's `regexp.Expand` template semantics: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
-function expandTemplate(template: string, groups: readonly (string | undefined)[], named: Record<string, string | undefined> | undefined): string {
+function expandTemplate(
+  template: string,
+  groups: readonly (string | undefined)[],
+  named: Record<string, string | undefined> | undefined,
+): string {
   let out = '';
   for (let i = 0; i < template.length; i++) {
     const c = template[i]!;
@@ -438,7 +484,8 @@ async function labelReplace(ev: Evaluator, call: Call, g: Grid): Promise<StepVec
   } catch {
     throw new EvaluationError(`invalid regular expression in label_replace(): ${pattern}`);
   }
-  if (!isValidLabelName(dst)) throw new EvaluationError(`invalid destination label name in label_replace(): ${dst}`);
+  if (!isValidLabelName(dst))
+    throw new EvaluationError(`invalid destination label name in label_replace(): ${dst}`);
   const vec = await ev.evalVector(call.args[0]!, g);
   const out = new StepVector(g.steps);
   for (let i = 0; i < vec.length; i++) {
@@ -448,7 +495,11 @@ async function labelReplace(ev: Evaluator, call: Call, g: Grid): Promise<StepVec
       out.adopt(labels, vec.dropName[i]!, vec.values[i]!, vec.present[i]!);
       continue;
     }
-    const value = expandTemplate(repl, Array.from(m), m.groups as Record<string, string | undefined> | undefined);
+    const value = expandTemplate(
+      repl,
+      Array.from(m),
+      m.groups as Record<string, string | undefined> | undefined,
+    );
     const next = labels.builder().set(dst, value).labels();
     out.adopt(next, dst === METRIC_NAME_LABEL ? false : vec.dropName[i]!, vec.values[i]!, vec.present[i]!);
   }
@@ -459,14 +510,21 @@ async function labelJoin(ev: Evaluator, call: Call, g: Grid): Promise<StepVector
   const dst = stringArg(call.args[1]!);
   const sep = stringArg(call.args[2]!);
   const srcs = call.args.slice(3).map(stringArg);
-  for (const s of srcs) if (!isValidLabelName(s)) throw new EvaluationError(`invalid source label name in label_join(): ${s}`);
-  if (!isValidLabelName(dst)) throw new EvaluationError(`invalid destination label name in label_join(): ${dst}`);
+  for (const s of srcs)
+    if (!isValidLabelName(s)) throw new EvaluationError(`invalid source label name in label_join(): ${s}`);
+  if (!isValidLabelName(dst))
+    throw new EvaluationError(`invalid destination label name in label_join(): ${dst}`);
   const vec = await ev.evalVector(call.args[0]!, g);
   const out = new StepVector(g.steps);
   for (let i = 0; i < vec.length; i++) {
     const labels = vec.labels[i]!;
     const value = srcs.map((s) => labels.get(s)).join(sep);
-    out.adopt(labels.builder().set(dst, value).labels(), dst === METRIC_NAME_LABEL ? false : vec.dropName[i]!, vec.values[i]!, vec.present[i]!);
+    out.adopt(
+      labels.builder().set(dst, value).labels(),
+      dst === METRIC_NAME_LABEL ? false : vec.dropName[i]!,
+      vec.values[i]!,
+      vec.present[i]!,
+    );
   }
   return mergeSameLabels(out);
 }
@@ -572,7 +630,8 @@ async function bucketGroups(
     const le = labels.get('le');
     const bound = parseGoFloat(le);
     if (bound === undefined) {
-      if (vec.present[i]!.includes(1)) ev.annotations.warn(messages.badBucketLabel(labels.get(METRIC_NAME_LABEL), le), arg.pos);
+      if (vec.present[i]!.includes(1))
+        ev.annotations.warn(messages.badBucketLabel(labels.get(METRIC_NAME_LABEL), le), arg.pos);
       continue;
     }
     bounds[i] = bound;
@@ -593,7 +652,8 @@ async function histogramQuantile(ev: Evaluator, call: Call, g: Grid): Promise<St
   const qs = await ev.evalScalar(call.args[0]!, g);
   for (let k = 0; k < g.steps; k++) {
     const q = qs[k]!;
-    if (Number.isNaN(q) || q < 0 || q > 1) ev.annotations.warn(messages.invalidQuantile(q), call.args[0]!.pos);
+    if (Number.isNaN(q) || q < 0 || q > 1)
+      ev.annotations.warn(messages.invalidQuantile(q), call.args[0]!.pos);
   }
   const { vec, groupOf, bounds, groups } = await bucketGroups(ev, call.args[1]!, g);
   const out = new StepVector(g.steps);
@@ -645,9 +705,11 @@ async function histogramFraction(ev: Evaluator, call: Call, g: Grid): Promise<St
   return finish(ev, out.compact());
 }
 
-
 /** The kernel of `name` for anchored or smoothed windows (which carry extra samples around the range). */
-function extendedKernelFor(name: string, smoothed: boolean): ((w: RangeWindow) => number | undefined) | undefined {
+function extendedKernelFor(
+  name: string,
+  smoothed: boolean,
+): ((w: RangeWindow) => number | undefined) | undefined {
   switch (name) {
     case 'rate':
       return (w) => extendedRate(w, smoothed, true, true);
@@ -691,7 +753,9 @@ async function histogramQuantiles(ev: Evaluator, call: Call, g: Grid): Promise<S
   const qArgs: Float64Array[] = [];
   for (let i = 2; i < call.args.length; i++) {
     const qs = await ev.evalScalar(call.args[i]!, g);
-    for (const q of qs) if (Number.isNaN(q) || q < 0 || q > 1) ev.annotations.warn(messages.invalidQuantile(q), call.args[i]!.pos);
+    for (const q of qs)
+      if (Number.isNaN(q) || q < 0 || q > 1)
+        ev.annotations.warn(messages.invalidQuantile(q), call.args[i]!.pos);
     qArgs.push(qs);
   }
   const { vec, groupOf, bounds, groups } = await bucketGroups(ev, call.args[0]!, g);
@@ -710,7 +774,10 @@ async function histogramQuantiles(ev: Evaluator, call: Call, g: Grid): Promise<S
       for (let gi = 0; gi < groups.length; gi++) {
         const buckets = perGroup[gi]!;
         if (buckets.length === 0) continue;
-        const r = bucketQuantile(q, buckets.map((b) => ({ ...b })));
+        const r = bucketQuantile(
+          q,
+          buckets.map((b) => ({ ...b })),
+        );
         if (r.forcedMonotonicity) {
           const metric = ev.opts.delayedNameRemoval ? groups[gi]!.get(METRIC_NAME_LABEL) : '';
           ev.annotations.info(messages.forcedMonotonicity(metric), call.args[0]!.pos);
@@ -722,7 +789,8 @@ async function histogramQuantiles(ev: Evaluator, call: Call, g: Grid): Promise<S
           o = out.add(labels, true);
           index.set(key, o);
         }
-        if (out.present[o]![k]) throw new EvaluationError('vector cannot contain metrics with the same labelset');
+        if (out.present[o]![k])
+          throw new EvaluationError('vector cannot contain metrics with the same labelset');
         out.values[o]![k] = r.value;
         out.present[o]![k] = 1;
       }

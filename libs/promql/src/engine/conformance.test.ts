@@ -1,6 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFORMANCE_DIR, KNOWN_FAILURES_FILE, failureReason, readKnownFailures, runFiles, scriptFiles } from './promqltest/harness.ts';
+import {
+  CONFORMANCE_DIR,
+  KNOWN_FAILURES_FILE,
+  failureReason,
+  readKnownFailures,
+  runFiles,
+  scriptFiles,
+} from './promqltest/harness.ts';
 
 // Runs every upstream promqltest script through the engine and the in-memory storage.
 // Exactly the evals in testdata/known-failures.json may fail: a fix or a regression
@@ -19,8 +26,11 @@ describe.runIf(existsSync(CONFORMANCE_DIR))('upstream PromQL conformance scripts
     const passed = outcomes.filter((o) => o.passed).length;
     console.log(`${lines.join('\n')}\n${passed} passed, ${outcomes.length - passed} failed`);
 
-    const failing = Object.fromEntries(outcomes.filter((o) => !o.passed).map((o) => [o.key, failureReason(o)]));
-    if (process.env['PROMQLTEST_UPDATE'] === '1') writeFileSync(KNOWN_FAILURES_FILE, `${JSON.stringify(failing, null, 2)}\n`);
+    const failing = Object.fromEntries(
+      outcomes.filter((o) => !o.passed).map((o) => [o.key, failureReason(o)]),
+    );
+    if (process.env['PROMQLTEST_UPDATE'] === '1')
+      writeFileSync(KNOWN_FAILURES_FILE, `${JSON.stringify(failing, null, 2)}\n`);
     const known = readKnownFailures();
     expect(Object.keys(failing).sort()).toEqual(Object.keys(known).sort());
   }, 120_000);

@@ -5,7 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_PARSER_FEATURES } from '../parser/options.ts';
 import { Engine } from './engine.ts';
 import type { QueryValue } from './engine.ts';
-import { BadQueryError, EvaluationError, QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.ts';
+import {
+  BadQueryError,
+  EvaluationError,
+  QueryCanceledError,
+  QueryTimeoutError,
+  TooManySamplesError,
+} from './errors.ts';
 import { encodeSuccess } from './json.ts';
 
 const storage = new InMemoryStorage();
@@ -31,13 +37,33 @@ function vector(v: QueryValue): Record<string, number> {
 
 describe('Engine instant queries', () => {
   it.each([
-    { query: 'requests_total{instance="a"}', t: 150_000, want: { '{__name__="requests_total", instance="a", job="api"}': 100 } },
-    { query: 'sum by (job) (rate(requests_total[1m]))', t: 600_000, want: { '{job="api"}': 2, '{job="db"}': 1 / 3 } },
-    { query: 'topk(1, requests_total)', t: 600_000, want: { '{__name__="requests_total", instance="b", job="api"}': 800 } },
+    {
+      query: 'requests_total{instance="a"}',
+      t: 150_000,
+      want: { '{__name__="requests_total", instance="a", job="api"}': 100 },
+    },
+    {
+      query: 'sum by (job) (rate(requests_total[1m]))',
+      t: 600_000,
+      want: { '{job="api"}': 2, '{job="db"}': 1 / 3 },
+    },
+    {
+      query: 'topk(1, requests_total)',
+      t: 600_000,
+      want: { '{__name__="requests_total", instance="b", job="api"}': 800 },
+    },
     { query: 'count(requests_total) by (job)', t: 0, want: { '{job="api"}': 2, '{job="db"}': 1 } },
-    { query: 'requests_total / on(instance) group_left requests_total', t: 15_000, want: { '{instance="a", job="api"}': 1, '{instance="b", job="api"}': 1, '{instance="c", job="db"}': 1 } },
+    {
+      query: 'requests_total / on(instance) group_left requests_total',
+      t: 15_000,
+      want: { '{instance="a", job="api"}': 1, '{instance="b", job="api"}': 1, '{instance="c", job="db"}': 1 },
+    },
     { query: 'max_over_time(temperature[1m])', t: 60_000, want: { '{room="x"}': 22 } },
-    { query: 'requests_total offset 1m > 590', t: 900_000, want: { '{__name__="requests_total", instance="b", job="api"}': 1120 } },
+    {
+      query: 'requests_total offset 1m > 590',
+      t: 900_000,
+      want: { '{__name__="requests_total", instance="b", job="api"}': 1120 },
+    },
   ])('$query at $t', async ({ query, t, want }) => {
     const res = await engine.instantQuery(storage, query, t);
     const got = vector(res.value);
@@ -46,15 +72,27 @@ describe('Engine instant queries', () => {
   });
 
   it('returns scalars and strings as such', async () => {
-    expect((await engine.instantQuery(storage, '1 + 2', 5000)).value).toEqual({ resultType: 'scalar', t: 5000, v: 3 });
-    expect((await engine.instantQuery(storage, '"x"', 5000)).value).toEqual({ resultType: 'string', t: 5000, v: 'x' });
+    expect((await engine.instantQuery(storage, '1 + 2', 5000)).value).toEqual({
+      resultType: 'scalar',
+      t: 5000,
+      v: 3,
+    });
+    expect((await engine.instantQuery(storage, '"x"', 5000)).value).toEqual({
+      resultType: 'string',
+      t: 5000,
+      v: 'x',
+    });
   });
 
   it('sees a sample only within the lookback delta, left-open', async () => {
     const short = new Engine({ lookbackDeltaMs: 15_000 });
     expect(vector((await short.instantQuery(storage, 'temperature', 915_000)).value)).toEqual({});
-    expect(Object.keys(vector((await engine.instantQuery(storage, 'temperature', 915_000)).value))).toHaveLength(1);
-    expect(vector((await engine.instantQuery(storage, 'temperature', 915_000, { lookbackDeltaMs: 15_000 })).value)).toEqual({});
+    expect(
+      Object.keys(vector((await engine.instantQuery(storage, 'temperature', 915_000)).value)),
+    ).toHaveLength(1);
+    expect(
+      vector((await engine.instantQuery(storage, 'temperature', 915_000, { lookbackDeltaMs: 15_000 })).value),
+    ).toEqual({});
   });
 
   it('reports "metric might not be a counter" with its position', async () => {
@@ -85,21 +123,43 @@ describe('Engine range queries', () => {
     const res = await engine.rangeQuery(storage, 'time()', 0, 20_000, 10_000);
     expect(encodeSuccess(res)).toEqual({
       status: 'success',
-      data: { resultType: 'matrix', result: [{ metric: {}, values: [[0, '0'], [10, '10'], [20, '20']] }] },
+      data: {
+        resultType: 'matrix',
+        result: [
+          {
+            metric: {},
+            values: [
+              [0, '0'],
+              [10, '10'],
+              [20, '20'],
+            ],
+          },
+        ],
+      },
     });
   });
 
   it('warns that sort has no effect', async () => {
     const res = await engine.rangeQuery(storage, 'sort(requests_total)', 0, 60_000, 30_000);
-    expect(res.warnings).toEqual(['PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)']);
+    expect(res.warnings).toEqual([
+      'PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)',
+    ]);
   });
 });
 
 describe('Engine errors and limits', () => {
   it.each([
     { name: 'parse error', run: () => engine.instantQuery(storage, 'sum(', 0), error: BadQueryError },
-    { name: 'range query over a range vector', run: () => engine.rangeQuery(storage, 'requests_total[1m]', 0, 1000, 1000), error: BadQueryError },
-    { name: 'end before start', run: () => engine.rangeQuery(storage, 'up', 1000, 0, 1000), error: BadQueryError },
+    {
+      name: 'range query over a range vector',
+      run: () => engine.rangeQuery(storage, 'requests_total[1m]', 0, 1000, 1000),
+      error: BadQueryError,
+    },
+    {
+      name: 'end before start',
+      run: () => engine.rangeQuery(storage, 'up', 1000, 0, 1000),
+      error: BadQueryError,
+    },
     {
       name: 'duplicate label sets',
       run: () => engine.instantQuery(storage, 'label_replace(requests_total, "instance", "x", "", "")', 0),
@@ -114,7 +174,8 @@ describe('Engine errors and limits', () => {
     },
     {
       name: 'too many samples',
-      run: () => new Engine({ maxSamples: 5 }).instantQuery(storage, 'sum_over_time(requests_total[5m])', 600_000),
+      run: () =>
+        new Engine({ maxSamples: 5 }).instantQuery(storage, 'sum_over_time(requests_total[5m])', 600_000),
       error: TooManySamplesError,
       message: 'query processing would load too many samples into memory in query execution',
     },
@@ -127,7 +188,9 @@ describe('Engine errors and limits', () => {
   it('cancels a query whose signal aborts', async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(engine.instantQuery(storage, 'requests_total', 0, { signal: ac.signal })).rejects.toBeInstanceOf(QueryCanceledError);
+    await expect(
+      engine.instantQuery(storage, 'requests_total', 0, { signal: ac.signal }),
+    ).rejects.toBeInstanceOf(QueryCanceledError);
   });
 
   it('times out a query whose storage stalls past the timeout', async () => {

@@ -8,7 +8,13 @@ import { parseExpr } from '../parser/parse.ts';
 import { evalAggregate } from './aggregate.ts';
 import { evalBinary } from './binary.ts';
 import { evalCall } from './call.ts';
-import { BadQueryError, EvaluationError, QueryCanceledError, QueryError, QueryTimeoutError } from './errors.ts';
+import {
+  BadQueryError,
+  EvaluationError,
+  QueryCanceledError,
+  QueryError,
+  QueryTimeoutError,
+} from './errors.ts';
 import { Evaluator, mergeSameLabels } from './evaluator.ts';
 import { Grid } from './grid.ts';
 import { dropMetadata } from './labels-util.ts';
@@ -125,7 +131,12 @@ export class Engine {
   }
 
   /** Evaluates `query` at `timeMs`. */
-  async instantQuery(queryable: Queryable, query: string, timeMs: number, options: QueryOptions = {}): Promise<QueryResult> {
+  async instantQuery(
+    queryable: Queryable,
+    query: string,
+    timeMs: number,
+    options: QueryOptions = {},
+  ): Promise<QueryResult> {
     const expr = this.parse(query);
     return this.#run(queryable, query, expr, timeMs, timeMs, 0, false, options);
   }
@@ -140,11 +151,16 @@ export class Engine {
     options: QueryOptions = {},
   ): Promise<QueryResult> {
     if (endMs < startMs) throw new BadQueryError('end timestamp must not be before start time');
-    if (!(stepMs > 0)) throw new BadQueryError('zero or negative query resolution step widths are not accepted. Try a positive integer');
+    if (!(stepMs > 0))
+      throw new BadQueryError(
+        'zero or negative query resolution step widths are not accepted. Try a positive integer',
+      );
     const expr = this.parse(query);
     const type = exprType(expr);
     if (type !== 'scalar' && type !== 'vector') {
-      throw new BadQueryError(`invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`);
+      throw new BadQueryError(
+        `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`,
+      );
     }
     return this.#run(queryable, query, expr, startMs, endMs, stepMs, true, options);
   }
@@ -165,7 +181,11 @@ export class Engine {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     const release = await this.#gate.enter(signal).catch((err: unknown) => {
       clearTimeout(timer);
-      throw signal.reason instanceof QueryTimeoutError ? new QueryTimeoutError('query queue') : err instanceof QueryError ? err : new QueryCanceledError('query queue');
+      throw signal.reason instanceof QueryTimeoutError
+        ? new QueryTimeoutError('query queue')
+        : err instanceof QueryError
+          ? err
+          : new QueryCanceledError('query queue');
     });
     const t1 = performance.now();
     const ev = new Evaluator(
@@ -192,12 +212,19 @@ export class Engine {
       let value: QueryValue;
       if (v.kind === 'scalar') {
         value = isRange
-          ? { resultType: 'matrix', series: [{ labels: Labels.EMPTY, timestamps: grid.times, values: v.values }] }
+          ? {
+              resultType: 'matrix',
+              series: [{ labels: Labels.EMPTY, timestamps: grid.times, values: v.values }],
+            }
           : { resultType: 'scalar', t: startMs, v: v.values[0]! };
       } else if (v.kind === 'string') {
         value = { resultType: 'string', t: startMs, v: v.value };
       } else if (v.kind === 'matrix') {
-        const series = v.series.map((s) => ({ labels: s.labels, timestamps: s.timestamps, values: s.values }));
+        const series = v.series.map((s) => ({
+          labels: s.labels,
+          timestamps: s.timestamps,
+          values: s.values,
+        }));
         series.sort((a, b) => compareLabels(a.labels, b.labels));
         value = { resultType: 'matrix', series };
       } else {
@@ -224,7 +251,8 @@ export class Engine {
         } else {
           const samples: VectorSample[] = [];
           for (let i = 0; i < vec.length; i++) {
-            if (vec.present[i]![0]) samples.push({ labels: vec.labels[i]!, t: startMs, v: vec.values[i]![0]! });
+            if (vec.present[i]![0])
+              samples.push({ labels: vec.labels[i]!, t: startMs, v: vec.values[i]![0]! });
           }
           value = { resultType: 'vector', samples };
         }

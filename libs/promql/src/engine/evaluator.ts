@@ -1,5 +1,5 @@
 import { isStaleNaN } from '@argus/model';
-import type { Matcher , Labels} from '@argus/model';
+import type { Matcher, Labels } from '@argus/model';
 import type { Querier, Queryable, Series } from '@argus/storage';
 import type {
   AtModifier,
@@ -146,7 +146,12 @@ export class Evaluator {
     if (v.kind !== 'vector') throw new EvaluationError('unary minus needs a scalar or instant vector');
     const out = new StepVector(v.vec.steps);
     for (let i = 0; i < v.vec.length; i++) {
-      out.adopt(this.derivedLabels(v.vec.labels[i]!), true, v.vec.values[i]!.map((x) => -x), v.vec.present[i]!);
+      out.adopt(
+        this.derivedLabels(v.vec.labels[i]!),
+        true,
+        v.vec.values[i]!.map((x) => -x),
+        v.vec.present[i]!,
+      );
     }
     return { kind: 'vector', vec: this.opts.delayedNameRemoval ? out : mergeSameLabels(out) };
   }
@@ -201,7 +206,11 @@ export class Evaluator {
   }
 
   /** The effective reference times `(@ ?? t) - offset` of a grid, and their min/max. */
-  refTimes(g: Grid, at: number | undefined, offset: number): { refs: Float64Array; min: number; max: number } {
+  refTimes(
+    g: Grid,
+    at: number | undefined,
+    offset: number,
+  ): { refs: Float64Array; min: number; max: number } {
     const refs = new Float64Array(g.steps);
     let min = Infinity;
     let max = -Infinity;
@@ -214,7 +223,13 @@ export class Evaluator {
     return { refs, min, max };
   }
 
-  async select(matchers: readonly Matcher[], minT: number, maxT: number, func?: string, rangeMs?: number): Promise<Series[]> {
+  async select(
+    matchers: readonly Matcher[],
+    minT: number,
+    maxT: number,
+    func?: string,
+    rangeMs?: number,
+  ): Promise<Series[]> {
     const querier = await this.queryable.querier(minT, maxT);
     this.#queriers.push(querier);
     const hints = { startMs: minT, endMs: maxT, stepMs: this.opts.queryStepMs, rangeMs: rangeMs ?? 0, func };
@@ -263,7 +278,13 @@ export class Evaluator {
     return out;
   }
 
-  async #smoothedSelector(vs: VectorSelector, g: Grid, refs: Float64Array, min: number, max: number): Promise<StepVector> {
+  async #smoothedSelector(
+    vs: VectorSelector,
+    g: Grid,
+    refs: Float64Array,
+    min: number,
+    max: number,
+  ): Promise<StepVector> {
     const lookback = this.opts.lookbackDeltaMs;
     const out = new StepVector(g.steps);
     const series = await this.select(vs.matchers, min - lookback + 1, max + lookback);
@@ -335,7 +356,12 @@ export class Evaluator {
       let hi = lo;
       while (hi < s.length && s.timestamps[hi]! <= end) hi++;
       if (hi > lo) {
-        out.push({ labels: s.labels, timestamps: s.timestamps.subarray(lo, hi), values: s.values.subarray(lo, hi), length: hi - lo });
+        out.push({
+          labels: s.labels,
+          timestamps: s.timestamps.subarray(lo, hi),
+          values: s.values.subarray(lo, hi),
+          length: hi - lo,
+        });
         total += hi - lo;
       }
     }
@@ -349,7 +375,10 @@ export class Evaluator {
    * of the subquery step, from just after the earliest window start to the latest
    * reference time. Returns the points as range series plus the outer reference times.
    */
-  async subquerySeries(sq: SubqueryExpr, g: Grid): Promise<{ series: RangeSeries[]; rangeMs: number; refs: Float64Array }> {
+  async subquerySeries(
+    sq: SubqueryExpr,
+    g: Grid,
+  ): Promise<{ series: RangeSeries[]; rangeMs: number; refs: Float64Array }> {
     const rangeMs = this.rangeMs(sq);
     const stepMs = sq.stepExpr ? this.duration(sq.stepExpr) : sq.stepMs || this.opts.defaultSubqueryStepMs;
     const { refs, min, max } = this.refTimes(g, this.atMs(sq.at), this.offsetMs(sq));
@@ -393,17 +422,28 @@ export class Evaluator {
     g: Grid,
     beforeMs = 0,
     afterMs = 0,
-  ): Promise<{ series: RangeSeries[]; rangeMs: number; refs: Float64Array; selector: VectorSelector | undefined }> {
+  ): Promise<{
+    series: RangeSeries[];
+    rangeMs: number;
+    refs: Float64Array;
+    selector: VectorSelector | undefined;
+  }> {
     let e = arg;
     while (e.kind === 'ParenExpr') e = e.expr;
-    if (e.kind === 'MatrixSelector') return { ...(await this.matrixSeries(e, g, beforeMs, afterMs)), selector: e.vectorSelector };
+    if (e.kind === 'MatrixSelector')
+      return { ...(await this.matrixSeries(e, g, beforeMs, afterMs)), selector: e.vectorSelector };
     if (e.kind === 'SubqueryExpr') return { ...(await this.subquerySeries(e, g)), selector: undefined };
     throw new EvaluationError(`expected range vector, got ${e.kind}`);
   }
 }
 
 /** Copies samples without StaleNaN into fresh columns. */
-export function withoutStale(labels: Labels, ts: Float64Array, vs: Float64Array, length: number): RangeSeries {
+export function withoutStale(
+  labels: Labels,
+  ts: Float64Array,
+  vs: Float64Array,
+  length: number,
+): RangeSeries {
   let stale = 0;
   for (let i = 0; i < length; i++) {
     const v = vs[i]!;
@@ -471,7 +511,9 @@ export function mergeSameLabels(vec: StepVector): StepVector {
   const taken = new Uint8Array(vec.length);
   for (let i = 0; i < vec.length; i++) {
     if (taken[i]) continue;
-    const same = byKey.get(vec.labels[i]!.hash())!.filter((j) => j >= i && vec.labels[j]!.equals(vec.labels[i]!));
+    const same = byKey
+      .get(vec.labels[i]!.hash())!
+      .filter((j) => j >= i && vec.labels[j]!.equals(vec.labels[i]!));
     if (same.length === 1) {
       out.adopt(vec.labels[i]!, vec.dropName[i]!, vec.values[i]!, vec.present[i]!);
       continue;
@@ -494,4 +536,3 @@ export function mergeSameLabels(vec: StepVector): StepVector {
   }
   return out;
 }
-

@@ -25,7 +25,12 @@ function interpolate(t1: number, v1: number, t2: number, v2: number, t: number, 
 }
 
 /** rate/increase/delta over an anchored or smoothed window, as upstream's `extendedRate`. */
-export function extendedRate(w: RangeWindow, smoothed: boolean, isCounter: boolean, isRate: boolean): number | undefined {
+export function extendedRate(
+  w: RangeWindow,
+  smoothed: boolean,
+  isCounter: boolean,
+  isRate: boolean,
+): number | undefined {
   const { ts, vs, lo, hi } = w;
   if (hi <= lo) return undefined;
   let last = hi - 1;
@@ -34,8 +39,14 @@ export function extendedRate(w: RangeWindow, smoothed: boolean, isCounter: boole
   if (ts[last]! <= w.start) return undefined;
   // Smoothed: no estimate when every sample lies after the range.
   if (smoothed && ts[first]! > w.end) return undefined;
-  const left = smoothed && ts[first]! < w.start && first + 1 < hi ? interpolate(ts[first]!, vs[first]!, ts[first + 1]!, vs[first + 1]!, w.start, isCounter) : vs[first]!;
-  const right = smoothed && last > lo && ts[last]! > w.end ? interpolate(ts[last - 1]!, vs[last - 1]!, ts[last]!, vs[last]!, w.end, isCounter) : vs[last]!;
+  const left =
+    smoothed && ts[first]! < w.start && first + 1 < hi
+      ? interpolate(ts[first]!, vs[first]!, ts[first + 1]!, vs[first + 1]!, w.start, isCounter)
+      : vs[first]!;
+  const right =
+    smoothed && last > lo && ts[last]! > w.end
+      ? interpolate(ts[last - 1]!, vs[last - 1]!, ts[last]!, vs[last]!, w.end, isCounter)
+      : vs[last]!;
   let result = right - left;
   if (isCounter) {
     if (ts[first]! <= w.start) first++;
@@ -65,7 +76,13 @@ export function anchoredFirst(w: RangeWindow): number | undefined {
  * interpolation between its neighbours, else the previous sample; `undefined` when
  * no sample precedes `ref`. `lo`/`hi` bound the samples within one lookback delta.
  */
-export function smoothedValue(ts: Float64Array, vs: Float64Array, lo: number, hi: number, ref: number): number | undefined {
+export function smoothedValue(
+  ts: Float64Array,
+  vs: Float64Array,
+  lo: number,
+  hi: number,
+  ref: number,
+): number | undefined {
   const i = search(lo, hi, (j) => ts[j]! >= ref);
   if (i < hi && ts[i] === ref) return vs[i]!;
   if (i > lo && i < hi) return interpolate(ts[i - 1]!, vs[i - 1]!, ts[i]!, vs[i]!, ref, false);

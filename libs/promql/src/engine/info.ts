@@ -1,4 +1,4 @@
-import type { Labels} from '@argus/model';
+import type { Labels } from '@argus/model';
 import { METRIC_NAME_LABEL, Matcher } from '@argus/model';
 import type { Call, Expr } from '../parser/ast.ts';
 import { EvaluationError } from './errors.ts';
@@ -31,7 +31,8 @@ export async function evalInfo(ev: Evaluator, call: Call, g: Grid): Promise<Step
   const refs = referenceTimes(ev, call.args[0]!, g);
   if (call.args.length > 1) {
     const sel = unwrap(call.args[1]!);
-    if (sel.kind !== 'VectorSelector') throw new EvaluationError('info: second argument must be a label selector');
+    if (sel.kind !== 'VectorSelector')
+      throw new EvaluationError('info: second argument must be a label selector');
     for (const m of sel.matchers) {
       dataMatchers.set(m.name, [...(dataMatchers.get(m.name) ?? []), m]);
       if (m.name === METRIC_NAME_LABEL) nameMatchers.push(m);
@@ -65,7 +66,8 @@ export async function evalInfo(ev: Evaluator, call: Call, g: Grid): Promise<Step
   }
   const selectMatchers: Matcher[] = [];
   let hasName = false;
-  for (const [l, values] of idValues) selectMatchers.push(Matcher.regex(l, [...values].map(quoteMeta).join('|')));
+  for (const [l, values] of idValues)
+    selectMatchers.push(Matcher.regex(l, [...values].map(quoteMeta).join('|')));
   for (const ms of dataMatchers.values()) {
     for (const m of ms) {
       if (m.name === METRIC_NAME_LABEL) hasName = true;
@@ -176,7 +178,8 @@ export async function evalInfo(ev: Evaluator, call: Call, g: Grid): Promise<Step
         o = out.add(labels, base.dropName[i]!);
         outIndex.set(key, o);
       }
-      if (out.present[o]![k]) throw new EvaluationError('vector cannot contain metrics with the same labelset');
+      if (out.present[o]![k])
+        throw new EvaluationError('vector cannot contain metrics with the same labelset');
       out.values[o]![k] = base.values[i]![k]!;
       out.present[o]![k] = 1;
     }

@@ -23,21 +23,46 @@ describe('formatSampleValue', () => {
 
 describe('encodeValue', () => {
   it('writes a vector as the API does', () => {
-    const got = encodeValue({ resultType: 'vector', samples: [{ labels: Labels.of('__name__', 'up', 'job', 'a'), t: 1500, v: 1 }] });
-    expect(got).toEqual({ resultType: 'vector', result: [{ metric: { __name__: 'up', job: 'a' }, value: [1.5, '1'] }] });
+    const got = encodeValue({
+      resultType: 'vector',
+      samples: [{ labels: Labels.of('__name__', 'up', 'job', 'a'), t: 1500, v: 1 }],
+    });
+    expect(got).toEqual({
+      resultType: 'vector',
+      result: [{ metric: { __name__: 'up', job: 'a' }, value: [1.5, '1'] }],
+    });
   });
 
   it('writes a matrix with string values and second timestamps', () => {
     const got = encodeValue({
       resultType: 'matrix',
-      series: [{ labels: Labels.EMPTY, timestamps: Float64Array.of(0, 15000), values: Float64Array.of(NaN, 2) }],
+      series: [
+        { labels: Labels.EMPTY, timestamps: Float64Array.of(0, 15000), values: Float64Array.of(NaN, 2) },
+      ],
     });
-    expect(got).toEqual({ resultType: 'matrix', result: [{ metric: {}, values: [[0, 'NaN'], [15, '2']] }] });
+    expect(got).toEqual({
+      resultType: 'matrix',
+      result: [
+        {
+          metric: {},
+          values: [
+            [0, 'NaN'],
+            [15, '2'],
+          ],
+        },
+      ],
+    });
   });
 
   it('writes scalars and strings as [t, "v"]', () => {
-    expect(encodeValue({ resultType: 'scalar', t: 1000, v: -Infinity })).toEqual({ resultType: 'scalar', result: [1, '-Inf'] });
-    expect(encodeValue({ resultType: 'string', t: 1000, v: 'x' })).toEqual({ resultType: 'string', result: [1, 'x'] });
+    expect(encodeValue({ resultType: 'scalar', t: 1000, v: -Infinity })).toEqual({
+      resultType: 'scalar',
+      result: [1, '-Inf'],
+    });
+    expect(encodeValue({ resultType: 'string', t: 1000, v: 'x' })).toEqual({
+      resultType: 'string',
+      result: [1, 'x'],
+    });
   });
 });
 
@@ -48,13 +73,30 @@ describe('envelopes', () => {
       warnings: [],
       infos: ['PromQL info: x (1:1)'],
       stats: {
-        timings: { evalTotalTime: 0, resultSortTime: 0, queryPreparationTime: 0, innerEvalTime: 0, execQueueTime: 0, execTotalTime: 0 },
+        timings: {
+          evalTotalTime: 0,
+          resultSortTime: 0,
+          queryPreparationTime: 0,
+          innerEvalTime: 0,
+          execQueueTime: 0,
+          execTotalTime: 0,
+        },
         samples: { totalQueryableSamples: 3, peakSamples: 2 },
       },
     };
-    expect(encodeSuccess(result)).toEqual({ status: 'success', data: { resultType: 'scalar', result: [0, '1'] }, infos: ['PromQL info: x (1:1)'] });
-    expect((encodeSuccess(result, true)['data'] as Record<string, unknown>)['stats']).toMatchObject({ samples: { totalQueryableSamples: 3, peakSamples: 2 } });
-    expect(encodeError('bad_data', 'oops')).toEqual({ status: 'error', errorType: 'bad_data', error: 'oops' });
+    expect(encodeSuccess(result)).toEqual({
+      status: 'success',
+      data: { resultType: 'scalar', result: [0, '1'] },
+      infos: ['PromQL info: x (1:1)'],
+    });
+    expect((encodeSuccess(result, true)['data'] as Record<string, unknown>)['stats']).toMatchObject({
+      samples: { totalQueryableSamples: 3, peakSamples: 2 },
+    });
+    expect(encodeError('bad_data', 'oops')).toEqual({
+      status: 'error',
+      errorType: 'bad_data',
+      error: 'oops',
+    });
   });
 
   it.each([

@@ -39,7 +39,10 @@ export function encodeValue(value: QueryValue): { resultType: string; result: un
     case 'vector':
       return {
         resultType: 'vector',
-        result: value.samples.map((s) => ({ metric: metric(s.labels), value: [formatTimestamp(s.t), formatSampleValue(s.v)] })),
+        result: value.samples.map((s) => ({
+          metric: metric(s.labels),
+          value: [formatTimestamp(s.t), formatSampleValue(s.v)],
+        })),
       };
     case 'matrix':
       return {
@@ -63,7 +66,11 @@ export function encodeSuccess(result: QueryResult, withStats = false): Record<st
 }
 
 /** The error envelope: `{status:"error", errorType, error}`. */
-export function encodeError(errorType: QueryErrorType, error: string, warnings: string[] = []): Record<string, unknown> {
+export function encodeError(
+  errorType: QueryErrorType,
+  error: string,
+  warnings: string[] = [],
+): Record<string, unknown> {
   const body: Record<string, unknown> = { status: 'error', errorType, error };
   if (warnings.length > 0) body['warnings'] = warnings;
   return body;

@@ -1,4 +1,4 @@
-import type { Labels} from '@argus/model';
+import type { Labels } from '@argus/model';
 import { METRIC_NAME_LABEL } from '@argus/model';
 
 /** Labels dropped together with the metric name in 3.x: `__name__`, `__type__`, `__unit__`. */

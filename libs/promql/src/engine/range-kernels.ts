@@ -68,7 +68,14 @@ function instantValue(w: RangeWindow, isRate: boolean): number | undefined {
 export function linearRegression(w: RangeWindow, interceptMs: number): [number, number] {
   const { ts, vs, lo, hi } = w;
   let n = 0;
-  let sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
+  let sumX = 0,
+    cX = 0,
+    sumY = 0,
+    cY = 0,
+    sumXY = 0,
+    cXY = 0,
+    sumX2 = 0,
+    cX2 = 0;
   const initY = vs[lo]!;
   let constY = true;
   for (let i = lo; i < hi; i++) {
@@ -126,7 +133,10 @@ function avgOverTime(w: RangeWindow): number {
 function variance(w: RangeWindow): number {
   const { vs, lo, hi } = w;
   let count = 0;
-  let mean = 0, cMean = 0, aux = 0, cAux = 0;
+  let mean = 0,
+    cMean = 0,
+    aux = 0,
+    cAux = 0;
   for (let i = lo; i < hi; i++) {
     const f = vs[i]!;
     count++;
@@ -137,7 +147,11 @@ function variance(w: RangeWindow): number {
   return (aux + cAux) / count;
 }
 
-function compareOverTime(w: RangeWindow, better: (cur: number, best: number) => boolean, timestamp: boolean): number {
+function compareOverTime(
+  w: RangeWindow,
+  better: (cur: number, best: number) => boolean,
+  timestamp: boolean,
+): number {
   const { ts, vs, lo, hi } = w;
   let best = vs[lo]!;
   let bestT = ts[lo]!;
@@ -156,8 +170,10 @@ function goFloatF(v: number): string {
 
 function doubleExponentialSmoothing(w: RangeWindow): number | undefined {
   const [sf, tf] = w.params as [number, number];
-  if (!(sf > 0 && sf < 1)) throw new EvaluationError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${goFloatF(sf)}`);
-  if (!(tf > 0 && tf < 1)) throw new EvaluationError(`invalid trend factor. Expected: 0 < tf < 1, got: ${goFloatF(tf)}`);
+  if (!(sf > 0 && sf < 1))
+    throw new EvaluationError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${goFloatF(sf)}`);
+  if (!(tf > 0 && tf < 1))
+    throw new EvaluationError(`invalid trend factor. Expected: 0 < tf < 1, got: ${goFloatF(tf)}`);
   const { vs, lo, hi } = w;
   const l = hi - lo;
   if (l < 2) return undefined;
@@ -248,4 +264,7 @@ export const RANGE_KERNELS: ReadonlyMap<string, RangeKernel> = new Map<string, R
 ]);
 
 /** Range functions that keep `__name__` (they act like an offset). */
-export const NAME_KEEPING_RANGE_FUNCTIONS: ReadonlySet<string> = new Set(['last_over_time', 'first_over_time']);
+export const NAME_KEEPING_RANGE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'last_over_time',
+  'first_over_time',
+]);

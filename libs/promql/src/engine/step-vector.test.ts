@@ -38,18 +38,34 @@ function vec(rows: Array<[Labels, Array<number | undefined>]>): StepVector {
 
 describe('mergeSameLabels', () => {
   it('merges equal label sets present at different steps', () => {
-    const out = mergeSameLabels(vec([[Labels.of('a', '1'), [1, undefined]], [Labels.of('a', '1'), [undefined, 2]], [Labels.of('a', '2'), [3, 3]]]));
+    const out = mergeSameLabels(
+      vec([
+        [Labels.of('a', '1'), [1, undefined]],
+        [Labels.of('a', '1'), [undefined, 2]],
+        [Labels.of('a', '2'), [3, 3]],
+      ]),
+    );
     expect(out.length).toBe(2);
     expect(Array.from(out.values[0]!)).toEqual([1, 2]);
     expect(Array.from(out.present[0]!)).toEqual([1, 1]);
   });
 
   it('fails when equal label sets meet at one step', () => {
-    expect(() => mergeSameLabels(vec([[Labels.of('a', '1'), [1]], [Labels.of('a', '1'), [2]]]))).toThrow(EvaluationError);
+    expect(() =>
+      mergeSameLabels(
+        vec([
+          [Labels.of('a', '1'), [1]],
+          [Labels.of('a', '1'), [2]],
+        ]),
+      ),
+    ).toThrow(EvaluationError);
   });
 
   it('returns the input when all label sets differ', () => {
-    const input = vec([[Labels.of('a', '1'), [1]], [Labels.of('a', '2'), [2]]]);
+    const input = vec([
+      [Labels.of('a', '1'), [1]],
+      [Labels.of('a', '2'), [2]],
+    ]);
     expect(mergeSameLabels(input)).toBe(input);
   });
 });

@@ -48,7 +48,8 @@ export class StepVector {
   compact(): StepVector {
     const out = new StepVector(this.steps);
     for (let i = 0; i < this.length; i++) {
-      if (this.present[i]!.includes(1)) out.adopt(this.labels[i]!, this.dropName[i]!, this.values[i]!, this.present[i]!);
+      if (this.present[i]!.includes(1))
+        out.adopt(this.labels[i]!, this.dropName[i]!, this.values[i]!, this.present[i]!);
     }
     return out;
   }

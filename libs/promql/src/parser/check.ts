@@ -33,7 +33,8 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
 
   const expectType = (node: Expr, want: ValueType, context: string): void => {
     const t = check(node);
-    if (t !== want) err(node.pos, `expected type ${documentedType(want)} in ${context}, got ${documentedType(t)}`);
+    if (t !== want)
+      err(node.pos, `expected type ${documentedType(want)} in ${context}, got ${documentedType(t)}`);
   };
 
   const check = (node: Expr): ValueType => {
@@ -57,7 +58,10 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
       case 'UnaryExpr': {
         const t = check(node.expr);
         if (t !== 'scalar' && t !== 'vector') {
-          err(node.pos, `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`);
+          err(
+            node.pos,
+            `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`,
+          );
         }
         return t;
       }
@@ -73,7 +77,10 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
         if (node.name !== undefined) {
           for (const m of node.matchers.slice(0, -1)) {
             if (m.name === METRIC_NAME_LABEL) {
-              err(node.pos, `metric name must not be set twice: ${goQuote(node.name)} or ${goQuote(m.value)}`);
+              err(
+                node.pos,
+                `metric name must not be set twice: ${goQuote(node.name)} or ${goQuote(m.value)}`,
+              );
             }
           }
         } else if (!node.bypassEmptyMatcherCheck && !node.matchers.some((m) => !m.matchesEmpty)) {
@@ -111,7 +118,8 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
     };
     const isComparison = COMPARISON.has(n.op);
     const isSet = SET_OPS.has(n.op);
-    if (n.returnBool && !isComparison) err(opRange(), 'bool modifier can only be used on comparison operators');
+    if (n.returnBool && !isComparison)
+      err(opRange(), 'bool modifier can only be used on comparison operators');
     if (isComparison && !n.returnBool && lt === 'scalar' && rt === 'scalar') {
       err(opRange(), 'comparisons between scalars must use BOOL modifier');
     }
@@ -120,19 +128,23 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
       if (isSet && vm.card === 'one-to-one') vm.card = 'many-to-many';
       for (const l1 of vm.labels) {
         for (const l2 of vm.include) {
-          if (l1 === l2 && vm.on) err(opRange(), `label ${goQuote(l1)} must not occur in ON and GROUP clause at once`);
+          if (l1 === l2 && vm.on)
+            err(opRange(), `label ${goQuote(l1)} must not occur in ON and GROUP clause at once`);
         }
       }
     }
-    if (lt !== 'scalar' && lt !== 'vector') err(n.lhs.pos, 'binary expression must contain only scalar and instant vector types');
-    if (rt !== 'scalar' && rt !== 'vector') err(n.rhs.pos, 'binary expression must contain only scalar and instant vector types');
+    if (lt !== 'scalar' && lt !== 'vector')
+      err(n.lhs.pos, 'binary expression must contain only scalar and instant vector types');
+    if (rt !== 'scalar' && rt !== 'vector')
+      err(n.rhs.pos, 'binary expression must contain only scalar and instant vector types');
     const hasFill = vm !== undefined && (vm.fill.lhs !== undefined || vm.fill.rhs !== undefined);
     if ((lt !== 'vector' || rt !== 'vector') && vm) {
       if (vm.labels.length > 0) err(n.pos, 'vector matching only allowed between instant vectors');
       if (hasFill) err(n.pos, 'filling in missing series only allowed between instant vectors');
       n.matching = undefined;
     } else if (isSet && vm) {
-      if (vm.card === 'one-to-many' || vm.card === 'many-to-one') err(n.pos, `no grouping allowed for ${goQuote(n.op)} operation`);
+      if (vm.card === 'one-to-many' || vm.card === 'many-to-one')
+        err(n.pos, `no grouping allowed for ${goQuote(n.op)} operation`);
       if (vm.card !== 'many-to-many') err(n.pos, 'set operations must always be many-to-many');
       if (hasFill) err(n.pos, 'filling in missing series not allowed for set operators');
     }
@@ -153,14 +165,20 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
       if (na > n.args.length) {
         err(n.pos, `expected at least ${na} argument(s) in call to ${goQuote(f.name)}, got ${n.args.length}`);
       } else if (f.variadic > 0 && na + f.variadic < n.args.length) {
-        err(n.pos, `expected at most ${na + f.variadic} argument(s) in call to ${goQuote(f.name)}, got ${n.args.length}`);
+        err(
+          n.pos,
+          `expected at most ${na + f.variadic} argument(s) in call to ${goQuote(f.name)}, got ${n.args.length}`,
+        );
       }
     }
     if (f.name === 'info' && n.args.length > 1) {
       const second = n.args[1]!;
       const t = exprType(second);
       if (t !== 'vector') {
-        err(n.pos, `expected type ${documentedType('vector')} in call to function ${goQuote(f.name)}, got ${documentedType(t)}`);
+        err(
+          n.pos,
+          `expected type ${documentedType('vector')} in call to function ${goQuote(f.name)}, got ${documentedType(t)}`,
+        );
       }
       if (second.kind === 'VectorSelector' && second.name !== undefined) {
         err(second.pos, 'expected label selectors only, got vector selector instead');
@@ -179,7 +197,10 @@ export function checkTypes(root: Expr, input: string, errors: RawParseError[]): 
       const arg = n.args[i]!;
       const t = check(arg);
       if (k >= 0 && t !== f.argTypes[k]) {
-        err(arg.pos, `expected type ${documentedType(f.argTypes[k]!)} in call to function ${goQuote(f.name)}, got ${documentedType(t)}`);
+        err(
+          arg.pos,
+          `expected type ${documentedType(f.argTypes[k]!)} in call to function ${goQuote(f.name)}, got ${documentedType(t)}`,
+        );
       }
     }
   };

@@ -20,7 +20,9 @@ const rangeEval = /^eval(?:_(fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)
  */
 export function extractScriptQueries(dir: string): ScriptQuery[] {
   const out: ScriptQuery[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.test'))
+    .sort()) {
     const lines = readFileSync(join(dir, file), 'utf8').split('\n');
     let current: ScriptQuery | undefined;
     lines.forEach((raw, i) => {

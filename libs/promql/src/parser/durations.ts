@@ -20,7 +20,9 @@ export class DurationExprError extends Error {
 export function isDynamicDuration(e: DurationOperand): boolean {
   if (e.kind === 'NumberLiteral') return false;
   if (e.op === 'step' || e.op === 'range') return true;
-  return (e.lhs !== undefined && isDynamicDuration(e.lhs)) || (e.rhs !== undefined && isDynamicDuration(e.rhs));
+  return (
+    (e.lhs !== undefined && isDynamicDuration(e.lhs)) || (e.rhs !== undefined && isDynamicDuration(e.rhs))
+  );
 }
 
 /**

@@ -4,7 +4,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_PARSER_FEATURES, formatFloatG, formatFloatPlain, inspect, parseExpr, prettify } from '../index.ts';
+import {
+  ALL_PARSER_FEATURES,
+  formatFloatG,
+  formatFloatPlain,
+  inspect,
+  parseExpr,
+  prettify,
+} from '../index.ts';
 import { extractScriptQueries } from './conformance-queries.ts';
 
 const TESTDATA = resolve(import.meta.dirname, '../../../../../shared/conformance/promql/testdata');
@@ -43,7 +50,12 @@ async function startPrometheus(dir: string): Promise<{ proc: ChildProcess; url: 
 function numbersPrintAlike(q: string): boolean {
   let alike = true;
   inspect(parseExpr(q, ALL_PARSER_FEATURES), (node) => {
-    if (node.kind === 'NumberLiteral' && !node.duration && formatFloatG(node.value) !== formatFloatPlain(node.value)) alike = false;
+    if (
+      node.kind === 'NumberLiteral' &&
+      !node.duration &&
+      formatFloatG(node.value) !== formatFloatPlain(node.value)
+    )
+      alike = false;
   });
   return alike;
 }
@@ -64,11 +76,16 @@ describe.runIf(hasPrometheus)('prettified queries against Prometheus 2.42 /api/v
 
   it('prints every script query 2.42 understands exactly as 2.42 does', async () => {
     // Every third distinct query keeps the suite fast; the scripts repeat shapes a lot.
-    const queries = [...new Set(extractScriptQueries(TESTDATA).map((q) => q.query))].filter((q, i) => i % 3 === 0 && numbersPrintAlike(q));
+    const queries = [...new Set(extractScriptQueries(TESTDATA).map((q) => q.query))].filter(
+      (q, i) => i % 3 === 0 && numbersPrintAlike(q),
+    );
     let compared = 0;
     const differences: Array<{ query: string; theirs: string; ours: string }> = [];
     const format = async (query: string): Promise<{ status: string; data?: string }> => {
-      const res = await fetch(`${server!.url}/api/v1/format_query`, { method: 'POST', body: new URLSearchParams({ query }) });
+      const res = await fetch(`${server!.url}/api/v1/format_query`, {
+        method: 'POST',
+        body: new URLSearchParams({ query }),
+      });
       return (await res.json()) as { status: string; data?: string };
     };
     for (let i = 0; i < queries.length; i += 32) {

@@ -15,7 +15,13 @@ export interface FunctionSignature {
   readonly experimental: boolean;
 }
 
-function fn(name: string, argTypes: ValueType[], returnType: ValueType, variadic = 0, experimental = false): FunctionSignature {
+function fn(
+  name: string,
+  argTypes: ValueType[],
+  returnType: ValueType,
+  variadic = 0,
+  experimental = false,
+): FunctionSignature {
   return Object.freeze({ name, argTypes: Object.freeze(argTypes), variadic, returnType, experimental });
 }
 

@@ -19,12 +19,81 @@ function tryParse(query: string): Expr | undefined {
 
 /** PromQL words and symbols, so random sequences often get deep into the grammar. */
 const TOKENS = [
-  'foo', 'bar', 'sum', 'rate', 'histogram_quantile', 'topk', 'count_values', 'by', 'without', 'on',
-  'ignoring', 'group_left', 'group_right', 'bool', 'offset', '@', 'start()', 'end()', 'step()', 'range()',
-  'min_of', 'max_of', 'anchored', 'smoothed', 'fill', 'fill_left', 'fill_right', 'and', 'or', 'unless',
-  'atan2', 'time()', 'vector', 'scalar', 'label_replace', 'info', 'limitk', 'Inf', 'NaN', '1', '0.5',
-  '0x1f', '1e3', '5m', '1h30m', '-', '+', '*', '/', '%', '^', '==', '!=', '<', '>', '<=', '>=', '</', '>/',
-  '(', ')', '[', ']', '{', '}', ',', ':', '=', '=~', '!~', '"job"', "'a\\nb'", '`x`', '"a.b"', '#c\n',
+  'foo',
+  'bar',
+  'sum',
+  'rate',
+  'histogram_quantile',
+  'topk',
+  'count_values',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  '@',
+  'start()',
+  'end()',
+  'step()',
+  'range()',
+  'min_of',
+  'max_of',
+  'anchored',
+  'smoothed',
+  'fill',
+  'fill_left',
+  'fill_right',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+  'time()',
+  'vector',
+  'scalar',
+  'label_replace',
+  'info',
+  'limitk',
+  'Inf',
+  'NaN',
+  '1',
+  '0.5',
+  '0x1f',
+  '1e3',
+  '5m',
+  '1h30m',
+  '-',
+  '+',
+  '*',
+  '/',
+  '%',
+  '^',
+  '==',
+  '!=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '</',
+  '>/',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '=',
+  '=~',
+  '!~',
+  '"job"',
+  "'a\\nb'",
+  '`x`',
+  '"a.b"',
+  '#c\n',
 ];
 
 describe('parser fuzzing', () => {
@@ -62,7 +131,10 @@ describe('parser fuzzing', () => {
     const value = fc.string({ maxLength: 6 });
     const matcher = fc
       .tuple(label, fc.constantFrom('=', '!=', '=~', '!~'), value)
-      .map(([l, op, v]) => `${/^[a-z_]+$/.test(l) ? l : JSON.stringify(l)}${op}${JSON.stringify(op.includes('~') ? v.replace(/[\\^$.|?*+()[\]{}]/g, '') : v)}`);
+      .map(
+        ([l, op, v]) =>
+          `${/^[a-z_]+$/.test(l) ? l : JSON.stringify(l)}${op}${JSON.stringify(op.includes('~') ? v.replace(/[\\^$.|?*+()[\]{}]/g, '') : v)}`,
+      );
     const selector = fc
       .tuple(name, fc.array(matcher, { maxLength: 3 }))
       .map(([n, ms]) => (ms.length > 0 ? `${n}{${ms.join(', ')}}` : n));
@@ -71,14 +143,36 @@ describe('parser fuzzing', () => {
       expr: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         selector,
-        fc.double({ noNaN: false }).map((d) => (Number.isFinite(d) ? String(d) : Number.isNaN(d) ? 'NaN' : d > 0 ? 'Inf' : '-Inf')),
+        fc
+          .double({ noNaN: false })
+          .map((d) => (Number.isFinite(d) ? String(d) : Number.isNaN(d) ? 'NaN' : d > 0 ? 'Inf' : '-Inf')),
         fc.tuple(selector, duration).map(([s, d]) => `rate(${s}[${d}])`),
-        fc.tuple(tie('expr'), fc.constantFrom('+', '-', '*', '/', '%', '^', 'atan2', '> bool', '== bool'), tie('expr')).map(([a, op, b]) => `${a} ${op} ${b}`),
-        fc.tuple(selector, fc.constantFrom('and', 'or', 'unless', '+ on(job) group_left(le)', '/ ignoring(instance)'), selector).map(([a, op, b]) => `${a} ${op} ${b}`),
-        fc.tuple(fc.constantFrom('sum', 'avg', 'max', 'stddev'), fc.constantFrom('', ' by (job)', ' without (le, "a.b")'), selector).map(([op, g, s]) => `${op}${g}(${s})`),
+        fc
+          .tuple(
+            tie('expr'),
+            fc.constantFrom('+', '-', '*', '/', '%', '^', 'atan2', '> bool', '== bool'),
+            tie('expr'),
+          )
+          .map(([a, op, b]) => `${a} ${op} ${b}`),
+        fc
+          .tuple(
+            selector,
+            fc.constantFrom('and', 'or', 'unless', '+ on(job) group_left(le)', '/ ignoring(instance)'),
+            selector,
+          )
+          .map(([a, op, b]) => `${a} ${op} ${b}`),
+        fc
+          .tuple(
+            fc.constantFrom('sum', 'avg', 'max', 'stddev'),
+            fc.constantFrom('', ' by (job)', ' without (le, "a.b")'),
+            selector,
+          )
+          .map(([op, g, s]) => `${op}${g}(${s})`),
         fc.tuple(tie('expr')).map(([e]) => `(${e})`),
         fc.tuple(tie('expr')).map(([e]) => `-${e}`),
-        fc.tuple(selector, duration, fc.constantFrom('', ' offset 1m', ' offset -30s', ' @ 1000', ' @ end()')).map(([s, d, m]) => `max_over_time(${s}[${d}:]${m})`),
+        fc
+          .tuple(selector, duration, fc.constantFrom('', ' offset 1m', ' offset -30s', ' @ 1000', ' @ end()'))
+          .map(([s, d, m]) => `max_over_time(${s}[${d}:]${m})`),
       ),
     }));
     let parsed = 0;

@@ -3,7 +3,9 @@
  * rules, as upstream's parser applies them: `0x1F`, `0755` (octal), `1_000`, `1e3`, `.5`,
  * `Inf`, `NaN`. Returns the value, or the Go error text when neither accepts the literal.
  */
-export function parseGoNumber(text: string): { value: number; error?: undefined } | { value?: undefined; error: string } {
+export function parseGoNumber(
+  text: string,
+): { value: number; error?: undefined } | { value?: undefined; error: string } {
   // Fast path: plain decimal integers and fractions without a leading zero (no octal, no `_`).
   if (plainDecimal.test(text)) return { value: Number(text) };
   const int = parseGoInt(text);
@@ -35,7 +37,8 @@ function parseGoInt(text: string): number | undefined {
   return undefined;
 }
 
-const decimalFloat = /^(?:[0-9]+(?:_[0-9]+)*(?:\.(?:[0-9]+(?:_[0-9]+)*)?)?|\.[0-9]+(?:_[0-9]+)*)(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?$/;
+const decimalFloat =
+  /^(?:[0-9]+(?:_[0-9]+)*(?:\.(?:[0-9]+(?:_[0-9]+)*)?)?|\.[0-9]+(?:_[0-9]+)*)(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?$/;
 const special = /^[+-]?(?:inf|infinity|nan)$/i;
 
 function parseGoFloat(text: string): { value: number } | { error: string } {
@@ -44,9 +47,11 @@ function parseGoFloat(text: string): { value: number } | { error: string } {
     if (lower.endsWith('nan')) return { value: NaN };
     return { value: lower.startsWith('-') ? -Infinity : Infinity };
   }
-  if (!decimalFloat.test(text)) return { error: `strconv.ParseFloat: parsing ${goQuoteAscii(text)}: invalid syntax` };
+  if (!decimalFloat.test(text))
+    return { error: `strconv.ParseFloat: parsing ${goQuoteAscii(text)}: invalid syntax` };
   const value = Number(text.replaceAll('_', ''));
-  if (!Number.isFinite(value)) return { error: `strconv.ParseFloat: parsing ${goQuoteAscii(text)}: value out of range` };
+  if (!Number.isFinite(value))
+    return { error: `strconv.ParseFloat: parsing ${goQuoteAscii(text)}: value out of range` };
   return { value };
 }
 
@@ -75,7 +80,9 @@ function isDigitCode(c: number): boolean {
  * A Prometheus duration (`1h30m`, `5m`, `250ms`, `0`) in milliseconds, with the error text of
  * `model.ParseDuration` (`not a valid duration string: "5m1h"`, `unknown unit "hs" in duration "5y1hs"`).
  */
-export function parsePromDuration(text: string): { ms: number; error?: undefined } | { ms?: undefined; error: string } {
+export function parsePromDuration(
+  text: string,
+): { ms: number; error?: undefined } | { ms?: undefined; error: string } {
   if (text === '0') return { ms: 0 };
   if (text === '') return { error: 'empty duration string' };
   const invalid = { error: `not a valid duration string: ${JSON.stringify(text)}` };

@@ -455,7 +455,8 @@ export class Lexer {
         return this.#emit(']');
       case 0x3a: {
         const t = this.#emit(':');
-        if (!this.#gotDuration) return this.#error('unexpected colon before duration in duration expression', t.end);
+        if (!this.#gotDuration)
+          return this.#error('unexpected colon before duration in duration expression', t.end);
         if (this.#gotColon) return this.#error('unexpected repeated colon in duration expression', t.end);
         this.#gotColon = true;
         return t;
@@ -506,7 +507,8 @@ export class Lexer {
   #scanDurationKeyword(): Token | null {
     while (isAlpha(this.#peek())) this.#nextChar();
     const word = this.input.slice(this.#start, this.#pos).toLowerCase();
-    if (word === 'step' || word === 'range' || word === 'min_of' || word === 'max_of') return this.#emit(word);
+    if (word === 'step' || word === 'range' || word === 'min_of' || word === 'max_of')
+      return this.#emit(word);
     return null;
   }
 
@@ -562,7 +564,11 @@ export class Lexer {
     for (;;) {
       // Fast path over plain characters; escapes, line ends and the quote go the long way.
       let i = this.#pos;
-      for (let c = input.charCodeAt(i); i < input.length && c !== quote && c !== 0x5c && c !== 0x0a; c = input.charCodeAt(++i));
+      for (
+        let c = input.charCodeAt(i);
+        i < input.length && c !== quote && c !== 0x5c && c !== 0x0a;
+        c = input.charCodeAt(++i)
+      );
       this.#pos = i;
       const c = this.#nextChar();
       if (c === 0x5c) {
@@ -623,7 +629,8 @@ export class Lexer {
       n--;
       if (n > 0) ch = this.#nextChar();
     }
-    if (x > max || (x >= 0xd800 && x < 0xe000)) return this.#error('escape sequence is an invalid Unicode code point');
+    if (x > max || (x >= 0xd800 && x < 0xe000))
+      return this.#error('escape sequence is an invalid Unicode code point');
     return null;
   }
 

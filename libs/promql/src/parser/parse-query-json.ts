@@ -44,7 +44,12 @@ export function parseQueryJson(e: Expr): AstJson {
     case 'Call':
       return {
         args: e.args.map(parseQueryJson),
-        func: { argTypes: [...e.func.argTypes], name: e.func.name, returnType: e.func.returnType, variadic: e.func.variadic },
+        func: {
+          argTypes: [...e.func.argTypes],
+          name: e.func.name,
+          returnType: e.func.returnType,
+          variadic: e.func.variadic,
+        },
         type: 'call',
       };
     case 'MatrixSelector': {

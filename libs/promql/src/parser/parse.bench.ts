@@ -6,7 +6,8 @@ const queries = {
   selector: 'up{job="node"}',
   errorRatio:
     'sum by (job, instance) (rate(http_requests_total{job="api", code=~"5.."}[5m])) / on(job) group_left sum by (job) (rate(http_requests_total[5m])) > 0.05',
-  histogram: 'histogram_quantile(0.99, sum by (le) (rate(apiserver_request_duration_seconds_bucket{verb!="WATCH"}[5m])))',
+  histogram:
+    'histogram_quantile(0.99, sum by (le) (rate(apiserver_request_duration_seconds_bucket{verb!="WATCH"}[5m])))',
   chain200: 'a' + ' + b'.repeat(200),
 };
 

@@ -14,7 +14,14 @@ import {
   positionOf,
   resolveDurations,
 } from '../index.ts';
-import type { BinaryExpr, Expr, MatrixSelector, NumberLiteral, SubqueryExpr, VectorSelector } from '../index.ts';
+import type {
+  BinaryExpr,
+  Expr,
+  MatrixSelector,
+  NumberLiteral,
+  SubqueryExpr,
+  VectorSelector,
+} from '../index.ts';
 
 const parse = (q: string) => parseExpr(q, ALL_PARSER_FEATURES);
 
@@ -98,8 +105,15 @@ describe('selectors', () => {
     for (const word of ['sum', 'by', 'offset', 'start', 'step', 'anchored', 'and', 'min']) {
       expect(parse(`${word}{x="1"}`)).toMatchObject({ kind: 'VectorSelector', name: word });
     }
-    expect(parse('sum(sum)')).toMatchObject({ kind: 'AggregateExpr', expr: { kind: 'VectorSelector', name: 'sum' } });
-    expect(parse('fill + fill_left')).toMatchObject({ kind: 'BinaryExpr', lhs: { name: 'fill' }, rhs: { name: 'fill_left' } });
+    expect(parse('sum(sum)')).toMatchObject({
+      kind: 'AggregateExpr',
+      expr: { kind: 'VectorSelector', name: 'sum' },
+    });
+    expect(parse('fill + fill_left')).toMatchObject({
+      kind: 'BinaryExpr',
+      lhs: { name: 'fill' },
+      rhs: { name: 'fill_left' },
+    });
   });
 
   it('applies offset, @ and ranges to the nearest selector, in milliseconds', () => {
@@ -117,7 +131,13 @@ describe('selectors', () => {
 
   it('parses subqueries with default and explicit steps', () => {
     const sq = parse('rate(foo[1m])[30m:] offset 1m @ end()') as SubqueryExpr;
-    expect(sq).toMatchObject({ kind: 'SubqueryExpr', rangeMs: 1_800_000, stepMs: 0, offsetMs: 60_000, at: 'end' });
+    expect(sq).toMatchObject({
+      kind: 'SubqueryExpr',
+      rangeMs: 1_800_000,
+      stepMs: 0,
+      offsetMs: 60_000,
+      at: 'end',
+    });
     expect(parse('foo[1h:5s]')).toMatchObject({ rangeMs: 3_600_000, stepMs: 5000 });
   });
 });
@@ -132,7 +152,11 @@ describe('operators', () => {
     expect(parse('-1 * 2')).toMatchObject({ kind: 'BinaryExpr', op: '*', lhs: { value: -1 } });
     const mixed = parse('a or b and c unless d == bool e + f * g ^ h') as BinaryExpr;
     expect(mixed.op).toBe('or');
-    expect(mixed.rhs).toMatchObject({ op: 'unless', lhs: { op: 'and' }, rhs: { op: '==', rhs: { op: '+', rhs: { op: '*', rhs: { op: '^' } } } } });
+    expect(mixed.rhs).toMatchObject({
+      op: 'unless',
+      lhs: { op: 'and' },
+      rhs: { op: '==', rhs: { op: '+', rhs: { op: '*', rhs: { op: '^' } } } },
+    });
     expect(parse('a - b - c')).toMatchObject({ op: '-', lhs: { op: '-' }, rhs: { name: 'c' } });
     expect(parse('h </ 0.5')).toMatchObject({ op: '</' });
   });
@@ -147,8 +171,14 @@ describe('operators', () => {
     });
     expect((parse('a and b') as BinaryExpr).matching?.card).toBe('many-to-many');
     expect((parse('a + 1') as BinaryExpr).matching).toBeUndefined();
-    expect((parse('a + fill_left(1) fill_right(2) b') as BinaryExpr).matching?.fill).toEqual({ lhs: 1, rhs: 2 });
-    expect((parse('a + fill(-Inf) b') as BinaryExpr).matching?.fill).toEqual({ lhs: -Infinity, rhs: -Infinity });
+    expect((parse('a + fill_left(1) fill_right(2) b') as BinaryExpr).matching?.fill).toEqual({
+      lhs: 1,
+      rhs: 2,
+    });
+    expect((parse('a + fill(-Inf) b') as BinaryExpr).matching?.fill).toEqual({
+      lhs: -Infinity,
+      rhs: -Infinity,
+    });
   });
 
   it('computes result types', () => {
@@ -187,16 +217,32 @@ describe('aggregations and calls', () => {
     expect(parse('info(x)')).toMatchObject({ func: { name: 'info' } });
     const info = parse('info(x, {k=~".*"})') as { args: Expr[] };
     expect(info.args[1]).toMatchObject({ kind: 'VectorSelector', bypassEmptyMatcherCheck: true });
-    expect(FUNCTIONS.get('rate')).toMatchObject({ argTypes: ['matrix'], returnType: 'vector', experimental: false });
+    expect(FUNCTIONS.get('rate')).toMatchObject({
+      argTypes: ['matrix'],
+      returnType: 'vector',
+      experimental: false,
+    });
   });
 
   it('gates experimental functions and features behind their options', () => {
-    for (const q of ['sort_by_label(x, "a")', 'limitk(1, x)', 'x[5m+1m]', 'x[1m] smoothed', 'a + fill(0) b']) {
+    for (const q of [
+      'sort_by_label(x, "a")',
+      'limitk(1, x)',
+      'x[5m+1m]',
+      'x[1m] smoothed',
+      'a + fill(0) b',
+    ]) {
       expect(() => parseExpr(q)).toThrow(ParseError);
       expect(() => parse(q)).not.toThrow();
     }
     expect(
-      parserOptionsFromFeatures(['promql-experimental-functions', 'promql-duration-expr', 'promql-extended-range-selectors', 'promql-binop-fill-modifiers', 'other']),
+      parserOptionsFromFeatures([
+        'promql-experimental-functions',
+        'promql-duration-expr',
+        'promql-extended-range-selectors',
+        'promql-binop-fill-modifiers',
+        'other',
+      ]),
     ).toEqual(ALL_PARSER_FEATURES);
   });
 });
@@ -204,7 +250,10 @@ describe('aggregations and calls', () => {
 describe('duration expressions', () => {
   it('evaluates static expressions at parse time', () => {
     expect(parse('x[2m*(10+5)]')).toMatchObject({ rangeMs: 1_800_000, rangeExpr: { op: '*' } });
-    expect(parse('x[29s+1s:((((8 - 2) / 3) * 7s) % 4) + 8000ms]')).toMatchObject({ rangeMs: 30_000, stepMs: 10_000 });
+    expect(parse('x[29s+1s:((((8 - 2) / 3) * 7s) % 4) + 8000ms]')).toMatchObject({
+      rangeMs: 30_000,
+      stepMs: 10_000,
+    });
     expect(parse('x offset -(2 * 3s)')).toMatchObject({ offsetMs: -6000 });
     expect(parse('x offset 100 + 2')).toMatchObject({ kind: 'BinaryExpr', lhs: { offsetMs: 100_000 } });
     expect(parse('x offset -2 ^ 2')).toMatchObject({ kind: 'BinaryExpr', op: '^', lhs: { offsetMs: -2000 } });
@@ -219,7 +268,9 @@ describe('duration expressions', () => {
     expect(m.rangeMs).toBe(30_000);
     expect(m.vectorSelector.offsetMs).toBe(-3_600_000);
     expect(() => resolveDurations(parse('x[step()]'), { stepMs: 0, rangeMs: 0 })).toThrow(DurationExprError);
-    expect(() => resolveDurations(parse('x[1m - step()]'), { stepMs: 120_000, rangeMs: 0 })).toThrow(/duration must be greater than 0/);
+    expect(() => resolveDurations(parse('x[1m - step()]'), { stepMs: 120_000, rangeMs: 0 })).toThrow(
+      /duration must be greater than 0/,
+    );
   });
 });
 
@@ -255,13 +306,19 @@ describe('robustness', () => {
   });
 
   it('refuses absurd nesting with a parse error instead of crashing', () => {
-    expect(() => parse('('.repeat(20_000) + '1' + ')'.repeat(20_000))).toThrow(/expression nesting is too deep/);
+    expect(() => parse('('.repeat(20_000) + '1' + ')'.repeat(20_000))).toThrow(
+      /expression nesting is too deep/,
+    );
   });
 });
 
 describe('parseMetricSelector', () => {
   it('returns the matchers of a series selector', () => {
-    expect(parseMetricSelector('up{job="a", i=~"x.*"}').map(String)).toEqual(['job="a"', 'i=~"x.*"', '__name__="up"']);
+    expect(parseMetricSelector('up{job="a", i=~"x.*"}').map(String)).toEqual([
+      'job="a"',
+      'i=~"x.*"',
+      '__name__="up"',
+    ]);
     expect(parseMetricSelector('{"my.metric"}').map(String)).toEqual(['__name__="my.metric"']);
     expect(parseMetricSelector('{a=~".*"}').map(String)).toEqual(['a=~".*"']);
   });

@@ -21,9 +21,13 @@ export function parseExpr(query: string, options: ParserOptions = {}): Expr {
   } catch (err) {
     // Only absurd nesting (thousands of parentheses or nested calls) exhausts the stack.
     if (!(err instanceof RangeError)) throw err;
-    throw new ParseError(query, [detail(query, { pos: { start: 0, end: query.length }, message: 'expression nesting is too deep' })], {
-      cause: err,
-    });
+    throw new ParseError(
+      query,
+      [detail(query, { pos: { start: 0, end: query.length }, message: 'expression nesting is too deep' })],
+      {
+        cause: err,
+      },
+    );
   }
   if (parser.errors.length > 0 || !expr) throw new ParseError(query, details(query, parser.errors));
   return expr;

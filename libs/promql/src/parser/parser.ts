@@ -61,7 +61,14 @@ const BINARY_PRECEDENCE: Partial<Record<TokenType, number>> = {
 };
 const POW_PRECEDENCE = 6;
 
-const DURATION_PRECEDENCE: Partial<Record<TokenType, number>> = { '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, '^': 6 };
+const DURATION_PRECEDENCE: Partial<Record<TokenType, number>> = {
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  '^': 6,
+};
 
 /** Tokens that may name a metric (upstream's `metric_identifier`). */
 const METRIC_IDENTIFIERS: ReadonlySet<TokenType> = new Set<TokenType>([
@@ -228,7 +235,12 @@ export class Parser {
         if (t.type === '-') operand.value = -operand.value;
         operand.pos = { start: t.pos, end: operand.pos.end };
       } else {
-        operand = { kind: 'UnaryExpr', op: t.type as '+' | '-', expr: operand, pos: { start: t.pos, end: operand.pos.end } };
+        operand = {
+          kind: 'UnaryExpr',
+          op: t.type as '+' | '-',
+          expr: operand,
+          pos: { start: t.pos, end: operand.pos.end },
+        };
       }
     }
     return operand;
@@ -254,8 +266,16 @@ export class Parser {
         return this.#vectorSelector(undefined);
     }
     const next = this.#peek(1).type;
-    if (AGGREGATORS.has(t.type) && (next === '(' || next === 'by' || next === 'without')) return this.#aggregate();
-    if ((t.type === 'IDENTIFIER' || t.type === 'start' || t.type === 'end' || t.type === 'step' || t.type === 'range') && next === '(') {
+    if (AGGREGATORS.has(t.type) && (next === '(' || next === 'by' || next === 'without'))
+      return this.#aggregate();
+    if (
+      (t.type === 'IDENTIFIER' ||
+        t.type === 'start' ||
+        t.type === 'end' ||
+        t.type === 'step' ||
+        t.type === 'range') &&
+      next === '('
+    ) {
       return this.#call();
     }
     if (METRIC_IDENTIFIERS.has(t.type)) return this.#vectorSelector(this.#take());
@@ -300,13 +320,17 @@ export class Parser {
 
   #rangeOrSubquery(e: Expr): Expr {
     const open = this.#take();
-    const range = this.#positiveDuration('subquery or range selector', 'number, duration, step(), or range()');
+    const range = this.#positiveDuration(
+      'subquery or range selector',
+      'number, duration, step(), or range()',
+    );
     const t = this.#peek();
     if (t.type === ']') {
       const close = this.#take();
       let problem: string | undefined;
       if (e.kind !== 'VectorSelector') problem = 'ranges only allowed for vector selectors';
-      else if (e.offsetMs !== 0 || e.offsetExpr !== undefined) problem = 'no offset modifiers allowed before range';
+      else if (e.offsetMs !== 0 || e.offsetExpr !== undefined)
+        problem = 'no offset modifiers allowed before range';
       else if (e.at !== undefined) problem = 'no @ modifiers allowed before range';
       if (problem) this.#error({ start: open.pos, end: close.end }, problem);
       const m: MatrixSelector = {
@@ -358,7 +382,10 @@ export class Parser {
     this.#take();
     const d = this.#offsetDuration();
     const [ms, expr] = this.#durationValue(d);
-    const target = this.#modifierTarget(e, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+    const target = this.#modifierTarget(
+      e,
+      'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    );
     if (!target) return;
     if (target.offsetMs !== 0 || target.offsetExpr !== undefined) {
       this.#error(e.pos, 'offset may not be set multiple times');
@@ -417,7 +444,10 @@ export class Parser {
       }
       at = roundHalfAwayFromZero(ts * 1000) + 0;
     }
-    const target = this.#modifierTarget(e, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+    const target = this.#modifierTarget(
+      e,
+      '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    );
     if (!target) return;
     if (target.at !== undefined) {
       this.#error(e.pos, '@ <timestamp> may not be set multiple times');
@@ -462,7 +492,8 @@ export class Parser {
   }
 
   #gateDuration(e: DurationOperand): void {
-    if (!this.#options.durationExpressions) this.#error(e.pos, 'experimental duration expression is not enabled');
+    if (!this.#options.durationExpressions)
+      this.#error(e.pos, 'experimental duration expression is not enabled');
   }
 
   #durationExpr(minPrecedence: number, context: string, expected: string): DurationOperand {
@@ -502,7 +533,14 @@ export class Parser {
     if (wrapped) e = this.#wrapDuration(e);
     if (e.kind === 'DurationExpr') {
       if (op.type !== '-') return e;
-      return { kind: 'DurationExpr', op: '-', lhs: undefined, rhs: e, wrapped: false, pos: { start: op.pos, end: e.pos.end } };
+      return {
+        kind: 'DurationExpr',
+        op: '-',
+        lhs: undefined,
+        rhs: e,
+        wrapped: false,
+        pos: { start: op.pos, end: e.pos.end },
+      };
     }
     const value = op.type === '-' ? -e.value : e.value;
     if (value > MAX_DURATION_SECONDS || value < -MAX_DURATION_SECONDS) {
@@ -541,7 +579,14 @@ export class Parser {
         this.#take();
         this.#expect('(', context, expected);
         const close = this.#expect(')', context, expected);
-        const de: DurationExpr = { kind: 'DurationExpr', op: t.type, lhs: undefined, rhs: undefined, wrapped: false, pos: { start: t.pos, end: close.end } };
+        const de: DurationExpr = {
+          kind: 'DurationExpr',
+          op: t.type,
+          lhs: undefined,
+          rhs: undefined,
+          wrapped: false,
+          pos: { start: t.pos, end: close.end },
+        };
         this.#gateDuration(de);
         return de;
       }
@@ -556,7 +601,11 @@ export class Parser {
         return this.#wrapDuration(inner, { start: t.pos, end: close.end });
       }
     }
-    if (t.type === 'IDENTIFIER' && (t.text.toLowerCase() === 'min_of' || t.text.toLowerCase() === 'max_of') && this.#peek(1).type === '(') {
+    if (
+      t.type === 'IDENTIFIER' &&
+      (t.text.toLowerCase() === 'min_of' || t.text.toLowerCase() === 'max_of') &&
+      this.#peek(1).type === '('
+    ) {
       return this.#minMax(context, expected);
     }
     return this.#unexpected(context, expected);
@@ -612,7 +661,13 @@ export class Parser {
 
   #binModifiers(): { returnBool: boolean; matching: VectorMatching; hasFill: boolean } {
     const returnBool = this.#accept('bool') !== undefined;
-    const matching: VectorMatching = { card: 'one-to-one', on: false, labels: [], include: [], fill: { lhs: undefined, rhs: undefined } };
+    const matching: VectorMatching = {
+      card: 'one-to-one',
+      on: false,
+      labels: [],
+      include: [],
+      fill: { lhs: undefined, rhs: undefined },
+    };
     const t = this.#peek();
     if (t.type === 'on' || t.type === 'ignoring') {
       this.#take();
@@ -754,7 +809,15 @@ export class Parser {
     }
     this.#aggregationDepth--;
     const pos = { start: opTok.pos, end };
-    const e: AggregateExpr = { kind: 'AggregateExpr', op, expr: args[0]!, param: undefined, grouping, without, pos };
+    const e: AggregateExpr = {
+      kind: 'AggregateExpr',
+      op,
+      expr: args[0]!,
+      param: undefined,
+      grouping,
+      without,
+      pos,
+    };
     if (args.length === 0) {
       this.#error(pos, 'no arguments for aggregate expression provided');
       return e;
@@ -762,14 +825,20 @@ export class Parser {
     let desired = 1;
     if (PARAM_AGGREGATORS.has(op)) {
       if (!this.#options.experimentalFunctions && (op === 'limitk' || op === 'limit_ratio')) {
-        this.#error(pos, `${op}() is experimental and must be enabled with --enable-feature=promql-experimental-functions`);
+        this.#error(
+          pos,
+          `${op}() is experimental and must be enabled with --enable-feature=promql-experimental-functions`,
+        );
         return e;
       }
       desired = 2;
       e.param = args[0];
     }
     if (args.length !== desired) {
-      this.#error(pos, `wrong number of arguments for aggregate expression provided, expected ${desired}, got ${args.length}`);
+      this.#error(
+        pos,
+        `wrong number of arguments for aggregate expression provided, expected ${desired}, got ${args.length}`,
+      );
       return e;
     }
     e.expr = args[desired - 1]!;
@@ -792,7 +861,11 @@ export class Parser {
       const comma = this.#accept(',');
       if (comma) {
         close = this.#accept(')');
-        if (close) this.#error({ start: comma.pos, end: comma.end }, 'trailing commas not allowed in function call args');
+        if (close)
+          this.#error(
+            { start: comma.pos, end: comma.end },
+            'trailing commas not allowed in function call args',
+          );
         continue;
       }
       close = this.#accept(')');
@@ -856,19 +929,24 @@ export class Parser {
 
   #labelMatcher(): Matcher | undefined {
     const t = this.#peek();
-    if (t.type !== 'IDENTIFIER' && t.type !== 'STRING') this.#unexpected('label matching', 'identifier or "}"');
+    if (t.type !== 'IDENTIFIER' && t.type !== 'STRING')
+      this.#unexpected('label matching', 'identifier or "}"');
     this.#take();
     const label = t.type === 'STRING' ? unquoteString(t.text) : t.text;
     const op = this.#peek();
     if (!MATCH_OPS.has(op.type)) {
-      if (t.type === 'STRING') return this.#newMatcher('=', METRIC_NAME_LABEL, label, { start: t.pos, end: t.end });
+      if (t.type === 'STRING')
+        return this.#newMatcher('=', METRIC_NAME_LABEL, label, { start: t.pos, end: t.end });
       this.#unexpected('label matching', 'label matching operator');
     }
     this.#take();
     const value = this.#peek();
     if (value.type !== 'STRING') this.#unexpected('label matching', 'string');
     this.#take();
-    return this.#newMatcher(op.type as MatchType, label, unquoteString(value.text), { start: t.pos, end: value.end });
+    return this.#newMatcher(op.type as MatchType, label, unquoteString(value.text), {
+      start: t.pos,
+      end: value.end,
+    });
   }
 
   #newMatcher(type: MatchType, name: string, value: string, pos: PositionRange): Matcher | undefined {

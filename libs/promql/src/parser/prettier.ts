@@ -51,10 +51,18 @@ class Prettifier {
         n = this.#length(e.expr) + 1;
         break;
       case 'AggregateExpr':
-        n = aggregateOpString(e).length + 2 + this.#length(e.expr) + (e.param !== undefined ? this.#length(e.param) + 2 : 0);
+        n =
+          aggregateOpString(e).length +
+          2 +
+          this.#length(e.expr) +
+          (e.param !== undefined ? this.#length(e.param) + 2 : 0);
         break;
       case 'Call':
-        n = e.func.name.length + 2 + e.args.reduce((sum, a) => sum + this.#length(a), 0) + Math.max(0, e.args.length - 1) * 2;
+        n =
+          e.func.name.length +
+          2 +
+          e.args.reduce((sum, a) => sum + this.#length(a), 0) +
+          Math.max(0, e.args.length - 1) * 2;
         break;
       case 'SubqueryExpr':
         n = this.#length(e.expr) + subquerySuffix(e).length;

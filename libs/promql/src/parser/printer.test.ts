@@ -7,7 +7,10 @@ const parse = (q: string) => parseExpr(q, ALL_PARSER_FEATURES);
 const printed: ReadonlyArray<{ in: string; out?: string }> = [
   { in: 'sum by() (task:errors:rate10s{job="s"})', out: 'sum(task:errors:rate10s{job="s"})' },
   { in: 'sum by(code) (task:errors:rate10s{job="s"})', out: 'sum by (code) (task:errors:rate10s{job="s"})' },
-  { in: 'sum without() (task:errors:rate10s{job="s"})', out: 'sum without () (task:errors:rate10s{job="s"})' },
+  {
+    in: 'sum without() (task:errors:rate10s{job="s"})',
+    out: 'sum without () (task:errors:rate10s{job="s"})',
+  },
   { in: 'sum(x) without(instance)', out: 'sum without (instance) (x)' },
   { in: 'sum by("foo.bar") (x)', out: 'sum by ("foo.bar") (x)' },
   { in: 'topk(5, task:errors:rate10s{job="s"})' },
@@ -28,7 +31,7 @@ const printed: ReadonlyArray<{ in: string; out?: string }> = [
   { in: 'up > bool 0' },
   { in: 'a offset 1m' },
   { in: 'a offset -7m' },
-  { in: 'a offset 90' , out: 'a offset 1m30s' },
+  { in: 'a offset 90', out: 'a offset 1m30s' },
   { in: 'a{c="d"}[5m] offset 1m' },
   { in: 'a[12m] offset -3m' },
   { in: 'a[1h:5m] offset 1m' },
@@ -67,7 +70,10 @@ const printed: ReadonlyArray<{ in: string; out?: string }> = [
   { in: 'foo offset (5m)' },
   { in: 'foo[(5m):(1m)]' },
   { in: 'foo offset +min_of(10s, 20s)', out: 'foo offset min_of(10s, 20s)' },
-  { in: 'foo offset -min_of(10s, +max_of(step() ^ 2, 2))', out: 'foo offset -min_of(10s, max_of(step() ^ 2, 2))' },
+  {
+    in: 'foo offset -min_of(10s, +max_of(step() ^ 2, 2))',
+    out: 'foo offset -min_of(10s, max_of(step() ^ 2, 2))',
+  },
   { in: 'foo[200-min_of(-step()^+step(),1)]', out: 'foo[200 - min_of(-step() ^ step(), 1)]' },
   { in: 'foo[max_of(range(), 5s)]' },
   { in: 'foo offset 5s-8', out: 'foo offset 5s - 8' },
@@ -91,7 +97,10 @@ describe('exprToString', () => {
 const pretty: ReadonlyArray<{ in: string; out: string }> = [
   { in: 'sum(foo)', out: 'sum(foo)' },
   { in: 'sum by() (task:errors:rate10s{job="s"})', out: 'sum(\n  task:errors:rate10s{job="s"}\n)' },
-  { in: 'sum(task:errors:rate10s{job="s"}) without(job,foo)', out: 'sum without (job, foo) (\n  task:errors:rate10s{job="s"}\n)' },
+  {
+    in: 'sum(task:errors:rate10s{job="s"}) without(job,foo)',
+    out: 'sum without (job, foo) (\n  task:errors:rate10s{job="s"}\n)',
+  },
   { in: 'topk(10, ask:errors:rate10s{job="s"})', out: 'topk(\n  10,\n  ask:errors:rate10s{job="s"}\n)' },
   {
     in: 'sum by(job,foo) (sum by(job,foo) (task:errors:rate10s{job="s"}))',
@@ -118,7 +127,10 @@ const pretty: ReadonlyArray<{ in: string; out: string }> = [
   { in: '((_foo_long_))', out: '(\n  (\n    _foo_long_\n  )\n)' },
   { in: '(((foo_long)))', out: '(\n  (\n    (foo_long)\n  )\n)' },
   { in: 'vector_selector @ start()', out: 'vector_selector @ start()' },
-  { in: '(foo_long + bar_long + bar_2_long)', out: '(\n      foo_long\n    +\n      bar_long\n  +\n    bar_2_long\n)' },
+  {
+    in: '(foo_long + bar_long + bar_2_long)',
+    out: '(\n      foo_long\n    +\n      bar_long\n  +\n    bar_2_long\n)',
+  },
   {
     in: '(node_timex_offset_seconds > 0.05 and deriv(node_timex_offset_seconds[5m]) >= 0) or (node_timex_offset_seconds < -0.05 and deriv(node_timex_offset_seconds[5m]) <= 0)',
     out: [
@@ -163,7 +175,10 @@ const pretty: ReadonlyArray<{ in: string; out: string }> = [
       '  0.01',
     ].join('\n'),
   },
-  { in: '-histogram_quantile(0.9, -rate(foo[1m] @ start()))', out: '-histogram_quantile(\n  0.9,\n  -rate(\n    foo[1m] @ start()\n  )\n)' },
+  {
+    in: '-histogram_quantile(0.9, -rate(foo[1m] @ start()))',
+    out: '-histogram_quantile(\n  0.9,\n  -rate(\n    foo[1m] @ start()\n  )\n)',
+  },
   { in: 'rate(foo[-5m+35m])', out: 'rate(\n  foo[-5m + 35m]\n)' },
 ];
 
@@ -173,7 +188,8 @@ describe('prettify', () => {
   });
 
   it('keeps expressions that fit in 100 characters on one line', () => {
-    const q = 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (job) (rate(http_requests_total[5m]))';
+    const q =
+      'sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (job) (rate(http_requests_total[5m]))';
     expect(prettify(parse(q))).toBe(
       '  sum by (job) (rate(http_requests_total{code=~"5.."}[5m]))\n/\n  sum by (job) (rate(http_requests_total[5m]))',
     );
@@ -183,7 +199,9 @@ describe('prettify', () => {
 
 describe('parseQueryJson', () => {
   it('encodes the tree as upstream parse_query does, keys in Go order', () => {
-    const json = JSON.stringify(parseQueryJson(parse('sum by (job) (rate(foo{a="b"}[5m] offset 1m)) > bool 0.5')));
+    const json = JSON.stringify(
+      parseQueryJson(parse('sum by (job) (rate(foo{a="b"}[5m] offset 1m)) > bool 0.5')),
+    );
     expect(json).toBe(
       '{"bool":true,"lhs":{"expr":{"args":[{"anchored":false,"matchers":[{"name":"a","type":"=","value":"b"},' +
         '{"name":"__name__","type":"=","value":"foo"}],"name":"foo","offset":60000,"range":300000,"smoothed":false,' +
@@ -192,7 +210,13 @@ describe('parseQueryJson', () => {
         '"without":false},"matching":null,"op":">","rhs":{"type":"numberLiteral","val":"0.5"},"type":"binaryExpr"}',
     );
     expect(parseQueryJson(parse('a and on() b @ end()'))).toMatchObject({
-      matching: { card: 'many-to-many', on: true, labels: [], include: [], fillValues: { lhs: null, rhs: null } },
+      matching: {
+        card: 'many-to-many',
+        on: true,
+        labels: [],
+        include: [],
+        fillValues: { lhs: null, rhs: null },
+      },
       rhs: { startOrEnd: 'end', timestamp: null },
     });
   });

@@ -109,7 +109,8 @@ export function binaryOpString(e: BinaryExpr): string {
   const vm = e.matching;
   if (!vm) return s;
   const grouped = vm.card === 'many-to-one' || vm.card === 'one-to-many';
-  if (vm.labels.length > 0 || vm.on || grouped) s += ` ${vm.on ? 'on' : 'ignoring'} (${labelList(vm.labels)})`;
+  if (vm.labels.length > 0 || vm.on || grouped)
+    s += ` ${vm.on ? 'on' : 'ignoring'} (${labelList(vm.labels)})`;
   if (grouped) s += ` group_${vm.card === 'many-to-one' ? 'left' : 'right'} (${labelList(vm.include)})`;
   const { lhs, rhs } = vm.fill;
   if (lhs !== undefined && rhs !== undefined && Object.is(lhs, rhs)) s += ` fill (${formatFloatG(lhs)})`;

@@ -36,7 +36,8 @@ describe.runIf(existsSync(TESTDATA))('queries of the upstream promqltest scripts
       const text = exprToString(first);
       const second = parseExpr(text, ALL_PARSER_FEATURES);
       const problems: string[] = [];
-      if (JSON.stringify(shape(second)) !== JSON.stringify(shape(first))) problems.push(`${q.file}:${q.line} tree differs after ${text}`);
+      if (JSON.stringify(shape(second)) !== JSON.stringify(shape(first)))
+        problems.push(`${q.file}:${q.line} tree differs after ${text}`);
       if (exprToString(second) !== text) problems.push(`${q.file}:${q.line} text not a fixpoint: ${text}`);
       const pretty = prettify(first, 20);
       if (JSON.stringify(shape(parseExpr(pretty, ALL_PARSER_FEATURES))) !== JSON.stringify(shape(first))) {

@@ -8,7 +8,11 @@ export function shape(e: Expr | DurationOperand | undefined): unknown {
   if (e === undefined) return undefined;
   switch (e.kind) {
     case 'NumberLiteral':
-      return { kind: e.kind, value: Number.isNaN(e.value) ? 'NaN' : Object.is(e.value, -0) ? '-0' : e.value, duration: e.duration };
+      return {
+        kind: e.kind,
+        value: Number.isNaN(e.value) ? 'NaN' : Object.is(e.value, -0) ? '-0' : e.value,
+        duration: e.duration,
+      };
     case 'StringLiteral':
       return { kind: e.kind, value: e.value };
     case 'DurationExpr':
@@ -52,7 +56,14 @@ export function shape(e: Expr | DurationOperand | undefined): unknown {
         matching: e.matching && { ...e.matching, fill: { ...e.matching.fill } },
       };
     case 'AggregateExpr':
-      return { kind: e.kind, op: e.op, expr: shape(e.expr), param: shape(e.param), grouping: e.grouping, without: e.without };
+      return {
+        kind: e.kind,
+        op: e.op,
+        expr: shape(e.expr),
+        param: shape(e.param),
+        grouping: e.grouping,
+        without: e.without,
+      };
     case 'Call':
       return { kind: e.kind, func: e.func.name, args: e.args.map(shape) };
   }

@@ -81,7 +81,7 @@ function pushUtf8(out: number[], cp: number): void {
 /** UTF-8 decoding that keeps every invalid byte as U+DC00+byte instead of U+FFFD. */
 function decodeUtf8Lossless(b: number[]): string {
   let out = '';
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]!;
     let need = 0;
     let cp = 0;

@@ -41,7 +41,11 @@ export function rangeForTimestamp(t: number, widthMs: number): number {
  * (upstream `Head.compactable`), so the cut block is complete and the head keeps half a
  * range for late appends.
  */
-export function headCompactable(headMinTimeMs: number, headMaxTimeMs: number, blockRangeMs = DEFAULT_BLOCK_DURATION_MS): boolean {
+export function headCompactable(
+  headMinTimeMs: number,
+  headMaxTimeMs: number,
+  blockRangeMs = DEFAULT_BLOCK_DURATION_MS,
+): boolean {
   if (headMinTimeMs > headMaxTimeMs) return false;
   return headMaxTimeMs - headMinTimeMs > (blockRangeMs / 2) * 3;
 }

@@ -28,7 +28,8 @@ export function openBlockReader(dir: string): BlockReader {
   try {
     index = new IndexReader(join(dir, INDEX_FILENAME));
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') throw new BlockOpenError(dir, 'no index file', { cause });
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new BlockOpenError(dir, 'no index file', { cause });
     throw cause;
   }
   try {

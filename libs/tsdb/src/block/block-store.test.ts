@@ -26,7 +26,10 @@ function dbDir(): string {
 }
 
 /** Every sample a querier returns, as `labels → [t, v][]`. */
-async function dump(q: Querier, matchers = [Matcher.regex('__name__', '.+')]): Promise<Map<string, [number, number][]>> {
+async function dump(
+  q: Querier,
+  matchers = [Matcher.regex('__name__', '.+')],
+): Promise<Map<string, [number, number][]>> {
   const out = new Map<string, [number, number][]>();
   for (const s of await q.select(matchers)) {
     const b = s.samples(-Infinity, Infinity);
@@ -38,12 +41,19 @@ async function dump(q: Querier, matchers = [Matcher.regex('__name__', '.+')]): P
   return out;
 }
 
-function expected(series: readonly PlainSeries[], keep: (t: number) => boolean = () => true): Map<string, [number, number][]> {
+function expected(
+  series: readonly PlainSeries[],
+  keep: (t: number) => boolean = () => true,
+): Map<string, [number, number][]> {
   const out = new Map<string, [number, number][]>();
   for (const s of series) {
     const list: [number, number][] = [];
     s.ts.forEach((t, i) => keep(t) && list.push([t, s.vs[i]!]));
-    if (list.length) out.set(`{${s.labels.reduce((a, x, i) => (i % 2 ? a + `=${JSON.stringify(x)}` : a + (i ? ', ' : '') + x), '')}}`, list);
+    if (list.length)
+      out.set(
+        `{${s.labels.reduce((a, x, i) => (i % 2 ? a + `=${JSON.stringify(x)}` : a + (i ? ', ' : '') + x), '')}}`,
+        list,
+      );
   }
   return out;
 }
@@ -56,7 +66,13 @@ function blockOf(dir: string, series: readonly PlainSeries[], minT: number, maxT
       return { labels: s.labels, ts: idx.map((i) => s.ts[i]!), vs: idx.map((i) => s.vs[i]!) };
     })
     .filter((s) => s.ts.length);
-  return writeBlock({ parentDir: dir, minTime: minT, maxTime: maxT, symbols: symbolsOf(cut), series: toBlockSeries(cut) })!.ulid;
+  return writeBlock({
+    parentDir: dir,
+    minTime: minT,
+    maxTime: maxT,
+    symbols: symbolsOf(cut),
+    series: toBlockSeries(cut),
+  })!.ulid;
 }
 
 describe('BlockStore', () => {
@@ -86,7 +102,11 @@ describe('BlockStore', () => {
   it('merges overlapping blocks, a later block winning on equal timestamps', async () => {
     const dir = dbDir();
     const a: PlainSeries = { labels: ['__name__', 'm'], ts: [T0, T0 + 1000, T0 + 2000], vs: [1, 2, 3] };
-    const b: PlainSeries = { labels: ['__name__', 'm'], ts: [T0 + 1000, T0 + 1500, T0 + 5000], vs: [20, 15, 50] };
+    const b: PlainSeries = {
+      labels: ['__name__', 'm'],
+      ts: [T0 + 1000, T0 + 1500, T0 + 5000],
+      vs: [20, 15, 50],
+    };
     const c: PlainSeries = { labels: ['__name__', 'other'], ts: [T0 + 3000], vs: [9] };
     blockOf(dir, [a], T0, T0 + 3000);
     blockOf(dir, [b, c], T0 + 1000, T0 + 6000);
@@ -101,7 +121,11 @@ describe('BlockStore', () => {
     ]);
     await store.compact();
     expect(store.blocks).toHaveLength(1);
-    expect(store.blocks[0]!.meta).toMatchObject({ minTime: T0, maxTime: T0 + 6000, stats: { numSamples: 6, numSeries: 2 } });
+    expect(store.blocks[0]!.meta).toMatchObject({
+      minTime: T0,
+      maxTime: T0 + 6000,
+      stats: { numSamples: 6, numSeries: 2 },
+    });
     expect(await dump(store.querier(T0, T0 + H))).toEqual(before);
     await store.close();
   });
@@ -156,13 +180,19 @@ describe('BlockStore', () => {
     const ulids = [0, 2, 4, 6].map((h) => blockOf(dir, series, T0 + h * H, T0 + (h + 2) * H));
     const sizes = ulids.map((u) => {
       let n = 0;
-      for (const f of ['index', 'meta.json', 'tombstones', 'chunks/000001']) n += statSync(join(dir, u, f)).size;
+      for (const f of ['index', 'meta.json', 'tombstones', 'chunks/000001'])
+        n += statSync(join(dir, u, f)).size;
       return n;
     });
     const headBytes = 1000;
     // Room for the head and the two newest blocks, not a byte more.
     const limit = headBytes + sizes[3]! + sizes[2]!;
-    const store = BlockStore.open({ dir, retentionBytes: limit, headBytes: () => headBytes, blockRanges: [2 * H] });
+    const store = BlockStore.open({
+      dir,
+      retentionBytes: limit,
+      headBytes: () => headBytes,
+      blockRanges: [2 * H],
+    });
     expect(store.blocks.map((b) => b.ulid)).toEqual(ulids.slice(2));
     expect(store.counters).toMatchObject({ timeRetentions: 0, sizeRetentions: 1 });
     await store.close();
@@ -253,7 +283,11 @@ describe('BlockStore', () => {
     const store = BlockStore.open({ dir, blockRanges: [2 * H, 6 * H], runner: new FailingRunner() });
     await expect(store.compact()).rejects.toThrow('disk full');
     expect(store.counters.compactionsFailed).toBe(1);
-    expect(ulids.slice(0, 3).map((u) => readMetaFile(join(dir, u)).compaction.failed)).toEqual([true, true, true]);
+    expect(ulids.slice(0, 3).map((u) => readMetaFile(join(dir, u)).compaction.failed)).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(await store.compact()).toEqual([]);
     await store.close();
   });

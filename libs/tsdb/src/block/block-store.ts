@@ -4,7 +4,12 @@ import type { Matcher } from '@argus/model';
 import type { Querier } from '@argus/storage';
 import type { BlockSource } from '../block-source.ts';
 import { Block, looksLikeBlock } from './block.ts';
-import { DEFAULT_BLOCK_DURATION_MS, defaultBlockRanges, headCompactable, rangeForTimestamp } from './block-ranges.ts';
+import {
+  DEFAULT_BLOCK_DURATION_MS,
+  defaultBlockRanges,
+  headCompactable,
+  rangeForTimestamp,
+} from './block-ranges.ts';
 import { TMP_FOR_CREATION_SUFFIX } from './block-writer.ts';
 import { CHUNKS_DIRNAME } from './chunks-format.ts';
 import { planCompaction } from './compaction-plan.ts';
@@ -165,7 +170,9 @@ export class BlockStore {
     const deletable = decision.deletable;
     if (decision.byTime) this.counters.timeRetentions++;
     if (decision.bySize) this.counters.sizeRetentions++;
-    this.#blocks = present.filter((b) => !deletable.has(b.ulid)).sort((a, b) => a.minTime - b.minTime || compareStrings(a.ulid, b.ulid));
+    this.#blocks = present
+      .filter((b) => !deletable.has(b.ulid))
+      .sort((a, b) => a.minTime - b.minTime || compareStrings(a.ulid, b.ulid));
     const removed: string[] = [];
     for (const b of present) {
       if (deletable.has(b.ulid)) {
@@ -258,7 +265,9 @@ export class BlockStore {
       }
       this.counters.compactions++;
       if (meta) out.push(meta);
-      else for (const b of parents) b.setMeta({ ...b.meta, compaction: { ...b.meta.compaction, deletable: true } });
+      else
+        for (const b of parents)
+          b.setMeta({ ...b.meta, compaction: { ...b.meta.compaction, deletable: true } });
       this.reload();
     }
   }
@@ -310,7 +319,9 @@ export class BlockStore {
       ulids.push(b.ulid);
     }
     if (head && head.minT <= head.maxT) {
-      const series = head.source.series(head.minT, head.maxT).map((s) => ({ labels: s.labels.flat, chunks: s.chunks }));
+      const series = head.source
+        .series(head.minT, head.maxT)
+        .map((s) => ({ labels: s.labels.flat, chunks: s.chunks }));
       // Block ranges are half-open, so the block ends 1 ms after the last sample.
       const meta = await this.#runner.writeSeries(dir, series, head.minT, head.maxT + 1);
       if (meta) ulids.push(meta.ulid);

@@ -37,7 +37,11 @@ describe('writeBlock + Block', () => {
     expect(readdirSync(join(blockDir, 'chunks'))).toEqual(['000001']);
     expect(meta.stats).toEqual({ numSamples: 40 * 400, numSeries: 40, numChunks: 40 * 4 });
     const json = JSON.parse(readFileSync(join(blockDir, 'meta.json'), 'utf8'));
-    expect(json).toMatchObject({ ulid: meta.ulid, version: 1, compaction: { level: 1, sources: [meta.ulid] } });
+    expect(json).toMatchObject({
+      ulid: meta.ulid,
+      version: 1,
+      compaction: { level: 1, sources: [meta.ulid] },
+    });
     expect(readFileSync(join(blockDir, 'tombstones')).toString('hex')).toBe('0130ba300100000000');
     expect(existsSync(join(blockDir, '..', `${meta.ulid}.tmp-for-creation`))).toBe(false);
   });
@@ -57,18 +61,38 @@ describe('writeBlock + Block', () => {
   });
 
   it.each([
-    { name: 'equal', matchers: [Matcher.equal('__name__', 'metric_3')], want: (s: PlainSeries) => s.labels[1] === 'metric_3' },
+    {
+      name: 'equal',
+      matchers: [Matcher.equal('__name__', 'metric_3')],
+      want: (s: PlainSeries) => s.labels[1] === 'metric_3',
+    },
     {
       name: 'equal + not-equal',
       matchers: [Matcher.equal('job', 'node'), Matcher.notEqual('__name__', 'metric_3')],
       want: (s: PlainSeries) => s.labels[1] !== 'metric_3',
     },
-    { name: 'regex set', matchers: [Matcher.regex('__name__', 'metric_1|metric_2')], want: (s: PlainSeries) => ['metric_1', 'metric_2'].includes(s.labels[1]!) },
-    { name: 'regex', matchers: [Matcher.regex('instance', 'host-00[0-4].*')], want: (s: PlainSeries) => /^host-00[0-4]/.test(s.labels[3]!) },
-    { name: 'negative regex only', matchers: [Matcher.notRegex('instance', 'host-0[0-2].*')], want: (s: PlainSeries) => !/^host-0[0-2]/.test(s.labels[3]!) },
+    {
+      name: 'regex set',
+      matchers: [Matcher.regex('__name__', 'metric_1|metric_2')],
+      want: (s: PlainSeries) => ['metric_1', 'metric_2'].includes(s.labels[1]!),
+    },
+    {
+      name: 'regex',
+      matchers: [Matcher.regex('instance', 'host-00[0-4].*')],
+      want: (s: PlainSeries) => /^host-00[0-4]/.test(s.labels[3]!),
+    },
+    {
+      name: 'negative regex only',
+      matchers: [Matcher.notRegex('instance', 'host-0[0-2].*')],
+      want: (s: PlainSeries) => !/^host-0[0-2]/.test(s.labels[3]!),
+    },
     { name: 'absent label matches empty', matchers: [Matcher.equal('missing', '')], want: () => true },
     { name: 'absent label, non-empty value', matchers: [Matcher.equal('missing', 'x')], want: () => false },
-    { name: 'label must be set', matchers: [Matcher.regex('job', '.+'), Matcher.equal('__name__', 'metric_0')], want: (s: PlainSeries) => s.labels[1] === 'metric_0' },
+    {
+      name: 'label must be set',
+      matchers: [Matcher.regex('job', '.+'), Matcher.equal('__name__', 'metric_0')],
+      want: (s: PlainSeries) => s.labels[1] === 'metric_0',
+    },
     { name: 'unknown value', matchers: [Matcher.equal('job', 'nope')], want: () => false },
   ])('selects by matchers: $name', async ({ matchers, want }) => {
     const { blockDir } = writeSynthetic(series);
@@ -119,18 +143,44 @@ describe('writeBlock + Block', () => {
     const block = Block.open(blockDir);
     const q = block.querier(T0, T0 + 7_200_000);
     expect(await q.labelNames()).toEqual(['__name__', 'instance', 'job']);
-    expect(await q.labelValues('__name__')).toEqual(['metric_0', 'metric_1', 'metric_2', 'metric_3', 'metric_4', 'metric_5', 'metric_6']);
-    expect(await q.labelValues('instance', [Matcher.equal('__name__', 'metric_6')])).toEqual(['host-006:9100', 'host-013:9100', 'host-020:9100', 'host-027:9100', 'host-034:9100']);
+    expect(await q.labelValues('__name__')).toEqual([
+      'metric_0',
+      'metric_1',
+      'metric_2',
+      'metric_3',
+      'metric_4',
+      'metric_5',
+      'metric_6',
+    ]);
+    expect(await q.labelValues('instance', [Matcher.equal('__name__', 'metric_6')])).toEqual([
+      'host-006:9100',
+      'host-013:9100',
+      'host-020:9100',
+      'host-027:9100',
+      'host-034:9100',
+    ]);
     expect(await q.labelNames([Matcher.equal('job', 'none')])).toEqual([]);
     // Few values, many series: answered by intersecting postings.
-    expect(await q.labelValues('__name__', [Matcher.regex('instance', 'host-0[0-1][0-9].*')])).toEqual(
-      ['metric_0', 'metric_1', 'metric_2', 'metric_3', 'metric_4', 'metric_5', 'metric_6'],
-    );
+    expect(await q.labelValues('__name__', [Matcher.regex('instance', 'host-0[0-1][0-9].*')])).toEqual([
+      'metric_0',
+      'metric_1',
+      'metric_2',
+      'metric_3',
+      'metric_4',
+      'metric_5',
+      'metric_6',
+    ]);
     // Many values, few series: answered by reading the series.
-    expect(await q.labelValues('__name__', [Matcher.regex('instance', 'host-00[0-3].*'), Matcher.notEqual('__name__', 'metric_1')])).toEqual(
-      ['metric_0', 'metric_2', 'metric_3'],
-    );
-    expect(await q.labelValues('__name__', [Matcher.regex('instance', 'host-00[2-3].*')])).toEqual(['metric_2', 'metric_3']);
+    expect(
+      await q.labelValues('__name__', [
+        Matcher.regex('instance', 'host-00[0-3].*'),
+        Matcher.notEqual('__name__', 'metric_1'),
+      ]),
+    ).toEqual(['metric_0', 'metric_2', 'metric_3']);
+    expect(await q.labelValues('__name__', [Matcher.regex('instance', 'host-00[2-3].*')])).toEqual([
+      'metric_2',
+      'metric_3',
+    ]);
     block.close();
   });
 
@@ -157,11 +207,21 @@ describe('writeBlock + Block', () => {
     const { dir, cleanup } = tempDir('argus-block-');
     cleanups.push(cleanup);
     const input = toBlockSeries(series);
-    const meta = writeBlock({ parentDir: dir, minTime: T0, maxTime: T0 + 7_200_000, symbols: symbolsOf(series), series: input, maxSegmentBytes: 8192 })!;
+    const meta = writeBlock({
+      parentDir: dir,
+      minTime: T0,
+      maxTime: T0 + 7_200_000,
+      symbols: symbolsOf(series),
+      series: input,
+      maxSegmentBytes: 8192,
+    })!;
     const block = Block.open(join(dir, meta.ulid));
-    const refs = [...block.index.allPostings()].flatMap((r) => block.index.series(r).chunks.map((c) => c.ref));
+    const refs = [...block.index.allPostings()].flatMap((r) =>
+      block.index.series(r).chunks.map((c) => c.ref),
+    );
     const want = input.flatMap((s) => s.chunks.map((c) => Buffer.from(c.bytes).toString('hex')));
-    const read = (order: number[]) => order.map((i) => Buffer.from(block.chunks.chunk(refs[i]!).data).toString('hex'));
+    const read = (order: number[]) =>
+      order.map((i) => Buffer.from(block.chunks.chunk(refs[i]!).data).toString('hex'));
     const forward = refs.map((_, i) => i);
     expect(read(forward)).toEqual(want);
     const shuffled = forward.map((i) => (i * 37) % refs.length);
@@ -200,7 +260,13 @@ describe('writeBlock + Block', () => {
     const one = { labels: ['__name__', 'x'], chunks: encodeXorChunks([T0, T0 + 1], [1, 2]) };
     const { dir, cleanup } = tempDir('argus-block-');
     cleanups.push(cleanup);
-    const meta = writeBlock({ parentDir: dir, minTime: T0, maxTime: T0 + 10, symbols: one.labels, series: [one] })!;
+    const meta = writeBlock({
+      parentDir: dir,
+      minTime: T0,
+      maxTime: T0 + 10,
+      symbols: one.labels,
+      series: [one],
+    })!;
     const seg = join(dir, meta.ulid, 'chunks', '000001');
     const bytes = readFileSync(seg);
     bytes[bytes.length - 6]! ^= 0xff;

@@ -39,7 +39,8 @@ export class ChunkReader {
     const names = existsSync(this.#dir) ? readdirSync(this.#dir).filter((n) => /^\d+$/.test(n)) : [];
     names.sort((a, b) => Number(a) - Number(b));
     names.forEach((n, i) => {
-      if (Number(n) !== i + 1) throw new BlockCorruptionError(join(this.#dir, n), 'chunk segment sequence has a gap');
+      if (Number(n) !== i + 1)
+        throw new BlockCorruptionError(join(this.#dir, n), 'chunk segment sequence has a gap');
     });
     this.#paths = names.map((n) => join(this.#dir, n));
     this.#segments = new Array(names.length);
@@ -60,7 +61,10 @@ export class ChunkReader {
     const fd = openSync(path, 'r');
     const size = fstatSync(fd).size;
     const header = Buffer.alloc(SEGMENT_HEADER_SIZE);
-    if (size < SEGMENT_HEADER_SIZE || readSync(fd, header, 0, SEGMENT_HEADER_SIZE, 0) !== SEGMENT_HEADER_SIZE) {
+    if (
+      size < SEGMENT_HEADER_SIZE ||
+      readSync(fd, header, 0, SEGMENT_HEADER_SIZE, 0) !== SEGMENT_HEADER_SIZE
+    ) {
       closeSync(fd);
       throw new BlockCorruptionError(path, 'segment shorter than its header');
     }
@@ -94,7 +98,8 @@ export class ChunkReader {
     let len = 0;
     let mul = 1;
     for (let i = 0; ; i++) {
-      if (i >= 5 || p >= f.length) throw new BlockCorruptionError(seg.path, `bad chunk length at offset ${off}`);
+      if (i >= 5 || p >= f.length)
+        throw new BlockCorruptionError(seg.path, `bad chunk length at offset ${off}`);
       const b = f.buf[p++]!;
       len += (b & 0x7f) * mul;
       if (b < 0x80) break;
@@ -102,7 +107,8 @@ export class ChunkReader {
     }
     const headLen = p - headAt;
     const total = headLen + 1 + len + 4;
-    if (off + total > seg.size) throw new BlockCorruptionError(seg.path, `chunk at offset ${off} runs past the end of the segment`);
+    if (off + total > seg.size)
+      throw new BlockCorruptionError(seg.path, `chunk at offset ${off} runs past the end of the segment`);
     const enc = f.view(off, total) + headLen;
     const w = f.buf;
     if (crc32c(w, enc, enc + 1 + len) !== w.readUInt32BE(enc + 1 + len)) {

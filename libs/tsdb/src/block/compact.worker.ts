@@ -18,7 +18,12 @@ port.on('message', (req: CompactionRequest) => {
     res = { id: req.id, ok: true, meta: meta ?? null };
   } catch (err) {
     const e = err as Error & { code?: unknown };
-    res = { id: req.id, ok: false, code: typeof e.code === 'string' ? e.code : 'compaction_failed', message: e.message ?? String(err) };
+    res = {
+      id: req.id,
+      ok: false,
+      code: typeof e.code === 'string' ? e.code : 'compaction_failed',
+      message: e.message ?? String(err),
+    };
   }
   port.postMessage(res);
 });

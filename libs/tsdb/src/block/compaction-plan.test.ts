@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { exponentialBlockRanges, defaultBlockRanges, headCompactable, rangeForTimestamp } from './block-ranges.ts';
+import {
+  exponentialBlockRanges,
+  defaultBlockRanges,
+  headCompactable,
+  rangeForTimestamp,
+} from './block-ranges.ts';
 import { planCompaction, type PlannedBlock } from './compaction-plan.ts';
 import type { BlockMeta } from './meta.ts';
 
-function b(dir: string, minTime: number, maxTime: number, extra: Partial<BlockMeta['stats']> & { failed?: boolean } = {}): PlannedBlock {
+function b(
+  dir: string,
+  minTime: number,
+  maxTime: number,
+  extra: Partial<BlockMeta['stats']> & { failed?: boolean } = {},
+): PlannedBlock {
   const { failed, ...stats } = extra;
   return {
     dir,
@@ -24,7 +34,11 @@ describe('planCompaction (cases from upstream LeveledCompactor.Plan)', () => {
     { name: 'no blocks', blocks: [], want: [] },
     { name: 'one block', blocks: [b('1', 0, 20)], want: [] },
     { name: 'two blocks, newest excluded', blocks: [b('1', 0, 20), b('2', 20, 40)], want: [] },
-    { name: 'three blocks of a range, newest still in it', blocks: [b('1', 0, 20), b('2', 20, 40), b('3', 40, 60)], want: [] },
+    {
+      name: 'three blocks of a range, newest still in it',
+      blocks: [b('1', 0, 20), b('2', 20, 40), b('3', 40, 60)],
+      want: [],
+    },
     {
       name: 'a full range once the next block exists',
       blocks: [b('1', 0, 20), b('2', 20, 40), b('3', 40, 60), b('4', 60, 80)],
@@ -40,8 +54,16 @@ describe('planCompaction (cases from upstream LeveledCompactor.Plan)', () => {
       blocks: [b('1', 0, 60), b('2', 60, 120), b('3', 120, 180), b('4', 180, 200)],
       want: ['1', '2', '3'],
     },
-    { name: 'overlapping blocks first', blocks: [b('1', 0, 20), b('2', 10, 30), b('3', 40, 60)], want: ['1', '2'] },
-    { name: 'failed blocks are skipped', blocks: [b('1', 0, 20, { failed: true }), b('2', 20, 40), b('3', 40, 60), b('4', 60, 80)], want: [] },
+    {
+      name: 'overlapping blocks first',
+      blocks: [b('1', 0, 20), b('2', 10, 30), b('3', 40, 60)],
+      want: ['1', '2'],
+    },
+    {
+      name: 'failed blocks are skipped',
+      blocks: [b('1', 0, 20, { failed: true }), b('2', 20, 40), b('3', 40, 60), b('4', 60, 80)],
+      want: [],
+    },
     {
       name: 'big block with >5% tombstones',
       blocks: [b('1', 0, 180, { numTombstones: 2, numSeries: 10 }), b('2', 180, 200)],

@@ -67,7 +67,7 @@ function selectDirs(ds: readonly PlannedBlock[], ranges: readonly number[]): Pla
 /** Groups blocks by the aligned range of width `tr` that holds them wholly; blocks spanning a boundary are skipped. */
 export function splitByRange(ds: readonly PlannedBlock[], tr: number): PlannedBlock[][] {
   const out: PlannedBlock[][] = [];
-  for (let i = 0; i < ds.length; ) {
+  for (let i = 0; i < ds.length;) {
     const m = ds[i]!.meta;
     const t0 = m.minTime >= 0 ? tr * Math.trunc(m.minTime / tr) : tr * Math.trunc((m.minTime - tr + 1) / tr);
     if (m.maxTime > t0 + tr) {

@@ -5,7 +5,12 @@ import { Matcher } from '@argus/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Block } from './block.ts';
 import { writeBlock } from './block-writer.ts';
-import { CompactionWorkerError, InlineCompactionRunner, WorkerCompactionRunner, type CompactionRunner } from './compaction-runner.ts';
+import {
+  CompactionWorkerError,
+  InlineCompactionRunner,
+  WorkerCompactionRunner,
+  type CompactionRunner,
+} from './compaction-runner.ts';
 import { packSeries, unpackSeries } from './series-transfer.ts';
 import { symbolsOf, syntheticSeries, tempDir, toBlockSeries } from './test-helpers.ts';
 
@@ -20,7 +25,9 @@ async function bundleWorker(dir: string): Promise<URL> {
   const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as {
     compilerOptions: { paths: Record<string, string[]> };
   };
-  const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, join(root, target!)]));
+  const alias = Object.fromEntries(
+    Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, join(root, target!)]),
+  );
   const outfile = join(dir, 'compact.worker.mjs');
   await build({
     entryPoints: [fileURLToPath(new URL('./compact.worker.ts', import.meta.url))],
@@ -32,7 +39,9 @@ async function bundleWorker(dir: string): Promise<URL> {
     alias,
     external: ['re2'],
     logLevel: 'error',
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
   });
   // The worker must not load re2: a second worker thread initialising it aborts the process.
   expect(readFileSync(outfile, 'utf8')).not.toMatch(/["']re2["']/);
@@ -62,7 +71,9 @@ describe.each([
     const { dir, cleanup } = tempDir('argus-runner-');
     cleanups.push(cleanup);
     const series = syntheticSeries(10, 240, T0, 60_000);
-    const first = toBlockSeries(series.map((s) => ({ ...s, ts: s.ts.slice(0, 120), vs: s.vs.slice(0, 120) })));
+    const first = toBlockSeries(
+      series.map((s) => ({ ...s, ts: s.ts.slice(0, 120), vs: s.vs.slice(0, 120) })),
+    );
     const a = (await runner.writeSeries(dir, first.reverse(), T0, T0 + 2 * H))!;
     const b = writeBlock({
       parentDir: dir,
@@ -94,8 +105,16 @@ describe('packSeries', () => {
   it('round-trips labels and chunk bytes', () => {
     const series = toBlockSeries(syntheticSeries(3, 300, T0));
     const back = unpackSeries(structuredClone(packSeries(series)));
-    expect(back.map((s) => ({ labels: s.labels, chunks: s.chunks.map((c) => ({ ...c, bytes: Array.from(c.bytes) })) }))).toEqual(
-      series.map((s) => ({ labels: s.labels, chunks: s.chunks.map((c) => ({ ...c, bytes: Array.from(c.bytes) })) })),
+    expect(
+      back.map((s) => ({
+        labels: s.labels,
+        chunks: s.chunks.map((c) => ({ ...c, bytes: Array.from(c.bytes) })),
+      })),
+    ).toEqual(
+      series.map((s) => ({
+        labels: s.labels,
+        chunks: s.chunks.map((c) => ({ ...c, bytes: Array.from(c.bytes) })),
+      })),
     );
   });
 });

@@ -14,7 +14,12 @@ export interface CompactionRunner {
   /** Compacts the block directories into a new block in `parentDir` (see `compactBlocks`). */
   compact(parentDir: string, blockDirs: readonly string[]): Promise<BlockMeta | undefined>;
   /** Writes the series (any order, each with chunks) as a level-1 block [minT, maxT). */
-  writeSeries(parentDir: string, series: BlockSeries[], minT: number, maxT: number): Promise<BlockMeta | undefined>;
+  writeSeries(
+    parentDir: string,
+    series: BlockSeries[],
+    minT: number,
+    maxT: number,
+  ): Promise<BlockMeta | undefined>;
   close(): Promise<void>;
 }
 
@@ -24,7 +29,12 @@ export class InlineCompactionRunner implements CompactionRunner {
     return compactBlocks(parentDir, blockDirs);
   }
 
-  async writeSeries(parentDir: string, series: BlockSeries[], minT: number, maxT: number): Promise<BlockMeta | undefined> {
+  async writeSeries(
+    parentDir: string,
+    series: BlockSeries[],
+    minT: number,
+    maxT: number,
+  ): Promise<BlockMeta | undefined> {
     return writeSeriesBlock(parentDir, series, minT, maxT);
   }
 
@@ -38,8 +48,7 @@ export type CompactionRequest =
 
 /** The worker's answer: the new block's meta (null when nothing was written) or an error. */
 export type CompactionResponse =
-  | { id: number; ok: true; meta: BlockMeta | null }
-  | { id: number; ok: false; code: string; message: string };
+  { id: number; ok: true; meta: BlockMeta | null } | { id: number; ok: false; code: string; message: string };
 
 /** A failure inside the compaction worker, carrying the worker's error code and message. */
 export class CompactionWorkerError extends BlockError {
@@ -55,7 +64,10 @@ export class CompactionWorkerError extends BlockError {
  */
 export class WorkerCompactionRunner implements CompactionRunner {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (m: BlockMeta | undefined) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (m: BlockMeta | undefined) => void; reject: (e: Error) => void }
+  >();
   #nextId = 1;
   #exitError: Error | undefined;
 
@@ -76,7 +88,9 @@ export class WorkerCompactionRunner implements CompactionRunner {
       this.#pending.clear();
     };
     this.#worker.on('error', fail);
-    this.#worker.on('exit', (code) => fail(new CompactionWorkerError('worker_exit', `worker exited with code ${code}`)));
+    this.#worker.on('exit', (code) =>
+      fail(new CompactionWorkerError('worker_exit', `worker exited with code ${code}`)),
+    );
   }
 
   #send(req: CompactionRequest, transfer: ArrayBuffer[] = []): Promise<BlockMeta | undefined> {
@@ -92,9 +106,16 @@ export class WorkerCompactionRunner implements CompactionRunner {
     return this.#send({ id: this.#nextId++, op: 'compact', parentDir, blockDirs: [...blockDirs] });
   }
 
-  writeSeries(parentDir: string, series: BlockSeries[], minT: number, maxT: number): Promise<BlockMeta | undefined> {
+  writeSeries(
+    parentDir: string,
+    series: BlockSeries[],
+    minT: number,
+    maxT: number,
+  ): Promise<BlockMeta | undefined> {
     const packed = packSeries(series);
-    return this.#send({ id: this.#nextId++, op: 'writeSeries', parentDir, series: packed, minT, maxT }, [packed.bytes]);
+    return this.#send({ id: this.#nextId++, op: 'writeSeries', parentDir, series: packed, minT, maxT }, [
+      packed.bytes,
+    ]);
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,11 @@ interface BlockChunks {
  * Returns undefined when nothing is left (every sample deleted); the caller then
  * treats the parents as deletable. The parents are left on disk.
  */
-export function compactBlocks(parentDir: string, blockDirs: readonly string[], ulid?: string): BlockMeta | undefined {
+export function compactBlocks(
+  parentDir: string,
+  blockDirs: readonly string[],
+  ulid?: string,
+): BlockMeta | undefined {
   const blocks = blockDirs.map((d) => openBlockReader(d)).sort((a, b) => a.meta.minTime - b.meta.minTime);
   try {
     const symbols = new Set<string>();
@@ -48,7 +52,14 @@ export function compactBlocks(parentDir: string, blockDirs: readonly string[], u
 
 /** Series of all blocks in label order, each block's chunks merged per series. */
 function* mergeBlockSeries(blocks: readonly BlockReader[]): Generator<BlockSeries> {
-  const cursors = blocks.map((block, order) => ({ block, order, refs: block.index.allPostings(), i: 0, labels: undefined as string[] | undefined, chunks: [] as { minTime: number; maxTime: number; ref: number }[] }));
+  const cursors = blocks.map((block, order) => ({
+    block,
+    order,
+    refs: block.index.allPostings(),
+    i: 0,
+    labels: undefined as string[] | undefined,
+    chunks: [] as { minTime: number; maxTime: number; ref: number }[],
+  }));
   const advance = (c: (typeof cursors)[number]): void => {
     if (c.i >= c.refs.length) {
       c.labels = undefined;
@@ -70,7 +81,12 @@ function* mergeBlockSeries(blocks: readonly BlockReader[]): Generator<BlockSerie
       const chunks: SourceChunk[] = [];
       for (const meta of c.chunks) {
         const raw = c.block.chunks.chunk(meta.ref);
-        const chunk: SourceChunk = { minTimeMs: meta.minTime, maxTimeMs: meta.maxTime, encoding: raw.encoding as Encoding, bytes: raw.data };
+        const chunk: SourceChunk = {
+          minTimeMs: meta.minTime,
+          maxTimeMs: meta.maxTime,
+          encoding: raw.encoding as Encoding,
+          bytes: raw.data,
+        };
         if (deleted && raw.encoding === Encoding.XOR && overlapsAny(meta.minTime, meta.maxTime, deleted)) {
           chunks.push(...withoutDeleted(chunk, deleted));
         } else {
@@ -123,7 +139,7 @@ function mergeChunks(parts: readonly BlockChunks[]): SourceChunk[] {
   const all = parts.flatMap((p) => p.chunks.map((chunk) => ({ chunk, order: p.order })));
   all.sort((a, b) => a.chunk.minTimeMs - b.chunk.minTimeMs || a.order - b.order);
   const out: SourceChunk[] = [];
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i + 1;
     let maxT = all[i]!.chunk.maxTimeMs;
     while (j < all.length && all[j]!.chunk.minTimeMs <= maxT) {
@@ -139,10 +155,12 @@ function mergeChunks(parts: readonly BlockChunks[]): SourceChunk[] {
 
 /** Decodes overlapping chunks and merges their samples; on equal timestamps the higher `order` wins. */
 function mergeRun(run: readonly { chunk: SourceChunk; order: number }[]): SourceChunk[] {
-  const decoded = run.filter((r) => r.chunk.encoding === Encoding.XOR).map((r) => {
-    const d = decode(r.chunk);
-    return { ...d, words: new Uint32Array(d.vs.buffer), order: r.order };
-  });
+  const decoded = run
+    .filter((r) => r.chunk.encoding === Encoding.XOR)
+    .map((r) => {
+      const d = decode(r.chunk);
+      return { ...d, words: new Uint32Array(d.vs.buffer), order: r.order };
+    });
   let total = 0;
   for (const d of decoded) total += d.n;
   // Gather (t, order, source index, position) and sort; then keep the last entry per timestamp.
@@ -177,15 +195,35 @@ function mergeRun(run: readonly { chunk: SourceChunk; order: number }[]): Source
  * Writes the head's samples in [minT, maxT) as a level-1 block in `parentDir`
  * (upstream `compactHead`). Returns undefined when the range holds no sample.
  */
-export function cutHeadBlock(source: BlockSource, parentDir: string, minT: number, maxT: number, ulid?: string): BlockMeta | undefined {
+export function cutHeadBlock(
+  source: BlockSource,
+  parentDir: string,
+  minT: number,
+  maxT: number,
+  ulid?: string,
+): BlockMeta | undefined {
   const series = source.series(minT, maxT - 1).map((s) => ({ labels: s.labels.flat, chunks: s.chunks }));
   return writeSeriesBlock(parentDir, series, minT, maxT, ulid);
 }
 
 /** Writes already materialised series (any order) as a level-1 block; undefined when empty. */
-export function writeSeriesBlock(parentDir: string, series: BlockSeries[], minT: number, maxT: number, ulid?: string): BlockMeta | undefined {
+export function writeSeriesBlock(
+  parentDir: string,
+  series: BlockSeries[],
+  minT: number,
+  maxT: number,
+  ulid?: string,
+): BlockMeta | undefined {
   series.sort((a, b) => compareLabelFlats(a.labels, b.labels));
   const symbols = new Set<string>();
   for (const s of series) for (const x of s.labels) symbols.add(x);
-  return writeBlock({ parentDir, ...(ulid ? { ulid } : {}), minTime: minT, maxTime: maxT, symbols, series, skipEmpty: true });
+  return writeBlock({
+    parentDir,
+    ...(ulid ? { ulid } : {}),
+    minTime: minT,
+    maxTime: maxT,
+    symbols,
+    series,
+    skipEmpty: true,
+  });
 }

@@ -23,7 +23,8 @@ export class DecBuf {
   }
 
   #need(n: number): void {
-    if (this.pos + n > this.end) throw new BlockCorruptionError(this.file, `unexpected end of data at offset ${this.pos}`);
+    if (this.pos + n > this.end)
+      throw new BlockCorruptionError(this.file, `unexpected end of data at offset ${this.pos}`);
   }
 
   byte(): number {
@@ -50,7 +51,8 @@ export class DecBuf {
     let result = 0;
     let mul = 1;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new BlockCorruptionError(this.file, `truncated varint at offset ${this.pos}`);
+      if (this.pos >= this.end)
+        throw new BlockCorruptionError(this.file, `truncated varint at offset ${this.pos}`);
       const x = b[this.pos++]!;
       result += (x & 0x7f) * mul;
       if (x < 0x80) return result;

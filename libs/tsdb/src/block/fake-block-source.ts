@@ -34,7 +34,8 @@ export class FakeBlockSource implements BlockSource {
           vs.push(s.vs[i]!);
         }
       });
-      if (ts.length) out.push({ ref: ref + 1, labels: Labels.fromSortedFlat(s.labels), chunks: encodeXorChunks(ts, vs) });
+      if (ts.length)
+        out.push({ ref: ref + 1, labels: Labels.fromSortedFlat(s.labels), chunks: encodeXorChunks(ts, vs) });
     });
     return out.sort((a, b) => Labels.compare(a.labels, b.labels));
   }

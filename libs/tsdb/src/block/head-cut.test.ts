@@ -20,7 +20,9 @@ describe('cutting the real head into blocks', () => {
     const { dir, cleanup } = tempDir('argus-headcut-');
     cleanups.push(cleanup);
     const head = new Head();
-    const series = Array.from({ length: 8 }, (_, i) => Labels.of('__name__', 'node_cpu_seconds_total', 'cpu', String(i), 'mode', 'idle'));
+    const series = Array.from({ length: 8 }, (_, i) =>
+      Labels.of('__name__', 'node_cpu_seconds_total', 'cpu', String(i), 'mode', 'idle'),
+    );
     const stepMs = 30_000;
     const end = T0 + 7 * H;
     let total = 0;
@@ -41,10 +43,13 @@ describe('cutting the real head into blocks', () => {
     ]);
     expect(head.minTimeMs).toBe(T0 + 4 * H);
     const inBlocks = store.blocks.reduce((n, b) => n + b.meta.stats.numSamples, 0);
-    expect(inBlocks).toBe((4 * H) / stepMs * series.length);
+    expect(inBlocks).toBe(((4 * H) / stepMs) * series.length);
 
     mkdirSync(join(dir, 'wal'));
-    const dump = execFileSync('/usr/bin/promtool', ['tsdb', 'dump', dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const dump = execFileSync('/usr/bin/promtool', ['tsdb', 'dump', dir], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     const lines = dump.trim().split('\n');
     expect(lines).toHaveLength(inBlocks);
     expect(lines[0]).toBe(`{__name__="node_cpu_seconds_total", cpu="0", mode="idle"} 0 ${T0}`);

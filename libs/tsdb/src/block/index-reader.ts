@@ -82,7 +82,8 @@ export class IndexReader {
       const h = b.view(0, INDEX_HEADER_SIZE);
       const magic = b.buf.readUInt32BE(h);
       if (magic !== MAGIC_INDEX) throw this.#corrupt(`invalid magic number ${magic.toString(16)}`);
-      if (b.buf[h + 4] !== INDEX_FORMAT_V2) throw this.#corrupt(`unsupported index format version ${b.buf[h + 4]}`);
+      if (b.buf[h + 4] !== INDEX_FORMAT_V2)
+        throw this.#corrupt(`unsupported index format version ${b.buf[h + 4]}`);
       this.toc = this.#readToc();
       this.#symbols = this.#readSymbols();
       this.#readPostingsTable();
@@ -142,7 +143,8 @@ export class IndexReader {
     }
     const start = at + 4;
     const end = start + len;
-    if (crc32c(b, start, end) !== b.readUInt32BE(end)) throw this.#corrupt(`${what} checksum mismatch at ${offset}`);
+    if (crc32c(b, start, end) !== b.readUInt32BE(end))
+      throw this.#corrupt(`${what} checksum mismatch at ${offset}`);
     return new DecBuf(b, this.#path, start, end);
   }
 
@@ -215,7 +217,8 @@ export class IndexReader {
     const e = this.#names.get(name);
     if (!e) return [];
     const out: Uint32Array[] = [];
-    for (let i = 0; i < e.values.length; i++) if (accept(e.values[i]!)) out.push(this.#readPostings(e.offsets[i]!));
+    for (let i = 0; i < e.values.length; i++)
+      if (accept(e.values[i]!)) out.push(this.#readPostings(e.offsets[i]!));
     return out;
   }
 

@@ -29,7 +29,14 @@ export class IndexWriter {
   readonly #buf = new EncBuf(1024);
   readonly #lenBuf = new EncBuf(16);
   readonly #sum = Buffer.allocUnsafe(4);
-  readonly #toc: IndexToc = { symbols: 0, series: 0, labelIndices: 0, labelIndicesTable: 0, postings: 0, postingsTable: 0 };
+  readonly #toc: IndexToc = {
+    symbols: 0,
+    series: 0,
+    labelIndices: 0,
+    labelIndicesTable: 0,
+    postings: 0,
+    postingsTable: 0,
+  };
   #symbols = new Map<string, number>();
   #symbolsWritten = false;
   #lastSeries: readonly string[] | undefined;
@@ -122,7 +129,8 @@ export class IndexWriter {
         body.putUvarint(c.maxTime - c.minTime);
         body.putUvarint(c.ref);
       } else {
-        if (c.minTime <= prevMaxT) throw new BlockWriteError(`chunks of series ${labels.join(',')} overlap or are unordered`);
+        if (c.minTime <= prevMaxT)
+          throw new BlockWriteError(`chunks of series ${labels.join(',')} overlap or are unordered`);
         body.putUvarint(c.minTime - prevMaxT);
         body.putUvarint(c.maxTime - c.minTime);
         body.putVarint(c.ref - prevRef);
@@ -148,7 +156,8 @@ export class IndexWriter {
     const file = this.#file;
     const names = [...this.#postings.keys()].sort(compareBytes);
     const sortedValues = new Map<string, string[]>();
-    for (const name of names) sortedValues.set(name, [...this.#postings.get(name)!.keys()].sort(compareBytes));
+    for (const name of names)
+      sortedValues.set(name, [...this.#postings.get(name)!.keys()].sort(compareBytes));
 
     // Label indices, one per name, as upstream still writes them for older readers.
     this.#toc.labelIndices = file.pos;
@@ -228,7 +237,8 @@ export class IndexWriter {
       const buf = this.#buf;
       buf.reset();
       const t = this.#toc;
-      for (const v of [t.symbols, t.series, t.labelIndices, t.labelIndicesTable, t.postings, t.postingsTable]) buf.putBE64(v);
+      for (const v of [t.symbols, t.series, t.labelIndices, t.labelIndicesTable, t.postings, t.postingsTable])
+        buf.putBE64(v);
       buf.putCrc32c(0);
       file.write(buf.get());
     }

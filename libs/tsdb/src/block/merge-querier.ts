@@ -27,7 +27,8 @@ export class MergeQuerier implements Querier {
       }
     }
     const out: Series[] = [];
-    for (const parts of byKey.values()) out.push(parts.length === 1 ? parts[0]! : new MergedSeries(parts[0]!.labels, parts));
+    for (const parts of byKey.values())
+      out.push(parts.length === 1 ? parts[0]! : new MergedSeries(parts[0]!.labels, parts));
     out.sort((a, b) => compareLabelFlats(a.labels.flat, b.labels.flat));
     return out;
   }
@@ -57,14 +58,17 @@ class MergedSeries implements Series {
 
   samples(minT: number, maxT: number): SampleBlock {
     const blocks = this.parts.map((p) => p.samples(minT, maxT)).filter((b) => b.length > 0);
-    if (blocks.length === 0) return { length: 0, timestamps: new Float64Array(0), values: new Float64Array(0) };
+    if (blocks.length === 0)
+      return { length: 0, timestamps: new Float64Array(0), values: new Float64Array(0) };
     if (blocks.length === 1) return blocks[0]!;
     let total = 0;
     for (const b of blocks) total += b.length;
     const ts = new Float64Array(total);
     const vs = new Float64Array(total);
     const out = new Uint32Array(vs.buffer);
-    const words = blocks.map((b) => new Uint32Array(b.values.buffer, b.values.byteOffset, b.values.length * 2));
+    const words = blocks.map(
+      (b) => new Uint32Array(b.values.buffer, b.values.byteOffset, b.values.length * 2),
+    );
     const pos = new Array<number>(blocks.length).fill(0);
     let n = 0;
     for (;;) {

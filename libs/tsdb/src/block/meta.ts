@@ -51,10 +51,17 @@ export function encodeMeta(meta: BlockMeta): string {
     numChunks: meta.stats.numChunks,
   };
   if (meta.stats.numTombstones) stats.numTombstones = meta.stats.numTombstones;
-  const compaction: Record<string, unknown> = { level: meta.compaction.level, sources: meta.compaction.sources };
+  const compaction: Record<string, unknown> = {
+    level: meta.compaction.level,
+    sources: meta.compaction.sources,
+  };
   if (meta.compaction.deletable) compaction.deletable = true;
   if (meta.compaction.parents?.length) {
-    compaction.parents = meta.compaction.parents.map((p) => ({ ulid: p.ulid, minTime: p.minTime, maxTime: p.maxTime }));
+    compaction.parents = meta.compaction.parents.map((p) => ({
+      ulid: p.ulid,
+      minTime: p.minTime,
+      maxTime: p.maxTime,
+    }));
   }
   if (meta.compaction.failed) compaction.failed = true;
   const ordered = {
@@ -79,7 +86,8 @@ export function decodeMeta(text: string, dir: string): BlockMeta {
   const m = raw as Partial<BlockMeta>;
   if (m === null || typeof m !== 'object') throw new BlockOpenError(dir, 'meta.json is not an object');
   if (m.version !== 1) throw new BlockOpenError(dir, `unexpected meta file version ${String(m.version)}`);
-  if (typeof m.ulid !== 'string' || !isUlid(m.ulid)) throw new BlockOpenError(dir, 'meta.json has no valid ulid');
+  if (typeof m.ulid !== 'string' || !isUlid(m.ulid))
+    throw new BlockOpenError(dir, 'meta.json has no valid ulid');
   if (typeof m.minTime !== 'number' || typeof m.maxTime !== 'number') {
     throw new BlockOpenError(dir, 'meta.json lacks minTime/maxTime');
   }

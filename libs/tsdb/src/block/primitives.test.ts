@@ -25,11 +25,14 @@ describe('crc32c', () => {
 });
 
 describe('EncBuf / DecBuf', () => {
-  it.each([0, 1, 127, 128, 300, 2 ** 31, 2 ** 32 + 5, 1_700_000_000_000, Number.MAX_SAFE_INTEGER])('uvarint %d', (v) => {
-    const e = new EncBuf(1);
-    e.putUvarint(v);
-    expect(new DecBuf(e.get(), 'x').uvarint()).toBe(v);
-  });
+  it.each([0, 1, 127, 128, 300, 2 ** 31, 2 ** 32 + 5, 1_700_000_000_000, Number.MAX_SAFE_INTEGER])(
+    'uvarint %d',
+    (v) => {
+      const e = new EncBuf(1);
+      e.putUvarint(v);
+      expect(new DecBuf(e.get(), 'x').uvarint()).toBe(v);
+    },
+  );
 
   it.each([0, -1, 1, -64, 64, -1_700_000_000_000, 1_700_000_000_000, -(2 ** 40)])('varint %d', (v) => {
     const e = new EncBuf(1);

@@ -19,7 +19,11 @@ afterEach(() => {
 });
 
 function promtool(...args: string[]): string {
-  return execFileSync(PROMTOOL, args, { encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(PROMTOOL, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function labelText(labels: readonly string[], separator = ', '): string {
@@ -49,7 +53,13 @@ describe('promtool reads our blocks', () => {
   function ourDb(): string {
     const { dir, cleanup } = tempDir('argus-promtool-');
     cleanups.push(cleanup);
-    writeBlock({ parentDir: dir, minTime: T0, maxTime: T0 + 7_200_000, symbols: symbolsOf(series), series: toBlockSeries(series) });
+    writeBlock({
+      parentDir: dir,
+      minTime: T0,
+      maxTime: T0 + 7_200_000,
+      symbols: symbolsOf(series),
+      series: toBlockSeries(series),
+    });
     // `promtool tsdb dump` opens the directory as a read-only database and needs a WAL directory.
     mkdirSync(join(dir, 'wal'));
     return dir;
@@ -77,9 +87,19 @@ describe('promtool reads our blocks', () => {
     const { dir, cleanup } = tempDir('argus-promtool-');
     cleanups.push(cleanup);
     // U+FF5E sorts before U+1F600 in UTF-8 byte order but after it in UTF-16 order.
-    const odd = ['\u{1f600}', '\uff5e', 'a', 'z'].map((v, i) => ({ labels: ['__name__', 'odd', 'v', v], ts: [T0 + i], vs: [i] }));
+    const odd = ['\u{1f600}', '\uff5e', 'a', 'z'].map((v, i) => ({
+      labels: ['__name__', 'odd', 'v', v],
+      ts: [T0 + i],
+      vs: [i],
+    }));
     odd.sort((a, b) => Buffer.compare(Buffer.from(a.labels[3]!), Buffer.from(b.labels[3]!)));
-    writeBlock({ parentDir: dir, minTime: T0, maxTime: T0 + 10, symbols: symbolsOf(odd), series: toBlockSeries(odd) });
+    writeBlock({
+      parentDir: dir,
+      minTime: T0,
+      maxTime: T0 + 10,
+      symbols: symbolsOf(odd),
+      series: toBlockSeries(odd),
+    });
     mkdirSync(join(dir, 'wal'));
     const dumped = promtool('tsdb', 'dump', '--match', '{v="\uff5e"}', dir).trim();
     expect(dumped).toBe(`{__name__="odd", v="\uff5e"} 1 ${T0 + 1}`);
@@ -172,7 +192,9 @@ describe('byte-identical with upstream', () => {
     block.close();
     const { readFileSync } = await import('node:fs');
     for (const f of ['index', 'chunks/000001', 'tombstones', 'meta.json']) {
-      expect(readFileSync(join(ours, meta.ulid, f)).equals(readFileSync(join(theirs, ulid!, f))), f).toBe(true);
+      expect(readFileSync(join(ours, meta.ulid, f)).equals(readFileSync(join(theirs, ulid!, f))), f).toBe(
+        true,
+      );
     }
   });
 });
@@ -183,11 +205,21 @@ describe('promtool honours our tombstones and compacted blocks', () => {
     const { dir, cleanup } = tempDir('argus-promtool-');
     cleanups.push(cleanup);
     const series = syntheticSeries(10, 240, T0, 30_000);
-    const half = (s: PlainSeries, first: boolean) => ({ ...s, ts: first ? s.ts.slice(0, 120) : s.ts.slice(120), vs: first ? s.vs.slice(0, 120) : s.vs.slice(120) });
+    const half = (s: PlainSeries, first: boolean) => ({
+      ...s,
+      ts: first ? s.ts.slice(0, 120) : s.ts.slice(120),
+      vs: first ? s.vs.slice(0, 120) : s.vs.slice(120),
+    });
     for (const first of [true, false]) {
       const part = series.map((s) => half(s, first));
       const minTime = first ? T0 : T0 + 3_600_000;
-      writeBlock({ parentDir: dir, minTime, maxTime: minTime + 3_600_000, symbols: symbolsOf(part), series: toBlockSeries(part) });
+      writeBlock({
+        parentDir: dir,
+        minTime,
+        maxTime: minTime + 3_600_000,
+        symbols: symbolsOf(part),
+        series: toBlockSeries(part),
+      });
     }
     mkdirSync(join(dir, 'wal'));
     const store = BlockStore.open({ dir, blockRanges: [3_600_000, 7_200_000] });
@@ -197,13 +229,19 @@ describe('promtool honours our tombstones and compacted blocks', () => {
     const want = new Map<string, [number, number][]>();
     for (const s of series) {
       const keep = (t: number) => s.labels[1] !== 'metric_4' || t < from || t > to;
-      want.set(labelText(s.labels), s.ts.map((t, i): [number, number] => [t, s.vs[i]!]).filter(([t]) => keep(t)));
+      want.set(
+        labelText(s.labels),
+        s.ts.map((t, i): [number, number] => [t, s.vs[i]!]).filter(([t]) => keep(t)),
+      );
     }
     expect(parseDump(promtool('tsdb', 'dump', dir))).toEqual(want);
     // Two 1h blocks of a 2h range, plus nothing newer: the planner waits (newest block excluded),
     // so compact them explicitly as the overlapping/next-range case would.
     const { compactBlocks } = await import('./compactor.ts');
-    const meta = compactBlocks(dir, store.blocks.map((b) => b.dir))!;
+    const meta = compactBlocks(
+      dir,
+      store.blocks.map((b) => b.dir),
+    )!;
     await store.close();
     for (const ulid of readdirSync(dir).filter((n) => isUlid(n) && n !== meta.ulid)) {
       (await import('node:fs')).rmSync(join(dir, ulid), { recursive: true });

@@ -34,7 +34,10 @@ export interface RetentionDecision {
 }
 
 /** {@link deletableBlocks} with the reasons, for `prometheus_tsdb_{time,size}_retentions_total`. */
-export function retentionDecision(blocks: readonly RetainedBlock[], policy: RetentionPolicy): RetentionDecision {
+export function retentionDecision(
+  blocks: readonly RetainedBlock[],
+  policy: RetentionPolicy,
+): RetentionDecision {
   const out = new Set<string>();
   let byTime = false;
   let bySize = false;
@@ -43,7 +46,9 @@ export function retentionDecision(blocks: readonly RetainedBlock[], policy: Rete
   for (const b of blocks) {
     if (b.meta.compaction.deletable || parents.has(b.meta.ulid)) out.add(b.meta.ulid);
   }
-  const newestFirst = blocks.filter((b) => !out.has(b.meta.ulid)).sort((a, b) => b.meta.maxTime - a.meta.maxTime);
+  const newestFirst = blocks
+    .filter((b) => !out.has(b.meta.ulid))
+    .sort((a, b) => b.meta.maxTime - a.meta.maxTime);
   if (policy.retentionMs > 0 && newestFirst.length > 0) {
     const newest = newestFirst[0]!.meta.maxTime;
     for (let i = 1; i < newestFirst.length; i++) {

@@ -19,10 +19,22 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
 }
 
 /** Deterministic node-exporter-like series: `count` series × `samples` samples every `stepMs`. */
-export function syntheticSeries(count: number, samples: number, startMs: number, stepMs = 15_000): PlainSeries[] {
+export function syntheticSeries(
+  count: number,
+  samples: number,
+  startMs: number,
+  stepMs = 15_000,
+): PlainSeries[] {
   const out: PlainSeries[] = [];
   for (let i = 0; i < count; i++) {
-    const labels = ['__name__', `metric_${i % 7}`, 'instance', `host-${String(i).padStart(3, '0')}:9100`, 'job', 'node'];
+    const labels = [
+      '__name__',
+      `metric_${i % 7}`,
+      'instance',
+      `host-${String(i).padStart(3, '0')}:9100`,
+      'job',
+      'node',
+    ];
     const ts: number[] = [];
     const vs: number[] = [];
     let v = i * 10;

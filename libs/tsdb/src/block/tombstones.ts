@@ -98,7 +98,8 @@ export function decodeTombstones(b: Uint8Array, file: string): Tombstones {
   if (b.length < 9) throw new BlockCorruptionError(file, 'tombstones file too small');
   const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
   if (buf.readUInt32BE(0) !== MAGIC_TOMBSTONES) throw new BlockCorruptionError(file, 'invalid magic number');
-  if (buf[4] !== TOMBSTONES_FORMAT_V1) throw new BlockCorruptionError(file, `invalid tombstones format version ${buf[4]}`);
+  if (buf[4] !== TOMBSTONES_FORMAT_V1)
+    throw new BlockCorruptionError(file, `invalid tombstones format version ${buf[4]}`);
   const end = b.length - 4;
   if (crc32c(b, 5, end) !== buf.readUInt32BE(end)) throw new BlockCorruptionError(file, 'checksum mismatch');
   const d = new DecBuf(b, file, 5, end);

@@ -32,7 +32,10 @@ export class WindowedFile {
    */
   view(off: number, n: number): number {
     if (off < 0 || off + n > this.fileSize) {
-      throw new BlockCorruptionError(this.path, `read of ${n} bytes at offset ${off} past the end of the file`);
+      throw new BlockCorruptionError(
+        this.path,
+        `read of ${n} bytes at offset ${off} past the end of the file`,
+      );
     }
     let at: number;
     if (off >= this.start && off + n <= this.start + this.length) {

@@ -30,7 +30,11 @@ describe('XorChunk', () => {
     { name: 'one sample', ts: [1000], vs: [1.5] },
     { name: 'negative first timestamp', ts: [-5000, -4000, 0], vs: [1, 2, 3] },
     { name: 'constant', ts: [0, 15000, 30000, 45000], vs: [7, 7, 7, 7] },
-    { name: 'special values', ts: [1, 2, 3, 4, 5, 6, 7], vs: [NaN, STALE_NAN, Infinity, -Infinity, -0, 0, Number.MIN_VALUE] },
+    {
+      name: 'special values',
+      ts: [1, 2, 3, 4, 5, 6, 7],
+      vs: [NaN, STALE_NAN, Infinity, -Infinity, -0, 0, Number.MIN_VALUE],
+    },
     {
       name: 'every delta-of-delta width',
       ts: [0, 10, 20, 8000, 9000, 70000, 71000, 600000, 610000, 10_000_000_000, 10_000_000_001],
@@ -100,21 +104,25 @@ describe('XorChunk', () => {
       ),
     );
     fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 41), max: 2 ** 41 }), fc.array(sample, { maxLength: 300 }), (start, samples) => {
-        const c = new XorChunk();
-        const ts: number[] = [];
-        const vs: number[] = [];
-        let t = start;
-        for (const [gap, v] of samples) {
-          t += gap % 3 === 0 ? 15000 : gap;
-          ts.push(t);
-          vs.push(v);
-          c.append(t, v);
-        }
-        const got = decodeAll(c.bytes());
-        expect(got.ts).toEqual(ts);
-        expect(got.vs.map(bitsOf)).toEqual(vs.map(bitsOf));
-      }),
+      fc.property(
+        fc.integer({ min: -(2 ** 41), max: 2 ** 41 }),
+        fc.array(sample, { maxLength: 300 }),
+        (start, samples) => {
+          const c = new XorChunk();
+          const ts: number[] = [];
+          const vs: number[] = [];
+          let t = start;
+          for (const [gap, v] of samples) {
+            t += gap % 3 === 0 ? 15000 : gap;
+            ts.push(t);
+            vs.push(v);
+            c.append(t, v);
+          }
+          const got = decodeAll(c.bytes());
+          expect(got.ts).toEqual(ts);
+          expect(got.vs.map(bitsOf)).toEqual(vs.map(bitsOf));
+        },
+      ),
       { numRuns: 300, seed: 42 },
     );
   });
@@ -141,9 +149,13 @@ describe.runIf(existsSync(promtool))('XorChunk against promtool-written blocks',
       }
       lines.push('# EOF', '');
       writeFileSync(join(dir, 'in.om'), lines.join('\n'));
-      execFileSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'in.om'), join(dir, 'out')], {
-        stdio: 'pipe',
-      });
+      execFileSync(
+        promtool,
+        ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'in.om'), join(dir, 'out')],
+        {
+          stdio: 'pipe',
+        },
+      );
       const gotT: number[] = [];
       const gotV: number[] = [];
       let chunks = 0;

@@ -169,7 +169,8 @@ export class XorChunk {
     const sigbits = 64 - leading - trailing;
     // '11', 5 bits leading, 6 bits significant (64 is written as 0 and read back as 64).
     const control = (0b11 << 11) | (leading << 6) | (sigbits & 0x3f);
-    if (prefixBits + 13 <= 32) w.writeBits(prefixBits === 0 ? control : ((prefix << 13) | control) >>> 0, prefixBits + 13);
+    if (prefixBits + 13 <= 32)
+      w.writeBits(prefixBits === 0 ? control : ((prefix << 13) | control) >>> 0, prefixBits + 13);
     else {
       w.writeBits(prefix, prefixBits);
       w.writeBits(control, 13);

@@ -38,13 +38,58 @@ async function read(head: Head): Promise<[number, number][]> {
 }
 
 describe('HeadAppender append rules', () => {
-  it.each<{ name: string; window: number; committed: [number, number][]; steps: Step[]; want: [number, number][] }>([
-    { name: 'in order', window: 0, committed: [[10, 1]], steps: [[20, 2]], want: [[10, 1], [20, 2]] },
-    { name: 'older than newest is out of order', window: 0, committed: [[20, 1]], steps: [[10, 2, OutOfOrderSampleError]], want: [[20, 1]] },
-    { name: 'same timestamp, other value is a duplicate', window: 0, committed: [[20, 1]], steps: [[20, 2, DuplicateSampleError]], want: [[20, 1]] },
-    { name: 'same timestamp and value is a no-op', window: 0, committed: [[20, 1]], steps: [[20, 1]], want: [[20, 1]] },
-    { name: 'NaN then StaleNaN at one timestamp is a duplicate', window: 0, committed: [[20, NaN]], steps: [[20, STALE_NAN, DuplicateSampleError]], want: [[20, NaN]] },
-    { name: '-0 after 0 is a duplicate', window: 0, committed: [[20, 0]], steps: [[20, -0, DuplicateSampleError]], want: [[20, 0]] },
+  it.each<{
+    name: string;
+    window: number;
+    committed: [number, number][];
+    steps: Step[];
+    want: [number, number][];
+  }>([
+    {
+      name: 'in order',
+      window: 0,
+      committed: [[10, 1]],
+      steps: [[20, 2]],
+      want: [
+        [10, 1],
+        [20, 2],
+      ],
+    },
+    {
+      name: 'older than newest is out of order',
+      window: 0,
+      committed: [[20, 1]],
+      steps: [[10, 2, OutOfOrderSampleError]],
+      want: [[20, 1]],
+    },
+    {
+      name: 'same timestamp, other value is a duplicate',
+      window: 0,
+      committed: [[20, 1]],
+      steps: [[20, 2, DuplicateSampleError]],
+      want: [[20, 1]],
+    },
+    {
+      name: 'same timestamp and value is a no-op',
+      window: 0,
+      committed: [[20, 1]],
+      steps: [[20, 1]],
+      want: [[20, 1]],
+    },
+    {
+      name: 'NaN then StaleNaN at one timestamp is a duplicate',
+      window: 0,
+      committed: [[20, NaN]],
+      steps: [[20, STALE_NAN, DuplicateSampleError]],
+      want: [[20, NaN]],
+    },
+    {
+      name: '-0 after 0 is a duplicate',
+      window: 0,
+      committed: [[20, 0]],
+      steps: [[20, -0, DuplicateSampleError]],
+      want: [[20, 0]],
+    },
     {
       name: 'older than half a chunk range behind the head is out of bounds',
       window: 0,
@@ -56,15 +101,32 @@ describe('HeadAppender append rules', () => {
       name: 'within the appender, later samples are checked against earlier ones',
       window: 0,
       committed: [[10, 1]],
-      steps: [[30, 3], [20, 2, OutOfOrderSampleError], [30, 4, DuplicateSampleError], [30, 3]],
-      want: [[10, 1], [30, 3]],
+      steps: [
+        [30, 3],
+        [20, 2, OutOfOrderSampleError],
+        [30, 4, DuplicateSampleError],
+        [30, 3],
+      ],
+      want: [
+        [10, 1],
+        [30, 3],
+      ],
     },
     {
       name: 'out-of-order window accepts older samples and merges them',
       window: 10 * 60_000,
       committed: [[600_000, 6]],
-      steps: [[300_000, 3], [0, 0], [900_000, 9]],
-      want: [[0, 0], [300_000, 3], [600_000, 6], [900_000, 9]],
+      steps: [
+        [300_000, 3],
+        [0, 0],
+        [900_000, 9],
+      ],
+      want: [
+        [0, 0],
+        [300_000, 3],
+        [600_000, 6],
+        [900_000, 9],
+      ],
     },
     {
       name: 'beyond the out-of-order window is too old',
@@ -76,7 +138,9 @@ describe('HeadAppender append rules', () => {
   ])('$name', async ({ window, committed, steps, want }) => {
     const head = await run(window, committed, steps);
     const got = await read(head);
-    expect(got.map(([t, v]) => [t, Object.is(v, -0) ? '-0' : String(v)])).toEqual(want.map(([t, v]) => [t, Object.is(v, -0) ? '-0' : String(v)]));
+    expect(got.map(([t, v]) => [t, Object.is(v, -0) ? '-0' : String(v)])).toEqual(
+      want.map(([t, v]) => [t, Object.is(v, -0) ? '-0' : String(v)]),
+    );
   });
 
   it('stores StaleNaN with its bit pattern', async () => {
@@ -124,11 +188,14 @@ describe('HeadAppender append rules', () => {
   });
 
   it('makes nothing visible when the log write fails', async () => {
-    const head = new Head({}, {
-      log() {
-        throw new Error('disk full');
+    const head = new Head(
+      {},
+      {
+        log() {
+          throw new Error('disk full');
+        },
       },
-    });
+    );
     const app = head.appender();
     app.append(0, a, 1000, 1);
     await expect(app.commit()).rejects.toThrow('disk full');

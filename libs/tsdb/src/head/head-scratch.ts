@@ -15,7 +15,8 @@ export class HeadScratch {
 
   returnColumns(timestamps: Float64Array, values: Float64Array): void {
     // Keep a few, and none beyond 1M samples, so one huge commit does not pin memory.
-    if (this.#free.length < 4 && timestamps.length > 0 && timestamps.length <= 1 << 20) this.#free.push({ timestamps, values });
+    if (this.#free.length < 4 && timestamps.length > 0 && timestamps.length <= 1 << 20)
+      this.#free.push({ timestamps, values });
   }
 
   /** A byte array of at least `n` entries (not cleared: the caller sets each entry it reads), valid until the next call. */

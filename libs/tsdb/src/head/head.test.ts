@@ -10,10 +10,17 @@ function lbl(name: string, ...rest: string[]): Labels {
   return Labels.of('__name__', name, ...rest);
 }
 
-async function fill(head: Head, series: Labels[], fromMs: number, toMs: number, stepMs: number): Promise<void> {
+async function fill(
+  head: Head,
+  series: Labels[],
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+): Promise<void> {
   const app = head.appender();
   const refs = series.map(() => 0);
-  for (let t = fromMs; t <= toMs; t += stepMs) series.forEach((l, i) => (refs[i] = app.append(refs[i]!, l, t, t / 1000 + i)));
+  for (let t = fromMs; t <= toMs; t += stepMs)
+    series.forEach((l, i) => (refs[i] = app.append(refs[i]!, l, t, t / 1000 + i)));
   await app.commit();
 }
 
@@ -42,7 +49,10 @@ describe('Head', () => {
     await fill(head, [lbl('b', 'job', 'x'), lbl('a', 'job', 'x'), lbl('a', 'job', 'y')], 0, 60_000, 15_000);
     const q = await head.querier(15_000, 30_000);
     const all = await q.select([Matcher.equal('job', 'x')], undefined, true);
-    expect(all.map((s) => s.labels.toString())).toEqual(['{__name__="a", job="x"}', '{__name__="b", job="x"}']);
+    expect(all.map((s) => s.labels.toString())).toEqual([
+      '{__name__="a", job="x"}',
+      '{__name__="b", job="x"}',
+    ]);
     const b = all[0]!.samples(0, 1e9);
     expect(Array.from(b.timestamps.subarray(0, b.length))).toEqual([15_000, 30_000]);
     expect(Array.from(b.values.subarray(0, b.length))).toEqual([16, 31]);
@@ -72,7 +82,9 @@ describe('Head', () => {
     expect(Array.from(b1.timestamps.subarray(0, 3))).toEqual([0, 75_000, 90_000]);
     expect(two!.samples(0, 1e12).length).toBe(301);
     await fill(head, [lbl('m', 'i', '1')], 301 * 15_000, 301 * 15_000, 15_000);
-    expect((await (await head.querier(0, 1e12)).select([Matcher.equal('i', '1')]))[0]!.samples(0, 1e12).length).toBe(298);
+    expect(
+      (await (await head.querier(0, 1e12)).select([Matcher.equal('i', '1')]))[0]!.samples(0, 1e12).length,
+    ).toBe(298);
   });
 
   it('truncates old chunks, removes emptied series and refuses older samples', async () => {
@@ -138,7 +150,13 @@ describe('Head', () => {
     const head = new Head();
     await fill(head, [lbl('a', 'job', 'x'), lbl('a', 'job', 'y'), lbl('b', 'job', 'x')], 1000, 2000, 1000);
     const st = head.stats();
-    expect(st.headStats).toEqual({ numSeries: 3, numLabelPairs: 4, chunkCount: 3, minTime: 1000, maxTime: 2000 });
+    expect(st.headStats).toEqual({
+      numSeries: 3,
+      numLabelPairs: 4,
+      chunkCount: 3,
+      minTime: 1000,
+      maxTime: 2000,
+    });
     expect(st.seriesCountByMetricName).toEqual([
       { name: 'a', value: 2 },
       { name: 'b', value: 1 },

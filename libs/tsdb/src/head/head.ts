@@ -48,7 +48,13 @@ export interface NameCount {
 
 /** The head part of `/api/v1/status/tsdb`, with upstream's field names. */
 export interface HeadStats {
-  headStats: { numSeries: number; numLabelPairs: number; chunkCount: number; minTime: number; maxTime: number };
+  headStats: {
+    numSeries: number;
+    numLabelPairs: number;
+    chunkCount: number;
+    minTime: number;
+    maxTime: number;
+  };
   seriesCountByMetricName: NameCount[];
   labelValueCountByLabelName: NameCount[];
   memoryInBytesByLabelName: NameCount[];
@@ -423,7 +429,8 @@ function utf8ByteLength(s: string): number {
  * chunk's bytes agree with its count), re-encoded in chunks of 120 otherwise.
  */
 function sourceChunks(snap: SeriesSnapshot, minT: number, maxT: number): SourceChunk[] {
-  const reusable = snap.oooTimestamps === undefined && snap.chunks.every((c) => c.minT >= minT && c.maxT <= maxT);
+  const reusable =
+    snap.oooTimestamps === undefined && snap.chunks.every((c) => c.minT >= minT && c.maxT <= maxT);
   if (reusable) {
     return snap.chunks.map((c) => ({
       minTimeMs: c.minT,
@@ -439,12 +446,24 @@ function sourceChunks(snap: SeriesSnapshot, minT: number, maxT: number): SourceC
   let first = 0;
   for (let i = 0; i < block.length; i++) {
     if (!c || c.numSamples >= SAMPLES_PER_CHUNK) {
-      if (c) out.push({ minTimeMs: first, maxTimeMs: c.lastTimestamp, encoding: Encoding.XOR, bytes: c.bytes().slice() });
+      if (c)
+        out.push({
+          minTimeMs: first,
+          maxTimeMs: c.lastTimestamp,
+          encoding: Encoding.XOR,
+          bytes: c.bytes().slice(),
+        });
       c = new XorChunk();
       first = block.timestamps[i]!;
     }
     c.appendBits(block.timestamps[i]!, words[2 * i + 1]!, words[2 * i]!);
   }
-  if (c) out.push({ minTimeMs: first, maxTimeMs: c.lastTimestamp, encoding: Encoding.XOR, bytes: c.bytes().slice() });
+  if (c)
+    out.push({
+      minTimeMs: first,
+      maxTimeMs: c.lastTimestamp,
+      encoding: Encoding.XOR,
+      bytes: c.bytes().slice(),
+    });
   return out;
 }

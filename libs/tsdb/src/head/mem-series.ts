@@ -76,7 +76,8 @@ export class MemSeries {
       created = true;
     } else {
       const n = c.numSamples;
-      if (n === SAMPLES_PER_CHUNK / 4) this.nextAt = computeChunkEndTime(this.headMinT, c.lastTimestamp, this.nextAt);
+      if (n === SAMPLES_PER_CHUNK / 4)
+        this.nextAt = computeChunkEndTime(this.headMinT, c.lastTimestamp, this.nextAt);
       if (t >= this.nextAt || n >= SAMPLES_PER_CHUNK * 2) {
         c = this.#cut(t, chunkRangeMs);
         created = true;
@@ -103,7 +104,12 @@ export class MemSeries {
   #closeHead(): void {
     const c = this.head;
     if (!c || c.numSamples === 0) return;
-    this.closed.push({ bytes: c.sealedBytes(), minT: this.headMinT, maxT: c.lastTimestamp, count: c.numSamples });
+    this.closed.push({
+      bytes: c.sealedBytes(),
+      minT: this.headMinT,
+      maxT: c.lastTimestamp,
+      count: c.numSamples,
+    });
     this.head = undefined;
   }
 
@@ -117,7 +123,10 @@ export class MemSeries {
   chunkViews(): ChunkView[] {
     const h = this.head;
     if (!h || h.numSamples === 0) return this.closed.slice();
-    return [...this.closed, { bytes: h.bytes(), minT: this.headMinT, maxT: h.lastTimestamp, count: h.numSamples }];
+    return [
+      ...this.closed,
+      { bytes: h.bytes(), minT: this.headMinT, maxT: h.lastTimestamp, count: h.numSamples },
+    ];
   }
 
   /** Number of in-order chunks. */
@@ -127,14 +136,24 @@ export class MemSeries {
 
   /** Smallest timestamp held (in-order or not), Infinity when empty. */
   get minTime(): number {
-    const first = this.closed.length > 0 ? this.closed[0]!.minT : this.head && this.head.numSamples > 0 ? this.headMinT : Infinity;
+    const first =
+      this.closed.length > 0
+        ? this.closed[0]!.minT
+        : this.head && this.head.numSamples > 0
+          ? this.headMinT
+          : Infinity;
     return this.ooo ? Math.min(first, this.ooo.minTime) : first;
   }
 
   /** Largest timestamp held, -Infinity when empty. */
   get maxTime(): number {
     const h = this.head;
-    const last = h && h.numSamples > 0 ? h.lastTimestamp : this.closed.length > 0 ? this.closed[this.closed.length - 1]!.maxT : -Infinity;
+    const last =
+      h && h.numSamples > 0
+        ? h.lastTimestamp
+        : this.closed.length > 0
+          ? this.closed[this.closed.length - 1]!.maxT
+          : -Infinity;
     return this.ooo ? Math.max(last, this.ooo.maxTime) : last;
   }
 
@@ -173,7 +192,8 @@ export class MemSeries {
       const keptClosed: ChunkView[] = [];
       let newHead: XorChunk | undefined;
       let newHeadMinT = 0;
-      const isHead = (i: number): boolean => this.head !== undefined && i === views.length - 1 && this.head.numSamples > 0;
+      const isHead = (i: number): boolean =>
+        this.head !== undefined && i === views.length - 1 && this.head.numSamples > 0;
       views.forEach((view, i) => {
         const overlaps = view.minT <= maxT && view.maxT >= minT;
         if (!overlaps) {
@@ -196,7 +216,13 @@ export class MemSeries {
         if (isHead(i)) {
           newHead = c;
           newHeadMinT = first;
-        } else keptClosed.push({ bytes: c.bytes().slice(), minT: first, maxT: c.lastTimestamp, count: c.numSamples });
+        } else
+          keptClosed.push({
+            bytes: c.bytes().slice(),
+            minT: first,
+            maxT: c.lastTimestamp,
+            count: c.numSamples,
+          });
       });
       this.closed.length = 0;
       this.closed.push(...keptClosed);

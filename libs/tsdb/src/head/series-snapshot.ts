@@ -35,7 +35,12 @@ export class SeriesSnapshot implements Series {
 }
 
 /** Decodes the samples of the chunks within [lo, hi] into fresh columns. */
-export function decodeChunks(chunks: readonly ChunkView[], lo: number, hi: number, capacity: number): SampleBlock {
+export function decodeChunks(
+  chunks: readonly ChunkView[],
+  lo: number,
+  hi: number,
+  capacity: number,
+): SampleBlock {
   if (capacity === 0) return EMPTY_BLOCK;
   const timestamps = new Float64Array(capacity);
   const values = new Float64Array(capacity);

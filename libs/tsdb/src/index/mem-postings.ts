@@ -156,7 +156,8 @@ export class MemPostings {
 
   /** Visits every label pair with its series count. */
   forEachPair(fn: (name: string, value: string, count: number) => void): void {
-    for (const [name, entry] of this.#labels) for (const [value, list] of entry.values) fn(name, value, list.length);
+    for (const [name, entry] of this.#labels)
+      for (const [value, list] of entry.values) fn(name, value, list.length);
   }
 
   /** Number of distinct label names. */

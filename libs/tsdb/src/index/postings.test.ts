@@ -95,12 +95,16 @@ describe('postingsForMatchers', () => {
 
   it('selects exactly the series a brute-force scan selects (property)', () => {
     fc.assert(
-      fc.property(fc.array(labelSet, { maxLength: 40 }), fc.array(matcher, { minLength: 1, maxLength: 3 }), (sets, ms) => {
-        const p = new MemPostings();
-        sets.forEach((l, i) => p.add(i + 1, l.flat));
-        const want = sets.flatMap((l, i) => (matchesAll(ms, (n) => l.get(n)) ? [i + 1] : []));
-        expect(list(postingsForMatchers(p, ms))).toEqual(want);
-      }),
+      fc.property(
+        fc.array(labelSet, { maxLength: 40 }),
+        fc.array(matcher, { minLength: 1, maxLength: 3 }),
+        (sets, ms) => {
+          const p = new MemPostings();
+          sets.forEach((l, i) => p.add(i + 1, l.flat));
+          const want = sets.flatMap((l, i) => (matchesAll(ms, (n) => l.get(n)) ? [i + 1] : []));
+          expect(list(postingsForMatchers(p, ms))).toEqual(want);
+        },
+      ),
       { numRuns: 500, seed: 4 },
     );
   });

@@ -25,7 +25,9 @@ async function bundleWorker(dir: string): Promise<URL> {
   const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as {
     compilerOptions: { paths: Record<string, string[]> };
   };
-  const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, join(root, target!)]));
+  const alias = Object.fromEntries(
+    Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, join(root, target!)]),
+  );
   const outfile = join(dir, 'checkpoint.worker.mjs');
   await build({
     entryPoints: [fileURLToPath(new URL('./checkpoint.worker.ts', import.meta.url))],
@@ -49,17 +51,27 @@ const H = 3_600_000;
 
 describe.each([
   { name: 'inline', make: async (): Promise<CheckpointRunner> => new InlineCheckpointRunner() },
-  { name: 'worker', make: async (): Promise<CheckpointRunner> => new WorkerCheckpointRunner(await bundleWorker(tmp())) },
+  {
+    name: 'worker',
+    make: async (): Promise<CheckpointRunner> => new WorkerCheckpointRunner(await bundleWorker(tmp())),
+  },
 ])('$name checkpoint runner', ({ make }) => {
   it('checkpoints while appends go on, and the result replays', async () => {
     const dir = tmp();
-    const db = await openTsdb(dir, { walSegmentSizeBytes: 64 * 1024, walCompression: false, checkpointRunner: await make() });
+    const db = await openTsdb(dir, {
+      walSegmentSizeBytes: 64 * 1024,
+      walCompression: false,
+      checkpointRunner: await make(),
+    });
     const ingest = async (from: number, to: number, names: string[]): Promise<void> => {
       const app = db.appender();
-      for (let t = from; t <= to; t += 15_000) for (const n of names) for (let i = 0; i < 40; i++) app.append(0, Labels.of('__name__', n, 'i', String(i)), t, t);
+      for (let t = from; t <= to; t += 15_000)
+        for (const n of names)
+          for (let i = 0; i < 40; i++) app.append(0, Labels.of('__name__', n, 'i', String(i)), t, t);
       await app.commit();
     };
-    for (let t = 0; t < 3 * H; t += 10 * 60_000) await ingest(t, t + 9 * 60_000, t < 2 * H ? ['live', 'gone'] : ['live']);
+    for (let t = 0; t < 3 * H; t += 10 * 60_000)
+      await ingest(t, t + 9 * 60_000, t < 2 * H ? ['live', 'gone'] : ['live']);
     const pending = db.truncateHead(2 * H);
     // Appends during the checkpoint land in newer segments.
     await ingest(3 * H, 3 * H + 60_000, ['live']);
@@ -67,12 +79,18 @@ describe.each([
     expect(r.checkpoint?.droppedSeries).toBe(40);
     expect(r.checkpoint?.keptSeries).toBe(40);
     const q = await db.querier(2 * H, Infinity);
-    const want = (await q.select([Matcher.equal('__name__', 'live')])).reduce((n, s) => n + s.samples(2 * H, Infinity).length, 0);
+    const want = (await q.select([Matcher.equal('__name__', 'live')])).reduce(
+      (n, s) => n + s.samples(2 * H, Infinity).length,
+      0,
+    );
     await db.close();
     const again = await openTsdb(dir);
     expect(again.replay.checkpoint).toBe(r.checkpoint!.index);
     const q2 = await again.querier(2 * H, Infinity);
-    const got = (await q2.select([Matcher.equal('__name__', 'live')])).reduce((n, s) => n + s.samples(2 * H, Infinity).length, 0);
+    const got = (await q2.select([Matcher.equal('__name__', 'live')])).reduce(
+      (n, s) => n + s.samples(2 * H, Infinity).length,
+      0,
+    );
     expect(got).toBe(want);
     expect(await q2.labelValues('__name__')).toEqual(['live']);
     await again.close();

@@ -25,8 +25,7 @@ export class InlineCheckpointRunner implements CheckpointRunner {
 /** Messages between {@link WorkerCheckpointRunner} and `checkpoint.worker.ts`. */
 export type CheckpointWorkerRequest = CheckpointRequest & { id: number };
 export type CheckpointWorkerResponse =
-  | { id: number; ok: true; stats: CheckpointStats }
-  | { id: number; ok: false; code: string; message: string };
+  { id: number; ok: true; stats: CheckpointStats } | { id: number; ok: false; code: string; message: string };
 
 /** A checkpoint that failed inside the worker, with the worker's error code and message. */
 export class CheckpointWorkerError extends TsdbError {
@@ -42,7 +41,10 @@ export class CheckpointWorkerError extends TsdbError {
  */
 export class WorkerCheckpointRunner implements CheckpointRunner {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (s: CheckpointStats) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (s: CheckpointStats) => void; reject: (e: Error) => void }
+  >();
   #nextId = 1;
   #failed: Error | undefined;
 
@@ -63,7 +65,9 @@ export class WorkerCheckpointRunner implements CheckpointRunner {
       this.#pending.clear();
     };
     this.#worker.on('error', fail);
-    this.#worker.on('exit', (code) => fail(new CheckpointWorkerError('worker_exit', `worker exited with code ${code}`)));
+    this.#worker.on('exit', (code) =>
+      fail(new CheckpointWorkerError('worker_exit', `worker exited with code ${code}`)),
+    );
   }
 
   checkpoint(req: CheckpointRequest): Promise<CheckpointStats> {

@@ -1,7 +1,16 @@
 // Worker-safe: imports nothing that loads @argus/model (re2) or @argus/storage.
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Decbuf, Encbuf, RecordDecodeError, RecordType, decodeSamples, decodeTombstones, encodeSamples, encodeTombstones } from './record-bytes.ts';
+import {
+  Decbuf,
+  Encbuf,
+  RecordDecodeError,
+  RecordType,
+  decodeSamples,
+  decodeTombstones,
+  encodeSamples,
+  encodeTombstones,
+} from './record-bytes.ts';
 import { WalSegmentError, lastCheckpoint, listSegments, scanSegment, segmentName } from './segment.ts';
 import { Wal, fsyncDir } from './wal.ts';
 
@@ -76,9 +85,11 @@ export function writeCheckpoint(
   const sources: { path: string; segment: number }[] = [];
   const prev = lastCheckpoint(dir);
   if (prev && prev.index < from) {
-    for (const i of listSegments(prev.path)) sources.push({ path: join(prev.path, segmentName(i)), segment: i });
+    for (const i of listSegments(prev.path))
+      sources.push({ path: join(prev.path, segmentName(i)), segment: i });
   }
-  for (const i of listSegments(dir)) if (i >= from && i <= to) sources.push({ path: join(dir, segmentName(i)), segment: i });
+  for (const i of listSegments(dir))
+    if (i >= from && i <= to) sources.push({ path: join(dir, segmentName(i)), segment: i });
 
   const tmp = join(dir, `${checkpointName(to)}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
@@ -89,7 +100,8 @@ export function writeCheckpoint(
         const kept = filterRecord(rec, keep, mint, stats);
         if (kept) out.log([kept]);
       });
-      if (scan.corruption) throw new WalSegmentError(src.segment, scan.corruption.offset, scan.corruption.reason);
+      if (scan.corruption)
+        throw new WalSegmentError(src.segment, scan.corruption.offset, scan.corruption.reason);
     }
   } finally {
     out.close();
@@ -101,7 +113,12 @@ export function writeCheckpoint(
   return stats;
 }
 
-function filterRecord(rec: Uint8Array, keep: (ref: number) => boolean, mint: number, stats: CheckpointStats): Uint8Array | undefined {
+function filterRecord(
+  rec: Uint8Array,
+  keep: (ref: number) => boolean,
+  mint: number,
+  stats: CheckpointStats,
+): Uint8Array | undefined {
   switch (rec[0]) {
     case RecordType.Series:
       return filterSeries(rec, keep, stats);
@@ -136,7 +153,11 @@ function filterRecord(rec: Uint8Array, keep: (ref: number) => boolean, mint: num
 }
 
 /** Keeps the entries of a series record whose ref `keep` accepts, copying their bytes as they are. */
-function filterSeries(rec: Uint8Array, keep: (ref: number) => boolean, stats: CheckpointStats): Uint8Array | undefined {
+function filterSeries(
+  rec: Uint8Array,
+  keep: (ref: number) => boolean,
+  stats: CheckpointStats,
+): Uint8Array | undefined {
   const d = new Decbuf(rec);
   d.byte();
   const out = new Encbuf(rec.length);

@@ -13,7 +13,12 @@ port.on('message', (req: CheckpointWorkerRequest) => {
     res = { id: req.id, ok: true, stats: runCheckpoint(req) };
   } catch (err) {
     const e = err as Error & { code?: unknown };
-    res = { id: req.id, ok: false, code: typeof e.code === 'string' ? e.code : 'checkpoint_failed', message: e.message ?? String(err) };
+    res = {
+      id: req.id,
+      ok: false,
+      code: typeof e.code === 'string' ? e.code : 'checkpoint_failed',
+      message: e.message ?? String(err),
+    };
   }
   port.postMessage(res);
 });

@@ -197,7 +197,8 @@ export class Decbuf {
         break;
       }
     }
-    if (ascii && n < 64) return String.fromCharCode.apply(null, this.#buf.subarray(start, start + n) as unknown as number[]);
+    if (ascii && n < 64)
+      return String.fromCharCode.apply(null, this.#buf.subarray(start, start + n) as unknown as number[]);
     return decoder.decode(this.#buf.subarray(start, start + n));
   }
 }
@@ -238,7 +239,13 @@ export function encodeSamples(s: SampleColumns, b = new Encbuf(16 + s.length * 1
 export function decodeSamples(rec: Uint8Array, reuse?: SampleColumns): SampleColumns {
   const d = new Decbuf(rec);
   if (d.byte() !== RecordType.Samples) throw new RecordDecodeError('not a samples record');
-  if (d.remaining === 0) return { length: 0, refs: new Uint32Array(0), timestamps: new Float64Array(0), values: new Float64Array(0) };
+  if (d.remaining === 0)
+    return {
+      length: 0,
+      refs: new Uint32Array(0),
+      timestamps: new Float64Array(0),
+      values: new Float64Array(0),
+    };
   const baseRef = d.be64();
   const baseT = d.be64Signed();
   // Each sample takes at least 10 bytes.

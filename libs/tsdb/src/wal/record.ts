@@ -45,4 +45,3 @@ export function decodeSeries(rec: Uint8Array, intern: (s: string) => string = (s
   }
   return out;
 }
-

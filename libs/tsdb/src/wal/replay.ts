@@ -45,7 +45,8 @@ export function replayWal(dir: string, head: Head): ReplayReport {
     durationMs: 0,
   };
   if (!existsSync(dir)) return report;
-  for (const f of readdirSync(dir)) if (/^checkpoint\.\d+\.tmp$/.test(f)) rmSync(join(dir, f), { recursive: true, force: true });
+  for (const f of readdirSync(dir))
+    if (/^checkpoint\.\d+\.tmp$/.test(f)) rmSync(join(dir, f), { recursive: true, force: true });
   const refMap = new Map<number, number>();
   let columns: SampleColumns | undefined;
   const apply = (rec: Uint8Array): void => {
@@ -81,7 +82,11 @@ export function replayWal(dir: string, head: Head): ReplayReport {
       const buf = readFileSync(join(cp.path, segmentName(i)));
       const scan = scanSegment(buf, (rec) => applyChecked(apply, rec, i));
       if (scan.corruption) {
-        throw new WalCorruptionError(i, scan.corruption.offset, `checkpoint ${cp.index}: ${scan.corruption.reason}`);
+        throw new WalCorruptionError(
+          i,
+          scan.corruption.offset,
+          `checkpoint ${cp.index}: ${scan.corruption.reason}`,
+        );
       }
     }
   }
@@ -103,7 +108,12 @@ export function replayWal(dir: string, head: Head): ReplayReport {
       truncateSync(path, scan.goodEnd);
       const deleted = segments.slice(k + 1);
       for (const d of deleted) rmSync(join(dir, segmentName(d)), { force: true });
-      report.repaired = { segment: i, offset: corruption.offset, reason: corruption.reason, deletedSegments: deleted };
+      report.repaired = {
+        segment: i,
+        offset: corruption.offset,
+        reason: corruption.reason,
+        deletedSegments: deleted,
+      };
       break;
     }
   }

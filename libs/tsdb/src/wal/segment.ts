@@ -67,7 +67,14 @@ export function frameRecords(
       }
       const take = Math.min(rec.length - r, pageRemain - FRAGMENT_HEADER_SIZE);
       const last = r + take === rec.length;
-      const type = first && last ? FragmentType.Full : first ? FragmentType.First : last ? FragmentType.Last : FragmentType.Middle;
+      const type =
+        first && last
+          ? FragmentType.Full
+          : first
+            ? FragmentType.First
+            : last
+              ? FragmentType.Last
+              : FragmentType.Middle;
       out[pos] = type | flag;
       out[pos + 1] = take >>> 8;
       out[pos + 2] = take & 0xff;
@@ -155,8 +162,7 @@ export function scanSegment(bytes: Uint8Array, onRecord: (rec: Uint8Array) => st
     const data = buf.subarray(start, start + len);
     off = start + len;
     switch (type) {
-      case FragmentType.Full:
-      {
+      case FragmentType.Full: {
         if (parts) return fail(start - FRAGMENT_HEADER_SIZE, 'full fragment inside a record');
         const rejected = deliver(data, snappy, onRecord);
         if (rejected) return fail(start - FRAGMENT_HEADER_SIZE, rejected);
@@ -187,7 +193,11 @@ export function scanSegment(bytes: Uint8Array, onRecord: (rec: Uint8Array) => st
   return { goodEnd };
 }
 
-function deliver(rec: Uint8Array, snappy: boolean, onRecord: (rec: Uint8Array) => string | void): string | void {
+function deliver(
+  rec: Uint8Array,
+  snappy: boolean,
+  onRecord: (rec: Uint8Array) => string | void,
+): string | void {
   if (!snappy) return onRecord(rec);
   let plain: Uint8Array;
   try {

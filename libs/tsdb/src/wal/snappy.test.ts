@@ -16,12 +16,34 @@ describe('snappy block', () => {
 
   it('decodes a block with every element kind (hand-assembled per the format)', () => {
     // len 12; literal "abcd"; copy1 len 4 off 4; copy2 len 2 off 8; literal "z"; copy4 len 1 off 1 (repeats the z)
-    const block = Uint8Array.from([12, 3 << 2, 97, 98, 99, 100, 1, 4, ((2 - 1) << 2) | 2, 8, 0, 0, 122, 3, 1, 0, 0, 0]);
+    const block = Uint8Array.from([
+      12,
+      3 << 2,
+      97,
+      98,
+      99,
+      100,
+      1,
+      4,
+      ((2 - 1) << 2) | 2,
+      8,
+      0,
+      0,
+      122,
+      3,
+      1,
+      0,
+      0,
+      0,
+    ]);
     expect(new TextDecoder().decode(snappyDecode(block))).toBe('abcdabcdabzz');
   });
 
   it('round-trips arbitrary bytes (property)', () => {
-    const chunks = fc.array(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(new Uint8Array(70).fill(1))), { maxLength: 20 });
+    const chunks = fc.array(
+      fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(new Uint8Array(70).fill(1))),
+      { maxLength: 20 },
+    );
     fc.assert(
       fc.property(chunks, (parts) => {
         const input = Buffer.concat(parts.flatMap((p) => [p, p]));

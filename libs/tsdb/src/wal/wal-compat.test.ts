@@ -43,29 +43,33 @@ async function ourDump(head: Head): Promise<string[]> {
   const out: string[] = [];
   for (const s of await q.select([Matcher.regex('__name__', '.+')])) {
     const b = s.samples(-Infinity, Infinity);
-    for (let i = 0; i < b.length; i++) out.push(`${s.labels.toString()} ${b.timestamps[i]} ${String(b.values[i])}`);
+    for (let i = 0; i < b.length; i++)
+      out.push(`${s.labels.toString()} ${b.timestamps[i]} ${String(b.values[i])}`);
   }
   return out.sort();
 }
 
 describe.runIf(existsSync(promtool))('WAL read by promtool', () => {
-  it.each([{ compression: true }, { compression: false }])('promtool tsdb dump replays our WAL (compression $compression)', async ({ compression }) => {
-    const dir = tmp();
-    const db = await openTsdb(dir, { walCompression: compression });
-    const app = db.appender();
-    const t0 = 1_700_000_000_000;
-    for (let t = t0; t < t0 + 3_600_000; t += 15_000) {
-      for (let i = 0; i < 4; i++) {
-        const v = i === 3 && t > t0 + 3_000_000 ? STALE_NAN : i === 2 ? Math.sin(t) * 1e6 : t / 1000 + i;
-        app.append(0, Labels.of('__name__', 'm', 'i', String(i), 'job', 'nöde'), t, v);
+  it.each([{ compression: true }, { compression: false }])(
+    'promtool tsdb dump replays our WAL (compression $compression)',
+    async ({ compression }) => {
+      const dir = tmp();
+      const db = await openTsdb(dir, { walCompression: compression });
+      const app = db.appender();
+      const t0 = 1_700_000_000_000;
+      for (let t = t0; t < t0 + 3_600_000; t += 15_000) {
+        for (let i = 0; i < 4; i++) {
+          const v = i === 3 && t > t0 + 3_000_000 ? STALE_NAN : i === 2 ? Math.sin(t) * 1e6 : t / 1000 + i;
+          app.append(0, Labels.of('__name__', 'm', 'i', String(i), 'job', 'nöde'), t, v);
+        }
       }
-    }
-    await app.commit();
-    await db.close();
-    const theirs = promtoolDump(dir);
-    expect(theirs.length).toBe(4 * 240);
-    expect(theirs).toEqual(await ourDump(db.head));
-  });
+      await app.commit();
+      await db.close();
+      const theirs = promtoolDump(dir);
+      expect(theirs.length).toBe(4 * 240);
+      expect(theirs).toEqual(await ourDump(db.head));
+    },
+  );
 });
 
 describe.runIf(existsSync(promtool) && existsSync(prometheus))('WAL written by prometheus', () => {
@@ -100,7 +104,9 @@ describe.runIf(existsSync(promtool) && existsSync(prometheus))('WAL written by p
       });
       const query = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('min(count_over_time(up[1m]))')}`;
       for (let i = 0; i < 300; i++) {
-        const body = (await (await fetch(query)).json()) as { data?: { result?: { value: [number, string] }[] } };
+        const body = (await (await fetch(query)).json()) as {
+          data?: { result?: { value: [number, string] }[] };
+        };
         if (Number(body.data?.result?.[0]?.value[1] ?? 0) >= 3) break;
         await new Promise((r) => setTimeout(r, 100));
       }

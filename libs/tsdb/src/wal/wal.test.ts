@@ -3,8 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, STALE_NAN, isStaleNaN } from '@argus/model';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeSamples, decodeSeries, decodeTombstones, encodeSamples, encodeSeries, encodeTombstones } from './record.ts';
-import { FRAGMENT_HEADER_SIZE, PAGE_SIZE, frameRecords, framedSize, listSegments, scanSegment, segmentName } from './segment.ts';
+import {
+  decodeSamples,
+  decodeSeries,
+  decodeTombstones,
+  encodeSamples,
+  encodeSeries,
+  encodeTombstones,
+} from './record.ts';
+import {
+  FRAGMENT_HEADER_SIZE,
+  PAGE_SIZE,
+  frameRecords,
+  framedSize,
+  listSegments,
+  scanSegment,
+  segmentName,
+} from './segment.ts';
 import { Wal } from './wal.ts';
 import { crc32c } from './crc32c.ts';
 
@@ -35,13 +50,20 @@ describe('WAL records', () => {
     // ref 1 as 8 big-endian bytes, then 2 labels.
     expect(Array.from(rec.subarray(1, 10))).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 2]);
     const back = decodeSeries(rec);
-    expect(back.map((s) => [s.ref, s.labels.toString()])).toEqual(series.map((s) => [s.ref, s.labels.toString()]));
+    expect(back.map((s) => [s.ref, s.labels.toString()])).toEqual(
+      series.map((s) => [s.ref, s.labels.toString()]),
+    );
 
     const values = new Float64Array(3);
     values[0] = 1.5;
     values[1] = STALE_NAN;
     values[2] = -0;
-    const cols = { length: 3, refs: Uint32Array.from([5, 3, 9]), timestamps: Float64Array.from([1000, 999, -5]), values };
+    const cols = {
+      length: 3,
+      refs: Uint32Array.from([5, 3, 9]),
+      timestamps: Float64Array.from([1000, 999, -5]),
+      values,
+    };
     const srec = encodeSamples(cols);
     expect(srec[0]).toBe(2);
     const sback = decodeSamples(srec);
@@ -76,10 +98,14 @@ describe('WAL segments', () => {
     const scan = scanSegment(framed, (r) => void got.push(r.slice()));
     expect(scan.corruption).toBeUndefined();
     expect(scan.goodEnd).toBe(framed.length);
-    expect(got.map((r) => Buffer.from(r).toString('hex'))).toEqual(recs.map((r) => Buffer.from(r).toString('hex')));
+    expect(got.map((r) => Buffer.from(r).toString('hex'))).toEqual(
+      recs.map((r) => Buffer.from(r).toString('hex')),
+    );
     for (let p = 0; p < framed.length; p += PAGE_SIZE) {
       // Every fragment header lies within its page.
-      expect(Math.floor(p / PAGE_SIZE)).toBe(Math.floor((p + Math.min(PAGE_SIZE, framed.length - p) - 1) / PAGE_SIZE));
+      expect(Math.floor(p / PAGE_SIZE)).toBe(
+        Math.floor((p + Math.min(PAGE_SIZE, framed.length - p) - 1) / PAGE_SIZE),
+      );
     }
   });
 

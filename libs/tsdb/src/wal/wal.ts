@@ -2,7 +2,14 @@ import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'no
 import { join } from 'node:path';
 import type { HeadLog } from '../head/head.ts';
 import { snappyEncode } from './snappy.ts';
-import { DEFAULT_SEGMENT_SIZE, PAGE_SIZE, frameRecords, framedSize, listSegments, segmentName } from './segment.ts';
+import {
+  DEFAULT_SEGMENT_SIZE,
+  PAGE_SIZE,
+  frameRecords,
+  framedSize,
+  listSegments,
+  segmentName,
+} from './segment.ts';
 
 export interface WalOptions {
   /** Snappy-compress each record when that makes it smaller (upstream `--storage.tsdb.wal-compression`). Default false. */
@@ -31,7 +38,13 @@ export class Wal implements HeadLog {
   readonly dir: string;
   readonly segmentSizeBytes: number;
   readonly compression: boolean;
-  readonly counters: WalCounters = { bytesWritten: 0, recordsWritten: 0, writes: 0, fsyncs: 0, segmentsCreated: 0 };
+  readonly counters: WalCounters = {
+    bytesWritten: 0,
+    recordsWritten: 0,
+    writes: 0,
+    fsyncs: 0,
+    segmentsCreated: 0,
+  };
   #segment = -1;
   #fd = -1;
   #offset = 0;

@@ -34,7 +34,9 @@ for (const o of outcomes) {
 }
 for (const [file, f] of perFile) {
   const path = files.find((p) => p.endsWith(file)) ?? file;
-  console.log(`${relative(process.cwd(), path)}: ${f.passed} passed, ${f.failed} failed${f.skipped ? `, ${f.skipped} skipped` : ''}`);
+  console.log(
+    `${relative(process.cwd(), path)}: ${f.passed} passed, ${f.failed} failed${f.skipped ? `, ${f.skipped} skipped` : ''}`,
+  );
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -6,7 +6,10 @@ import type { EvalOutcome } from './runner.ts';
 import { runScript } from './runner.ts';
 
 /** Where the upstream test scripts live, relative to this repository's checkout. */
-export const CONFORMANCE_DIR = resolve(import.meta.dirname, '../../../../../../shared/conformance/promql/testdata');
+export const CONFORMANCE_DIR = resolve(
+  import.meta.dirname,
+  '../../../../../../shared/conformance/promql/testdata',
+);
 
 /** The committed list of evals expected to fail, `<file>:<line>` → reason. */
 export const KNOWN_FAILURES_FILE = resolve(import.meta.dirname, '../testdata/known-failures.json');
@@ -49,7 +52,15 @@ export async function runFiles(files: readonly string[], engine = harnessEngine(
       const { evals } = await runScript(readFileSync(path, 'utf8'), engine);
       for (const e of evals) out.push({ ...e, file, key: `${file}:${e.line}` });
     } catch (err) {
-      out.push({ file, key: `${file}:0`, line: 0, query: '', passed: false, unsupportedData: false, error: (err as Error).message });
+      out.push({
+        file,
+        key: `${file}:0`,
+        line: 0,
+        query: '',
+        passed: false,
+        unsupportedData: false,
+        error: (err as Error).message,
+      });
     }
   }
   return out;
@@ -62,7 +73,9 @@ export function readKnownFailures(): Record<string, string> {
 
 /** The reason recorded for a failing eval. */
 export function failureReason(o: EvalOutcome): string {
-  if (o.unsupportedData === 'native histograms') return 'native histograms in the loaded data (out of scope: float samples only)';
-  if (o.unsupportedData === 'start timestamps') return 'start timestamps (@st) are not stored: the storage contract carries no start time';
+  if (o.unsupportedData === 'native histograms')
+    return 'native histograms in the loaded data (out of scope: float samples only)';
+  if (o.unsupportedData === 'start timestamps')
+    return 'start timestamps (@st) are not stored: the storage contract carries no start time';
   return `engine gap: ${o.error ?? 'failed'}`.slice(0, 300);
 }

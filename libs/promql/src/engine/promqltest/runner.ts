@@ -45,12 +45,20 @@ function matches(exp: Expectation, text: string): boolean {
   return new RE2(exp.text, 'u').test(text);
 }
 
-function checkAnnotations(kind: string, got: string[], expected: Expectation[], none: boolean, any: boolean): void {
+function checkAnnotations(
+  kind: string,
+  got: string[],
+  expected: Expectation[],
+  none: boolean,
+  any: boolean,
+): void {
   if (none && got.length > 0) fail(`unexpected ${kind}s: ${got.join('; ')}`);
   if (any && got.length === 0) fail(`expected at least one ${kind}`);
   if (expected.length === 0) return;
   if (got.length === 0) fail(`expected ${kind} annotations but got none`);
-  for (const e of expected) if (!got.some((g) => matches(e, g))) fail(`no ${kind} matches ${e.match}:${e.text}; got ${got.join('; ')}`);
+  for (const e of expected)
+    if (!got.some((g) => matches(e, g)))
+      fail(`no ${kind} matches ${e.match}:${e.text}; got ${got.join('; ')}`);
   for (const g of got) if (!expected.some((e) => matches(e, g))) fail(`unexpected ${kind}: ${g}`);
 }
 
@@ -63,7 +71,8 @@ function checkResult(cmd: EvalCommand, res: QueryResult, checkAnnos: boolean): v
   const v = res.value;
   if (cmd.expectString !== undefined) {
     if (v.resultType !== 'string') fail(`expected string, got ${v.resultType}`);
-    if (v.v !== cmd.expectString) fail(`expected string ${JSON.stringify(cmd.expectString)}, got ${JSON.stringify(v.v)}`);
+    if (v.v !== cmd.expectString)
+      fail(`expected string ${JSON.stringify(cmd.expectString)}, got ${JSON.stringify(v.v)}`);
     return;
   }
   if (cmd.scalar !== undefined) {
@@ -71,20 +80,23 @@ function checkResult(cmd: EvalCommand, res: QueryResult, checkAnnos: boolean): v
     if (!floatEqual(cmd.scalar, v.v)) fail(`expected scalar ${cmd.scalar}, got ${v.v}`);
     return;
   }
-  if (v.resultType === 'scalar' || v.resultType === 'string') fail(`expected vector or matrix, got ${v.resultType}`);
+  if (v.resultType === 'scalar' || v.resultType === 'string')
+    fail(`expected vector or matrix, got ${v.resultType}`);
   if (v.resultType === 'vector') {
     if (!cmd.instant || cmd.rangeVector) fail('expected a matrix, got a vector');
     const want = new Map<string, { value: number; pos: number }>();
     cmd.series.forEach((s, pos) => {
       const slot = s.slots[0];
       const value = slot ? slotFloat(slot) : undefined;
-      if (s.slots.length !== 1 || value === undefined) fail(`expected exactly one float value on line ${s.line}`);
+      if (s.slots.length !== 1 || value === undefined)
+        fail(`expected exactly one float value on line ${s.line}`);
       want.set(labelsKey(s.labels), { value, pos });
     });
     v.samples.forEach((s, i) => {
       const w = want.get(labelsKey(s.labels));
       if (!w) fail(`unexpected metric ${s.labels.toString()} in result, has value ${s.v}`);
-      if (cmd.ordered && w.pos !== i) fail(`expected metric ${s.labels.toString()} at position ${w.pos + 1}, got ${i + 1}`);
+      if (cmd.ordered && w.pos !== i)
+        fail(`expected metric ${s.labels.toString()} at position ${w.pos + 1}, got ${i + 1}`);
       if (!floatEqual(w.value, s.v)) fail(`expected ${w.value} for ${s.labels.toString()} but got ${s.v}`);
     });
     if (v.samples.length !== want.size) fail(`expected ${want.size} samples, got ${v.samples.length}`);
@@ -92,7 +104,8 @@ function checkResult(cmd: EvalCommand, res: QueryResult, checkAnnos: boolean): v
   }
   if (cmd.ordered) fail('expected ordered result, but query returned a matrix');
   for (let i = 1; i < v.series.length; i++) {
-    if (compareLabels(v.series[i - 1]!.labels, v.series[i]!.labels) >= 0) fail('matrix result is not sorted by labels');
+    if (compareLabels(v.series[i - 1]!.labels, v.series[i]!.labels) >= 0)
+      fail('matrix result is not sorted by labels');
   }
   const start = cmd.rangeVector ? cmd.rangeVector.fromMs : cmd.startMs;
   const step = cmd.rangeVector ? cmd.rangeVector.stepMs : cmd.stepMs;
@@ -110,11 +123,15 @@ function checkResult(cmd: EvalCommand, res: QueryResult, checkAnnos: boolean): v
     const w = want.get(labelsKey(s.labels));
     if (!w) fail(`unexpected series ${s.labels.toString()}`);
     if (w.length !== s.timestamps.length) {
-      fail(`expected ${w.length} points for ${s.labels.toString()}, got ${s.timestamps.length}: ${Array.from(s.timestamps, (t, i) => `${s.values[i]}@${t}`).join(' ')}`);
+      fail(
+        `expected ${w.length} points for ${s.labels.toString()}, got ${s.timestamps.length}: ${Array.from(s.timestamps, (t, i) => `${s.values[i]}@${t}`).join(' ')}`,
+      );
     }
     w.forEach(([t, f], i) => {
-      if (s.timestamps[i] !== t) fail(`expected point at ${t} for ${s.labels.toString()}, got ${s.timestamps[i]}`);
-      if (!floatEqual(f, s.values[i]!)) fail(`expected ${f} at ${t} for ${s.labels.toString()}, got ${s.values[i]}`);
+      if (s.timestamps[i] !== t)
+        fail(`expected point at ${t} for ${s.labels.toString()}, got ${s.timestamps[i]}`);
+      if (!floatEqual(f, s.values[i]!))
+        fail(`expected ${f} at ${t} for ${s.labels.toString()}, got ${s.values[i]}`);
     });
   }
   if (v.series.length !== want.size) fail(`expected ${want.size} series, got ${v.series.length}`);
@@ -154,7 +171,13 @@ async function runOne(engine: Engine, storage: InMemoryStorage, cmd: EvalCommand
   checkResult(cmd, res, true);
 
   // Range-mode cross-check of instant evals (FORMAT.md §7.2 step 3).
-  if (!cmd.instant || cmd.rangeVector || cmd.expectString !== undefined || /(start|end|range|step)\(\)/.test(cmd.query)) return;
+  if (
+    !cmd.instant ||
+    cmd.rangeVector ||
+    cmd.expectString !== undefined ||
+    /(start|end|range|step)\(\)/.test(cmd.query)
+  )
+    return;
   if (res.value.resultType === 'string') return;
   let range: QueryResult;
   try {
@@ -165,7 +188,8 @@ async function runOne(engine: Engine, storage: InMemoryStorage, cmd: EvalCommand
   if (cmd.ordered || range.value.resultType !== 'matrix') return;
   const series = range.value.series;
   for (let i = 1; i < series.length; i++) {
-    if (compareLabels(series[i - 1]!.labels, series[i]!.labels) >= 0) fail('range-mode cross-check: matrix not sorted');
+    if (compareLabels(series[i - 1]!.labels, series[i]!.labels) >= 0)
+      fail('range-mode cross-check: matrix not sorted');
   }
   const samples = [];
   for (const s of series) {
@@ -183,7 +207,8 @@ async function runOne(engine: Engine, storage: InMemoryStorage, cmd: EvalCommand
   }
 }
 
-const AT_UNSAFE = /\b(days_in_month|day_of_month|day_of_week|day_of_year|end|hour|minute|month|year|predict_linear|range|start|step|time|timestamp)\s*\(/;
+const AT_UNSAFE =
+  /\b(days_in_month|day_of_month|day_of_week|day_of_year|end|hour|minute|month|year|predict_linear|range|start|step|time|timestamp)\s*\(/;
 
 /**
  * The query with `@ <t>` added to every selector and subquery that has none, without

@@ -85,7 +85,8 @@ function parseScalarLine(s: string): number | undefined {
     const n = /^0[0-7]+$/.test(body) ? parseInt(body, 8) : Number(body.replace(/^0[oO]/, '0o'));
     if (!Number.isNaN(n)) return neg ? -n : n;
   }
-  if (/^[+-]?(inf|infinity|nan)$/i.test(s)) return /nan/i.test(s) ? NaN : s.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?(inf|infinity|nan)$/i.test(s))
+    return /nan/i.test(s) ? NaN : s.startsWith('-') ? -Infinity : Infinity;
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Number(s);
   return undefined;
 }
@@ -158,7 +159,11 @@ export function parseScript(text: string): Command[] {
         if (el.startsWith('expect range vector')) {
           const m = rangeVectorRe.exec(el);
           if (!m) throw new ScriptError(elNo, `invalid range vector expectation ${JSON.stringify(el)}`);
-          cmd.rangeVector = { fromMs: duration(m[1]!, elNo), toMs: duration(m[2]!, elNo), stepMs: duration(m[3]!, elNo) };
+          cmd.rangeVector = {
+            fromMs: duration(m[1]!, elNo),
+            toMs: duration(m[2]!, elNo),
+            stepMs: duration(m[3]!, elNo),
+          };
           cmd.atMs = cmd.rangeVector.toMs;
           continue;
         }
@@ -251,7 +256,8 @@ function parseEvalHead(l: string, lineNo: number): EvalCommand {
     base.endMs = duration(mr[3]!, lineNo);
     base.stepMs = duration(mr[4]!, lineNo);
     base.query = mr[5]!;
-    if (base.endMs < base.startMs) throw new ScriptError(lineNo, 'invalid test definition, end timestamp is before start timestamp');
+    if (base.endMs < base.startMs)
+      throw new ScriptError(lineNo, 'invalid test definition, end timestamp is before start timestamp');
   }
   if (mod === 'fail') base.fail = { match: 'any', text: '' };
   if (mod === 'warn') base.anyWarn = true;

@@ -3,7 +3,9 @@ import { isStaleNaN } from '@argus/model';
 import { parseSeriesDescription } from './series-description.ts';
 
 const values = (line: string) =>
-  parseSeriesDescription(line).slots.map((s) => (s.kind === 'float' ? s.value : s.kind === 'stale' ? 'stale' : s.kind === 'omitted' ? '_' : 'h'));
+  parseSeriesDescription(line).slots.map((s) =>
+    s.kind === 'float' ? s.value : s.kind === 'stale' ? 'stale' : s.kind === 'omitted' ? '_' : 'h',
+  );
 
 describe('parseSeriesDescription', () => {
   it.each([
@@ -26,7 +28,10 @@ describe('parseSeriesDescription', () => {
   });
 
   it.each([
-    { line: 'http_requests{job="api", instance="0"} 1', want: '{__name__="http_requests", instance="0", job="api"}' },
+    {
+      line: 'http_requests{job="api", instance="0"} 1',
+      want: '{__name__="http_requests", instance="0", job="api"}',
+    },
     { line: '{job="a",} 1', want: '{job="a"}' },
     { line: `{} 1`, want: '{}' },
     { line: `m{a='x\\ny'} 1`, want: '{__name__="m", a="x\\ny"}' },

@@ -2,7 +2,11 @@ import { Labels } from '@argus/model';
 import { STALE_NAN } from '@argus/model';
 
 /** One slot of a series description: a value, a stale marker, an omitted slot or a native histogram. */
-export type SlotValue = { kind: 'float'; value: number } | { kind: 'stale' } | { kind: 'omitted' } | { kind: 'histogram'; text: string };
+export type SlotValue =
+  | { kind: 'float'; value: number }
+  | { kind: 'stale' }
+  | { kind: 'omitted' }
+  | { kind: 'histogram'; text: string };
 
 /** A parsed series line: `metric{a="b"} 0+10x3 _ stale`. */
 export interface SeriesDescription {
@@ -135,7 +139,18 @@ function unescapeGo(raw: string): string {
       continue;
     }
     const n = raw[++i]!;
-    const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, "'": 39, '"': 34 };
+    const simple: Record<string, number> = {
+      a: 7,
+      b: 8,
+      f: 12,
+      n: 10,
+      r: 13,
+      t: 9,
+      v: 11,
+      '\\': 92,
+      "'": 39,
+      '"': 34,
+    };
     if (n in simple) bytes.push(simple[n]!);
     else if (n === 'x') {
       bytes.push(parseInt(raw.slice(i + 1, i + 3), 16));
