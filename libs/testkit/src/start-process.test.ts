@@ -76,7 +76,8 @@ describe('startProcess', () => {
     await using dir = await makeTempDir('cwd');
     const p = await start({
       command: node,
-      args: ['-e', 'console.log(process.env.ARGUS_X + " " + process.cwd())'],
+      // Stays up briefly after the line: an exit racing the readiness check is another test's case.
+      args: ['-e', 'console.log(process.env.ARGUS_X + " " + process.cwd()); setTimeout(() => {}, 500)'],
       env: { ARGUS_X: 'hello' },
       cwd: dir.path,
       readyLine: 'hello',
