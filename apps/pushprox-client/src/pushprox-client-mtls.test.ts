@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -6,7 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '@argus/service-kit';
-import { appMain, freePort, makeTempDir, startProcess, waitFor } from '@argus/testkit';
+import { appMain, freePort, makeTempDir, makeTestCerts, startProcess, waitFor } from '@argus/testkit';
 import type { TempDir, TestProcess } from '@argus/testkit';
 import { createPushproxClient } from './pushprox-client.ts';
 import type { PushproxClient } from './pushprox-client.ts';
@@ -22,70 +21,12 @@ let target: Server;
 let targetPort: number;
 const clients: PushproxClient[] = [];
 
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir.path, stdio: 'pipe' });
-}
-
-function issue(name: string, cn: string, san: string): void {
-  openssl([
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${cn}`,
-  ]);
-  execFileSync('sh', ['-c', `printf 'subjectAltName=${san}\\n' > ${name}.ext`], { cwd: dir.path });
-  openssl([
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '2',
-    '-extfile',
-    `${name}.ext`,
-  ]);
-}
-
 beforeAll(async () => {
   dir = await makeTempDir('pushprox-mtls');
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-subj',
-    '/CN=ca',
-    '-days',
-    '2',
-  ]);
-  issue('server', 'localhost', 'IP:127.0.0.1');
-  issue('client', 'client', 'DNS:client.example');
+  makeTestCerts(dir.path, 'test');
   await writeFile(
     dir.join('web.yml'),
-    'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_ca_file: ca.crt\n  client_auth_type: VerifyClientCertIfGiven\n',
+    'tls_server_config:\n  cert_file: test-server.crt\n  key_file: test-server.key\n  client_ca_file: test-ca.crt\n  client_auth_type: VerifyClientCertIfGiven\n',
   );
   await writeFile(
     dir.join('auth.yml'),
@@ -120,8 +61,10 @@ async function startClient(fqdn: string, withCert: boolean): Promise<PushproxCli
   const client = createPushproxClient({
     fqdn,
     proxyUrl: `https://127.0.0.1:${proxyPort}/`,
-    tlsCaCertFile: dir.join('ca.crt'),
-    ...(withCert ? { tlsCertFile: dir.join('client.crt'), tlsKeyFile: dir.join('client.key') } : {}),
+    tlsCaCertFile: dir.join('test-ca.crt'),
+    ...(withCert
+      ? { tlsCertFile: dir.join('test-client.crt'), tlsKeyFile: dir.join('test-client.key') }
+      : {}),
     metricsAddress: '127.0.0.1:0',
     retryInitialWaitMs: 100,
     retryMaxWaitMs: 300,
@@ -140,7 +83,7 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
         port: proxyPort,
         path,
         headers,
-        ca: readFileSync(dir.join('ca.crt')),
+        ca: readFileSync(dir.join('test-ca.crt')),
         agent: false,
       },
       (res) => {

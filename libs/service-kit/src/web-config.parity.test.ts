@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService } from './service.ts';
 import type { Service } from './service.ts';
-import { makeTestCerts } from './test-certs.ts';
-import type { TestCerts } from './test-certs.ts';
+import { makeTestCerts, type TestCerts } from '@argus/testkit';
 import { memoryLogger } from './test-logger.ts';
 
 // The same --web.config.file served by Debian's node_exporter (exporter-toolkit) and by

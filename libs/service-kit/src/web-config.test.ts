@@ -8,8 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, WebConfigError } from './errors.ts';
 import { createService } from './service.ts';
 import type { Service } from './service.ts';
-import { makeTestCerts } from './test-certs.ts';
-import type { TestCerts } from './test-certs.ts';
+import { makeTestCerts, type TestCerts } from '@argus/testkit';
 import { memoryLogger } from './test-logger.ts';
 import { loadWebConfig } from './web-config.ts';
 

@@ -14,3 +14,5 @@ export {
   startPushgateway,
 } from './reference-programs.ts';
 export type { ReferenceOptions, RunningProgram } from './reference-programs.ts';
+export { makeTestCerts } from './test-certs.ts';
+export type { TestCerts } from './test-certs.ts';
