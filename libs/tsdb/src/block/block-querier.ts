@@ -5,7 +5,7 @@ import type { Block } from './block.ts';
 import { chunkSampleCount } from './block-writer.ts';
 import type { ChunkMeta } from './index-format.ts';
 import { intersectPostings } from '../index/postings.ts';
-import { postingsForMatchers } from './postings-for-matchers.ts';
+import { postingsForMatchers } from '../index/postings-for-matchers.ts';
 import { compareBytes } from './string-order.ts';
 import type { Interval } from './tombstones.ts';
 import type { RawChunk } from './chunk-reader.ts';

@@ -9,7 +9,7 @@ import { openBlockReader } from './block-reader.ts';
 import { INDEX_FILENAME } from './index-format.ts';
 import type { IndexReader } from './index-reader.ts';
 import { META_FILENAME, writeMetaFile, type BlockMeta } from './meta.ts';
-import { postingsForMatchers } from './postings-for-matchers.ts';
+import { postingsForMatchers } from '../index/postings-for-matchers.ts';
 import { TOMBSTONES_FILENAME, Tombstones, writeTombstonesFile } from './tombstones.ts';
 
 /**

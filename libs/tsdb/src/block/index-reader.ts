@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
+import type { PostingsIndex } from '../index/postings-for-matchers.ts';
 import { crc32c } from '../wal/crc32c.ts';
 import { DecBuf } from './dec-buf.ts';
 import { BlockCorruptionError } from './errors.ts';
@@ -56,7 +57,7 @@ class InMemoryBytes implements IndexBytes {
  * are read from the file on demand (through a read window that grows on sequential
  * access), each with its CRC-32C checked. Close it to release the file descriptor.
  */
-export class IndexReader {
+export class IndexReader implements PostingsIndex {
   readonly #b: IndexBytes;
   readonly #fd: number | undefined;
   #open = true;
@@ -212,19 +213,18 @@ export class IndexReader {
     return i < 0 ? EMPTY_POSTINGS : this.#readPostings(e.offsets[i]!);
   }
 
-  /** Postings of every value of `name` accepted by `accept`, one list per value. */
-  postingsForValues(name: string, accept: (value: string) => boolean): Uint32Array[] {
-    const e = this.#names.get(name);
-    if (!e) return [];
-    const out: Uint32Array[] = [];
-    for (let i = 0; i < e.values.length; i++)
-      if (accept(e.values[i]!)) out.push(this.#readPostings(e.offsets[i]!));
-    return out;
-  }
-
   /** Every series reference of the block, ascending. */
   allPostings(): Uint32Array {
     return this.#allPostingsOffset < 0 ? EMPTY_POSTINGS : this.#readPostings(this.#allPostingsOffset);
+  }
+
+  /** {@link PostingsIndex}: matcher resolution reads a block index as it reads the head's. */
+  get(name: string, value: string): Uint32Array {
+    return this.postings(name, value);
+  }
+
+  all(): Uint32Array {
+    return this.allPostings();
   }
 
   #readPostings(offset: number): Uint32Array {
