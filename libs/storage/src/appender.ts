@@ -20,8 +20,16 @@ export interface Appender {
    * Adds one float sample. `ref` is a hint from an earlier append of the same series
    * (0 if none); the returned ref is valid for later appends to this storage.
    * `value` may be StaleNaN, which marks the series stale at `timestampMs`.
+   * `startTimestampMs` is the sample's start time (OpenTelemetry/created timestamp), 0 or
+   * omitted when unknown; a storage that keeps no start times ignores it.
    */
-  append(ref: SeriesRef, labels: Labels, timestampMs: number, value: number): SeriesRef;
+  append(
+    ref: SeriesRef,
+    labels: Labels,
+    timestampMs: number,
+    value: number,
+    startTimestampMs?: number,
+  ): SeriesRef;
   /** Makes every sample appended so far durable (per the storage's policy) and visible. */
   commit(): Promise<void>;
   /** Discards every sample appended so far. */

@@ -127,4 +127,20 @@ describe('InMemoryStorage queries', () => {
     expect(await q.labelValues('x')).toEqual(['z', 'é']);
     expect(await q.labelValues('job', [Matcher.equal('job', 'b')])).toEqual(['b']);
   });
+  it('keeps start timestamps per sample, 0 where unknown, and none when never given', async () => {
+    const storage = new InMemoryStorage();
+    const app = storage.appender();
+    const a = Labels.of('__name__', 'c', 'job', 'a');
+    const b = Labels.of('__name__', 'c', 'job', 'b');
+    app.append(0, a, 10, 1);
+    app.append(0, a, 20, 2, 15);
+    app.append(0, a, 30, 3, 15);
+    app.append(0, b, 10, 1);
+    await app.commit();
+    const q = await storage.querier(0, 100);
+    const [sa, sb] = await q.select([Matcher.equal('__name__', 'c')], undefined, true);
+    expect(Array.from(sa!.samples(0, 100).startTimestamps ?? [])).toEqual([0, 15, 15]);
+    expect(Array.from(sa!.samples(15, 25).startTimestamps ?? [])).toEqual([15]);
+    expect(sb!.samples(0, 100).startTimestamps).toBeUndefined();
+  });
 });

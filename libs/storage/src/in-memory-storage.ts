@@ -8,6 +8,8 @@ import type { Querier, Queryable, SampleBlock, SelectHints, Series } from './que
 class MemSeries {
   timestamps = new Float64Array(8);
   values = new Float64Array(8);
+  /** Start times, allocated with the first sample that has one; 0 where unknown. */
+  startTimestamps: Float64Array | undefined;
   length = 0;
 
   constructor(
@@ -23,7 +25,7 @@ class MemSeries {
     return this.values[this.length - 1]!;
   }
 
-  push(t: number, v: number): void {
+  push(t: number, v: number, st: number): void {
     if (this.length === this.timestamps.length) {
       const ts = new Float64Array(this.length * 2);
       ts.set(this.timestamps);
@@ -31,7 +33,14 @@ class MemSeries {
       vs.set(this.values);
       this.timestamps = ts;
       this.values = vs;
+      if (this.startTimestamps) {
+        const sts = new Float64Array(this.length * 2);
+        sts.set(this.startTimestamps);
+        this.startTimestamps = sts;
+      }
     }
+    if (st !== 0) this.startTimestamps ??= new Float64Array(this.timestamps.length);
+    if (this.startTimestamps) this.startTimestamps[this.length] = st;
     this.timestamps[this.length] = t;
     this.values[this.length] = v;
     this.length++;
@@ -74,6 +83,7 @@ interface Pending {
   labels: Labels;
   t: number;
   v: number;
+  st: number;
 }
 
 /**
@@ -81,7 +91,8 @@ interface Pending {
  * Appends follow the head's rules: a sample older than its series' newest is
  * {@link OutOfOrderSampleError}; the same timestamp with different value bits is
  * {@link DuplicateSampleError}; the same timestamp and bits is accepted and ignored.
- * StaleNaN is stored as written. Small and obviously correct rather than fast.
+ * StaleNaN is stored as written, and so are start timestamps (0 = unknown), which
+ * {@link SampleBlock.startTimestamps} hands back. Small and obviously correct rather than fast.
  */
 export class InMemoryStorage implements Appendable, Queryable {
   readonly #byHash = new Map<number, MemSeries[]>();
@@ -132,7 +143,13 @@ class InMemoryAppender implements Appender {
     this.#storage = storage;
   }
 
-  append(ref: SeriesRef, labels: Labels, timestampMs: number, value: number): SeriesRef {
+  append(
+    ref: SeriesRef,
+    labels: Labels,
+    timestampMs: number,
+    value: number,
+    startTimestampMs = 0,
+  ): SeriesRef {
     if (this.#done) throw new StorageError('appender_closed', 'appender already committed or rolled back');
     let series = this.#storage.byRef(ref);
     if (series && !series.labels.equals(labels)) series = undefined;
@@ -150,7 +167,7 @@ class InMemoryAppender implements Appender {
       }
     }
     this.#latest.set(key, { t: timestampMs, v: value });
-    this.#pending.push({ series, labels, t: timestampMs, v: value });
+    this.#pending.push({ series, labels, t: timestampMs, v: value, st: startTimestampMs });
     return series?.ref ?? 0;
   }
 
@@ -158,7 +175,7 @@ class InMemoryAppender implements Appender {
     this.#close();
     for (const p of this.#pending) {
       const series = p.series ?? this.#storage.getOrCreate(p.labels);
-      series.push(p.t, p.v);
+      series.push(p.t, p.v, p.st);
     }
     this.#pending = [];
   }
@@ -245,11 +262,14 @@ class MemSeriesView implements Series {
     let hi = s.lowerBound(Math.min(maxT, this.maxT) + 1);
     if (hi > this.visibleLength) hi = this.visibleLength;
     const length = Math.max(0, hi - lo);
-    return {
+    const block = {
       length,
       timestamps: s.timestamps.subarray(lo, lo + length),
       values: s.values.subarray(lo, lo + length),
     };
+    return s.startTimestamps
+      ? { ...block, startTimestamps: s.startTimestamps.subarray(lo, lo + length) }
+      : block;
   }
 }
 

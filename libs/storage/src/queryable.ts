@@ -9,6 +9,11 @@ export interface SampleBlock {
   readonly length: number;
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
+  /**
+   * Start time (ms) of each sample, parallel to `timestamps`; 0 where unknown. Absent when
+   * the storage keeps no start times for these samples (most storages): read it as all 0.
+   */
+  readonly startTimestamps?: Float64Array;
 }
 
 /** A series selected by a querier: its labels and its samples within the querier's range. */
