@@ -10,13 +10,6 @@ export class PushproxClientError extends Error {
   }
 }
 
-/** A /poll answer that is not an HTTP request in wire format (a 408 text, a proxy error page). */
-export class ScrapeRequestParseError extends PushproxClientError {
-  constructor(message: string) {
-    super('bad_scrape_request', message);
-  }
-}
-
 /** A combination of flags the client refuses to start with. */
 export class ClientConfigError extends PushproxClientError {
   constructor(message: string) {

@@ -1,4 +1,13 @@
 import { readFileSync } from 'node:fs';
+import {
+  PUSH_TIMEOUT_HEADER,
+  SCRAPE_ID_HEADER,
+  formatRemainingSeconds,
+  parseScrapeRequest,
+  requestHeader,
+  writeScrapeResponse,
+} from '@argus/pushprox';
+import type { ScrapeRequest, ScrapeResponse } from '@argus/pushprox';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service, ServiceAddress } from '@argus/service-kit';
 import { Registry } from 'prom-client';
@@ -6,12 +15,8 @@ import { Agent, request } from 'undici';
 import { Backoff } from './backoff.ts';
 import { ClientMetrics } from './client-metrics.ts';
 import { ClientConfigError } from './errors.ts';
-import { writeScrapeResponse } from './response-writer.ts';
-import type { ScrapeResponse } from './response-writer.ts';
 import { planScrape } from './scrape-plan.ts';
 import type { ScrapePlanOptions } from './scrape-plan.ts';
-import { parseScrapeRequest, requestHeader } from './scrape-request-parser.ts';
-import type { ScrapeRequest } from './scrape-request-parser.ts';
 
 export interface PushproxClientOptions {
   /** `--fqdn`: the name this client polls as; scrape targets must use it as host. */
@@ -130,9 +135,9 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
    * header was unusable) it is bounded by `UNTIMED_PUSH_MS`, as upstream pushes it unbounded.
    */
   const push = async (response: ScrapeResponse, id: string, deadline: number | undefined): Promise<void> => {
-    const headers: (readonly [string, string])[] = [...response.headers, ['Id', id]];
+    const headers: (readonly [string, string])[] = [...response.headers, [SCRAPE_ID_HEADER, id]];
     if (deadline !== undefined)
-      headers.push(['X-Prometheus-Scrape-Timeout', (Math.max(0, deadline - Date.now()) / 1000).toFixed(6)]);
+      headers.push([PUSH_TIMEOUT_HEADER, formatRemainingSeconds(deadline - Date.now())]);
     const body = writeScrapeResponse({ ...response, headers });
     try {
       const answer = await request(pushUrl, {
@@ -153,7 +158,7 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
   };
 
   const scrape = async (scrapeRequest: ScrapeRequest): Promise<void> => {
-    const id = requestHeader(scrapeRequest, 'Id') ?? '';
+    const id = requestHeader(scrapeRequest, SCRAPE_ID_HEADER) ?? '';
     const started = Date.now();
     const plan = planScrape(scrapeRequest, planOptions);
     if (plan.kind === 'refuse') {
@@ -221,7 +226,7 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
         const scrapeRequest = await pollOnce();
         backoff.reset();
         logger.debug(
-          { scrape_id: requestHeader(scrapeRequest, 'Id'), url: scrapeRequest.target },
+          { scrape_id: requestHeader(scrapeRequest, SCRAPE_ID_HEADER), url: scrapeRequest.target },
           'Got scrape request',
         );
         void scrape(scrapeRequest);

@@ -1,9 +1,8 @@
+import { parseScrapeRequest } from '@argus/pushprox';
 import { describe, expect, it } from 'vitest';
 import { Backoff } from './backoff.ts';
-import { writeScrapeResponse } from './response-writer.ts';
 import { planScrape } from './scrape-plan.ts';
 import type { ScrapePlanOptions } from './scrape-plan.ts';
-import { parseScrapeRequest } from './scrape-request-parser.ts';
 
 const wire = (target: string, extra = 'X-Prometheus-Scrape-Timeout-Seconds: 10\r\n') =>
   parseScrapeRequest(
@@ -99,59 +98,6 @@ describe('planScrape', () => {
       ['X-Prometheus-Scrape-Timeout-Seconds', '10'],
       ['Authorization', 'Bearer tok'],
     ]);
-  });
-});
-
-describe('writeScrapeResponse', () => {
-  it('writes a target response with Content-Length and sorted canonical headers, body untouched', () => {
-    const body = Buffer.from([0x1f, 0x8b, 0x00, 0xff]);
-    const out = writeScrapeResponse({
-      statusCode: 200,
-      protocol: [1, 1],
-      headers: [
-        ['content-type', 'text/plain'],
-        ['content-encoding', 'gzip'],
-        ['Id', 'x'],
-        ['transfer-encoding', 'chunked'],
-      ],
-      body,
-    });
-    expect(out.subarray(0, out.length - 4).toString()).toBe(
-      'HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Encoding: gzip\r\nContent-Type: text/plain\r\nId: x\r\n\r\n',
-    );
-    expect(out.subarray(out.length - 4)).toEqual(body);
-  });
-
-  it("writes the client's own errors as upstream: HTTP/0.0, no Content-Length", () => {
-    const out = writeScrapeResponse({
-      statusCode: 500,
-      headers: [
-        ['X-Prometheus-Scrape-Timeout', '9.998123'],
-        ['Id', 'x'],
-      ],
-      body: Buffer.from('boom'),
-    });
-    expect(out.toString()).toBe(
-      'HTTP/0.0 500 Internal Server Error\r\nId: x\r\nX-Prometheus-Scrape-Timeout: 9.998123\r\n\r\nboom',
-    );
-  });
-});
-
-describe('parseScrapeRequest', () => {
-  it.each([
-    ['Error WaitForScrapeInstruction: request is expired\n', 'unexpected EOF'],
-    ['', 'EOF'],
-    ['nonsense\r\n\r\n', 'malformed HTTP request "nonsense"'],
-  ])('refuses %j (a 408 body counts as a poll error)', (text, message) => {
-    expect(() => parseScrapeRequest(Buffer.from(text))).toThrow(message);
-  });
-
-  it('reads a Content-Length body', () => {
-    const request = parseScrapeRequest(
-      Buffer.from('POST http://h/x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc'),
-    );
-    expect(request).toMatchObject({ method: 'POST', target: 'http://h/x', host: 'h' });
-    expect(request.body.toString()).toBe('abc');
   });
 });
 

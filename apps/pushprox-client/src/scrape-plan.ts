@@ -1,5 +1,11 @@
-import type { ScrapeRequest } from './scrape-request-parser.ts';
-import { requestHeader } from './scrape-request-parser.ts';
+import {
+  SCRAPE_TIMEOUT_HEADER,
+  parseFloatErrorText,
+  parseTimeoutSeconds,
+  requestHeader,
+  targetHostname,
+} from '@argus/pushprox';
+import type { ScrapeRequest } from '@argus/pushprox';
 
 /** What the client checks and rewrites before scraping; Rancher's extras are off by default. */
 export interface ScrapePlanOptions {
@@ -46,21 +52,17 @@ export type ScrapePlan =
  * rewrite. Every header of the request passes through.
  */
 export function planScrape(request: ScrapeRequest, options: ScrapePlanOptions): ScrapePlan {
-  const timeoutText = requestHeader(request, 'X-Prometheus-Scrape-Timeout-Seconds') ?? '';
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(timeoutText)) {
-    return {
-      kind: 'refuse',
-      message: `strconv.ParseFloat: parsing ${JSON.stringify(timeoutText)}: invalid syntax`,
-    };
-  }
-  const timeoutMs = Number(timeoutText) * 1000;
+  const timeoutText = requestHeader(request, SCRAPE_TIMEOUT_HEADER) ?? '';
+  const timeoutSeconds = parseTimeoutSeconds(timeoutText);
+  if (timeoutSeconds === undefined) return { kind: 'refuse', message: parseFloatErrorText(timeoutText) };
+  const timeoutMs = timeoutSeconds * 1000;
   let url: URL;
   try {
     url = new URL(request.target);
   } catch {
     return { kind: 'refuse', message: `failed to scrape ${request.target}: invalid URL`, timeoutMs };
   }
-  const rawHostname = hostnameOf(request.target);
+  const rawHostname = targetHostname(request.target);
   if (url.searchParams.get('_scheme') === 'https') {
     url.protocol = 'https:';
     url.searchParams.delete('_scheme');
@@ -100,23 +102,4 @@ export function planScrape(request: ScrapeRequest, options: ScrapePlanOptions): 
     headers,
     body: request.body,
   };
-}
-
-/** Go's `URL.Hostname()` of an absolute URL: no port, no IPv6 brackets, case kept. */
-export function hostnameOf(target: string): string {
-  const start = target.indexOf('//');
-  if (start < 0) return '';
-  let end = target.length;
-  for (const stop of ['/', '?', '#']) {
-    const at = target.indexOf(stop, start + 2);
-    if (at >= 0 && at < end) end = at;
-  }
-  let authority = target.slice(start + 2, end);
-  authority = authority.slice(authority.lastIndexOf('@') + 1);
-  if (authority.startsWith('[')) {
-    const close = authority.indexOf(']');
-    return close < 0 ? authority.slice(1) : authority.slice(1, close);
-  }
-  const colon = authority.indexOf(':');
-  return colon < 0 ? authority : authority.slice(0, colon);
 }

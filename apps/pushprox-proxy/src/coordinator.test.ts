@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { ScrapeResponse } from '@argus/pushprox';
 import { Coordinator } from './coordinator.ts';
 import type { CoordinatorClock } from './coordinator.ts';
 import { PollExpiredError, ScrapeCancelledError, ScrapeTimeoutError } from './errors.ts';
-import type { PushedResponse } from './pushed-response-parser.ts';
 
 /** A clock whose timers fire only when `advance` passes them. */
 class ManualClock implements CoordinatorClock {
@@ -25,7 +25,7 @@ class ManualClock implements CoordinatorClock {
   }
 }
 
-const response = (body: string): PushedResponse => ({
+const response = (body: string): ScrapeResponse => ({
   statusCode: 200,
   statusText: 'OK',
   headers: [],

@@ -1,5 +1,5 @@
+import type { ScrapeResponse } from '@argus/pushprox';
 import { PollExpiredError, ScrapeCancelledError, ScrapeTimeoutError } from './errors.ts';
-import type { PushedResponse } from './pushed-response-parser.ts';
 
 /** A scrape request handed to a polling client: its id and its wire bytes. */
 export interface ScrapeInstruction {
@@ -44,7 +44,7 @@ interface Scrape {
   readonly url: string;
   readonly request: Buffer;
   state: 'queued' | 'taken' | 'done';
-  resolve(response: PushedResponse): void;
+  resolve(response: ScrapeResponse): void;
   reject(error: Error): void;
   timer: { cancel(): void };
 }
@@ -106,8 +106,8 @@ export class Coordinator {
     request: Buffer,
     timeoutMs: number,
     signal?: AbortSignal,
-  ): Promise<PushedResponse> {
-    return new Promise<PushedResponse>((resolve, reject) => {
+  ): Promise<ScrapeResponse> {
+    return new Promise<ScrapeResponse>((resolve, reject) => {
       const finish = (): void => {
         scrape.state = 'done';
         scrape.timer.cancel();
@@ -165,7 +165,7 @@ export class Coordinator {
    * scrape is waiting (unknown id, already answered, timed out); `accept` may refuse a
    * scrape (a client answering for a FQDN it may not serve) and then false is returned too.
    */
-  deliver(id: string, response: PushedResponse, accept: (fqdn: string) => boolean = () => true): boolean {
+  deliver(id: string, response: ScrapeResponse, accept: (fqdn: string) => boolean = () => true): boolean {
     const scrape = this.#scrapes.get(id);
     if (!scrape || scrape.state !== 'taken' || !accept(scrape.fqdn)) return false;
     scrape.resolve(response);

@@ -42,13 +42,6 @@ export class ScrapeCancelledError extends PushproxProxyError {
   }
 }
 
-/** A /push body that is not an HTTP response in wire format, or lacks what the proxy needs. */
-export class PushedResponseError extends PushproxProxyError {
-  constructor(message: string) {
-    super('bad_pushed_response', message);
-  }
-}
-
 /** A message body larger than the configured limit. */
 export class BodyTooLargeError extends PushproxProxyError {
   constructor(limitBytes: number) {

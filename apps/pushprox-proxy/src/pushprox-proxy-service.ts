@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import {
+  SCRAPE_ID_HEADER,
+  SCRAPE_TIMEOUT_HEADER,
+  parseScrapeResponse,
+  responseHeader,
+  scrapeTimeoutMs,
+  targetHostname,
+  writeScrapeRequest,
+} from '@argus/pushprox';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service, ServiceAddress } from '@argus/service-kit';
 import { Registry } from 'prom-client';
@@ -9,10 +18,7 @@ import { Coordinator } from './coordinator.ts';
 import type { CoordinatorClock } from './coordinator.ts';
 import { ClientGoneError, PollExpiredError, PushproxProxyError, ScrapeCancelledError } from './errors.ts';
 import { ProxyMetrics } from './proxy-metrics.ts';
-import { targetHostname, writeProxyRequest } from './proxy-request-writer.ts';
-import { headerValue, parsePushedResponse } from './pushed-response-parser.ts';
 import { readBody } from './read-body.ts';
-import { scrapeTimeoutMs } from './scrape-timeout.ts';
 
 export interface PushproxProxyOptions {
   /** `--web.listen-address` (Go syntax, `:8080`; `127.0.0.1:0` in tests). */
@@ -153,13 +159,13 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
   const handlePush = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let pushed;
     try {
-      pushed = parsePushedResponse(await readBody(request, options.maxPushBytes));
+      pushed = parseScrapeResponse(await readBody(request, options.maxPushBytes));
     } catch (error) {
       const status = error instanceof PushproxProxyError && error.code === 'body_too_large' ? 413 : 500;
       textError(response, status, `Error pushing: ${(error as Error).message}`);
       return;
     }
-    const id = headerValue(pushed, 'Id') ?? '';
+    const id = responseHeader(pushed, SCRAPE_ID_HEADER) ?? '';
     const identity = auth?.identify(request);
     if (auth && identity === undefined) {
       textError(response, 401, 'Error pushing: client not authenticated');
@@ -181,8 +187,9 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
 
   const handleProxy = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '';
+    const timeoutHeader = request.headers[SCRAPE_TIMEOUT_HEADER.toLowerCase()];
     const timeoutMs = scrapeTimeoutMs(
-      request.headers['x-prometheus-scrape-timeout-seconds'],
+      Array.isArray(timeoutHeader) ? timeoutHeader[0] : timeoutHeader,
       options.defaultScrapeTimeoutMs,
       options.maxScrapeTimeoutMs,
     );
@@ -194,12 +201,12 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
     let status = 500;
     try {
       const body = await readBody(request, MAX_SCRAPE_REQUEST_BYTES);
-      const wire = writeProxyRequest(
+      const wire = writeScrapeRequest(
         {
           method: request.method ?? 'GET',
-          url,
+          target: url,
           host: request.headers.host,
-          rawHeaders: request.rawHeaders,
+          headers: headerPairs(request.rawHeaders),
           body,
         },
         id,
@@ -208,8 +215,8 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
       const headers: [string, string][] = [];
       for (const [name, value] of pushed.headers) {
         if (
-          name === 'Id' ||
-          name === 'X-Prometheus-Scrape-Timeout-Seconds' ||
+          name === SCRAPE_ID_HEADER ||
+          name === SCRAPE_TIMEOUT_HEADER ||
           name === 'Content-Length' ||
           name === 'Connection'
         )
@@ -273,4 +280,11 @@ export function createPushproxProxyService(options: PushproxProxyOptions): Pushp
       await service.stop();
     },
   };
+}
+
+/** `IncomingMessage.rawHeaders` (name, value, name, value…) as pairs. */
+function headerPairs(rawHeaders: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
+  return pairs;
 }
