@@ -1,6 +1,5 @@
 import type { Logger } from '@argus/service-kit';
 import type { AlertmanagerCore } from '../alertmanager-core.ts';
-import { defaultSendResolved } from '../config/receiver-schema.ts';
 import type { Notifier } from './notifier.ts';
 import type { NotificationLog } from './notification-log.ts';
 import { retryStage } from './retry-stage.ts';
@@ -14,7 +13,7 @@ import {
   timeActiveStage,
   timeMuteStage,
 } from './stages.ts';
-import { WebhookNotifier } from './webhook-notifier.ts';
+import { buildIntegrations } from '../receivers/build.ts';
 
 export interface PipelineOptions {
   readonly externalURL: string;
@@ -22,21 +21,19 @@ export interface PipelineOptions {
   readonly logger: Logger;
 }
 
-/** The integrations Argus can send through for a receiver (webhooks today). */
+/** The integrations of a receiver, built from its config entries (receivers/build.ts). */
 export function notifiersFor(core: AlertmanagerCore, receiver: string, options: PipelineOptions): Notifier[] {
   const rc = core.config.receivers.get(receiver);
   if (rc === undefined) return [];
-  return (rc.webhook_configs ?? []).map(
-    (wh, index) =>
-      new WebhookNotifier({
-        url: String(wh['url'] ?? ''),
-        index,
-        sendResolved: wh.send_resolved ?? defaultSendResolved('webhook_configs'),
-        maxAlerts: typeof wh['max_alerts'] === 'number' ? wh['max_alerts'] : 0,
-        timeoutMs: typeof wh['timeout'] === 'number' ? wh['timeout'] : 0,
-        externalURL: options.externalURL,
-        userAgent: options.userAgent,
-      }),
+  const env = {
+    templates: core.config.templates,
+    externalURL: options.externalURL,
+    userAgent: options.userAgent,
+    logger: options.logger,
+    global: (core.config.raw.global ?? {}) as Record<string, unknown>,
+  };
+  return buildIntegrations(rc, env, (kind) =>
+    options.logger.warn({ receiver, integration: kind }, 'Integration kind not supported by Argus; skipped'),
   );
 }
 
