@@ -5,6 +5,16 @@ const flags = defineFlags({
   ...webFlags(':9095'),
   ...logFlags,
   'config.file': { type: 'string', default: 'prometheus.yml', help: 'Prometheus configuration file path.' },
+  shard: {
+    type: 'int',
+    default: 0,
+    help: "This replica's shard: it scrapes the targets whose hashmod(__address__, shards) equals it.",
+  },
+  shards: {
+    type: 'int',
+    default: 1,
+    help: 'Number of scraper replicas sharing the targets (hashmod on __address__, as prometheus-operator).',
+  },
 });
 
 await runMain({
@@ -17,5 +27,6 @@ await runMain({
       listenAddress: f['web.listen-address'],
       webConfigFile: f['web.config.file'],
       logger,
+      sharding: { shard: f.shard, shards: f.shards },
     }),
 });

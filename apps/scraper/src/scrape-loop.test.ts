@@ -188,14 +188,77 @@ describe('ScrapeLoop', () => {
     );
   });
 
-  it('stop marks everything stale', async () => {
-    const { l, store } = loop(() => 'a 1\n');
+  it('stop writes end-of-run staleness as 2.42: at the next scrape time, written one interval plus 10% later', async () => {
+    vi.useFakeTimers({ now: 100_000 });
+    try {
+      const { l, store } = loop(() => 'a 1\n');
+      l.start();
+      const first = 100_000 + l.offsetMs(100_000);
+      await vi.advanceTimersByTimeAsync(first - 100_000 + 1);
+      expect(store.take().length).toBe(6);
+      await l.stop();
+      const nextTick = first + 15_000;
+      // Nothing yet: a target recreated meanwhile must get the chance to write first.
+      await vi.advanceTimersByTimeAsync(nextTick + 15_000 - Date.now());
+      expect(store.take()).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1_600);
+      await l.staleness;
+      const w = store.take();
+      expect(w.length).toBe(6);
+      expect(w.every((x) => isStaleNaN(x.v) && x.t === nextTick)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('writes no end-of-run staleness on shutdown or when replaced on reload', async () => {
+    vi.useFakeTimers();
+    try {
+      const shutdown = new AbortController();
+      const { l, store } = loop(() => 'a 1\n', { shutdown: shutdown.signal });
+      await l.scrapeOnce(Date.now());
+      store.take();
+      await l.stop();
+      shutdown.abort();
+      await vi.advanceTimersByTimeAsync(60_000);
+      await l.staleness;
+      expect(store.take()).toEqual([]);
+      const b = loop(() => 'a 1\n');
+      await b.l.scrapeOnce(Date.now());
+      b.store.take();
+      await b.l.stop({ endOfRunStaleness: false });
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(b.store.take()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a loop carrying the state of the one it replaces continues its series', async () => {
+    let body = 'a 1\nb 1\n';
+    const { l, store } = loop(() => body);
     await l.scrapeOnce(1000);
-    store.take();
-    await l.stop();
-    const w = store.take();
-    expect(w.length).toBe(6);
-    expect(w.every((x) => isStaleNaN(x.v))).toBe(true);
+    await l.stop({ endOfRunStaleness: false });
+    body = 'a 2\n';
+    const next = loop(() => body, { carried: l.state(true), appendable: store });
+    const report = await next.l.scrapeOnce(2000);
+    // `a` is no new series; `b` vanished across the reload and is marked stale.
+    expect(report.seriesAdded).toBe(0);
+    const stale = store.take().filter((w) => w.t === 2000 && isStaleNaN(w.v));
+    expect(stale.map((w) => w.labels)).toEqual(['{__name__="b", instance="h:9100", job="node"}']);
+  });
+
+  it('keeps HELP, TYPE and UNIT per metric family as the scrape cache does', async () => {
+    const { l } = loop(
+      () =>
+        '# HELP a_total Things done.\n# TYPE a_total counter\na_total 1\n# TYPE u untyped\nu 1\n# HELP h Only help.\nh 1\n',
+    );
+    await l.scrapeOnce(1000);
+    expect(Object.fromEntries([...l.metadata()].map(([k, v]) => [k, { ...v, lastIter: 0 }]))).toEqual({
+      a_total: { type: 'counter', help: 'Things done.', unit: '', lastIter: 0 },
+      u: { type: 'unknown', help: '', unit: '', lastIter: 0 },
+      h: { type: 'unknown', help: 'Only help.', unit: '', lastIter: 0 },
+    });
   });
 
   it('scrapes of one target never overlap', async () => {

@@ -39,6 +39,43 @@ export interface ScrapeLoopOptions {
   /** Mixed into the start offset so replicas spread differently (upstream's jitter seed). */
   readonly jitterSeed?: number;
   readonly onError?: (error: Error) => void;
+  /**
+   * Aborted when the whole scraper shuts down (upstream's parent context): pending
+   * end-of-run staleness is then abandoned, as Prometheus restarts where it was.
+   */
+  readonly shutdown?: AbortSignal;
+  /**
+   * Label sets (as `toString()`) other running loops write now. End-of-run staleness skips
+   * them: upstream's marker for a series a recreated target keeps writing is refused by its
+   * TSDB as out of order; ours goes through remote write, so the loop leaves it out itself.
+   */
+  readonly liveSeries?: () => ReadonlySet<string>;
+  /** Cache and staleness state of the loop this one replaces on reload (series continuity). */
+  readonly carried?: ScrapeLoopState;
+}
+
+/** One metric family's metadata as the scrape cache keeps it (`/api/v1/targets/metadata`). */
+export interface MetricMetadata {
+  type: string;
+  help: string;
+  unit: string;
+  /** Scrape iteration that last saw a HELP, TYPE or UNIT line for it. */
+  lastIter: number;
+}
+
+/** What a reload hands from an old loop to its replacement so no series is cut or re-marked. */
+export interface ScrapeLoopState {
+  readonly cache: BytesMap<CacheEntry>;
+  readonly interner: ByteInterner;
+  readonly previous: CacheEntry[];
+  readonly metadata: Map<string, MetricMetadata>;
+  readonly iter: number;
+  /**
+   * False when the new config may label series differently (upstream then starts a fresh
+   * cache): only the end-of-run staleness of a loop stopped before its first scrape uses
+   * the carried series; the first scrape forgets them.
+   */
+  readonly reusable: boolean;
 }
 
 export type TargetHealth = 'up' | 'down' | 'unknown';
@@ -53,7 +90,7 @@ export interface ScrapeReport {
   readonly seriesAdded: number;
 }
 
-interface CacheEntry {
+export interface CacheEntry {
   /** Final labels, or undefined when metric relabeling drops the series. */
   readonly labels: Labels | undefined;
   ref: number;
@@ -75,13 +112,21 @@ const STORAGE_REFUSALS = [DuplicateSampleError, OutOfOrderSampleError, OutOfBoun
  */
 export class ScrapeLoop {
   readonly #o: ScrapeLoopOptions;
-  readonly #cache = new BytesMap<CacheEntry>(1 << 22);
-  readonly #interner = new ByteInterner();
-  #previous: CacheEntry[] = [];
-  #iter = 0;
+  readonly #cache: BytesMap<CacheEntry>;
+  readonly #interner: ByteInterner;
+  readonly #metadata: Map<string, MetricMetadata>;
+  #previous: CacheEntry[];
+  #iter: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #stopped = false;
+  /** Time of the first tick; later ticks fall on it plus whole intervals. */
+  #firstTickMs = 0;
+  #staleTimer: NodeJS.Timeout | undefined;
+  /** Carried series kept only for end-of-run staleness, forgotten at the first scrape. */
+  #forgetPrevious = false;
+  /** Settles once end-of-run staleness is written or abandoned (tests wait on it). */
+  staleness: Promise<void> = Promise.resolve();
 
   health: TargetHealth = 'unknown';
   lastError = '';
@@ -93,6 +138,14 @@ export class ScrapeLoop {
 
   constructor(options: ScrapeLoopOptions) {
     this.#o = options;
+    const c = options.carried;
+    const reuse = c?.reusable === true;
+    this.#cache = reuse ? c.cache : new BytesMap<CacheEntry>(1 << 22);
+    this.#interner = reuse ? c.interner : new ByteInterner();
+    this.#metadata = reuse ? c.metadata : new Map();
+    this.#previous = c?.previous ?? [];
+    this.#iter = c?.iter ?? 0;
+    this.#forgetPrevious = c !== undefined && !reuse;
     this.#reportLabelSets = REPORT_NAMES.map((name) =>
       new LabelsBuilder(options.target.publicLabels).set('__name__', name).labels(),
     );
@@ -125,29 +178,97 @@ export class ScrapeLoop {
           inFlight = false;
         });
     };
+    const offset = this.offsetMs(Date.now());
+    this.#firstTickMs = Date.now() + offset;
     this.#timer = setTimeout(() => {
       tick();
       this.#timer = setInterval(tick, this.#o.target.scrapeIntervalMs);
-    }, this.offsetMs(Date.now()));
+    }, offset);
   }
 
-  /** Stops the loop and marks every series of the last scrape (and the synthetic ones) stale. */
-  async stop(): Promise<void> {
+  /**
+   * Stops scraping; resolves once a scrape in flight has finished. With `endOfRunStaleness`
+   * (a target that went away) the loop then does what Prometheus 2.42's
+   * `endOfRunStaleness` does: it takes the time the next scrape would have been as the
+   * stale time, waits one more interval plus 10% (a target recreated meanwhile has written
+   * newer samples by then) and marks every series of the last scrape and the synthetic
+   * series stale at that time. Nothing is written if the loop never scraped or if the
+   * scraper shuts down first. Without it (a loop replaced on reload) nothing is written.
+   */
+  async stop(options: { endOfRunStaleness: boolean } = { endOfRunStaleness: true }): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     clearInterval(this.#timer);
     await this.#running;
+    if (!options.endOfRunStaleness || this.#iter === 0 || this.#o.shutdown?.aborted) return;
+    const interval = this.#o.target.scrapeIntervalMs;
+    const now = Date.now();
+    const elapsed = Math.max(0, now - this.#firstTickMs);
+    const staleMs = Math.max(
+      this.#firstTickMs + Math.ceil(elapsed / interval) * interval,
+      this.lastScrapeMs + 1,
+    );
+    const writeAt = staleMs + interval + interval / 10;
+    this.staleness = new Promise<void>((resolve) => {
+      const abandon = (): void => {
+        clearTimeout(this.#staleTimer);
+        resolve();
+      };
+      this.#o.shutdown?.addEventListener('abort', abandon, { once: true });
+      this.#staleTimer = setTimeout(
+        () => {
+          this.#o.shutdown?.removeEventListener('abort', abandon);
+          this.#writeEndOfRunStaleness(staleMs)
+            .catch((error: unknown) => this.#o.onError?.(error as Error))
+            .finally(resolve);
+        },
+        Math.max(0, writeAt - now),
+      );
+    });
+  }
+
+  /** The scrape cache and staleness state, for the loop that replaces this one on reload. */
+  state(reusable: boolean): ScrapeLoopState {
+    return {
+      reusable,
+      cache: this.#cache,
+      interner: this.#interner,
+      previous: this.#previous,
+      metadata: this.#metadata,
+      iter: this.#iter,
+    };
+  }
+
+  /** Metadata of the metric families the target exposes (HELP/TYPE/UNIT lines), by name. */
+  metadata(): ReadonlyMap<string, Readonly<MetricMetadata>> {
+    return this.#metadata;
+  }
+
+  /** Label sets this loop currently writes (last scrape's series and the synthetic ones). */
+  *seriesLabels(): Iterable<Labels> {
     if (this.#iter === 0) return;
+    for (const entry of this.#previous) if (entry.labels) yield entry.labels;
+    yield* this.#reportLabelSets;
+  }
+
+  async #writeEndOfRunStaleness(staleMs: number): Promise<void> {
     const app = this.#o.appendable.appender();
-    const now = Math.max(Date.now(), this.lastScrapeMs + 1);
-    for (const entry of this.#previous) if (entry.labels) this.#appendStale(app, entry, now);
-    for (const labels of this.#reportLabelSets) this.#safeAppend(app, 0, labels, now, STALE_NAN);
+    const live = this.#o.liveSeries?.() ?? new Set<string>();
+    for (const entry of this.#previous)
+      if (entry.labels && !live.has(entry.labels.toString())) this.#appendStale(app, entry, staleMs);
+    for (const labels of this.#reportLabelSets)
+      if (!live.has(labels.toString())) this.#safeAppend(app, 0, labels, staleMs, STALE_NAN);
+    this.#previous = [];
     await app.commit();
   }
 
   /** One scrape at `startMs`: fetch, parse, append, report. Resolves with what was reported. */
   async scrapeOnce(startMs: number): Promise<ScrapeReport> {
     this.#iter++;
+    if (this.#forgetPrevious) {
+      this.#forgetPrevious = false;
+      this.#previous = [];
+    }
     const t0 = performance.now();
     let error = '';
     let scraped = 0;
@@ -199,7 +320,10 @@ export class ScrapeLoop {
     let post = 0;
     let added = 0;
     for (let e = parser.next(); e !== Entry.EOF; e = parser.next()) {
-      if (e !== Entry.Series) continue;
+      if (e !== Entry.Series) {
+        if (e !== Entry.Comment) this.#noteMetadata(parser, e, iter);
+        continue;
+      }
       scraped++;
       let entry = this.#cache.get(body, parser.seriesStart, parser.seriesEnd);
       if (entry === undefined) {
@@ -224,7 +348,26 @@ export class ScrapeLoop {
       if (entry.seenIter !== iter && entry.labels) this.#appendStale(app, entry, startMs);
     this.#previous = seen;
     if (this.#cache.size > 4 * seen.length + 10_000) this.#cache.clear();
+    // As upstream's scrape cache: metadata outlives its family by 10 scrapes.
+    for (const [name, m] of this.#metadata) if (iter - m.lastIter > 10) this.#metadata.delete(name);
     return { scraped, post, added };
+  }
+
+  /** Records a HELP, TYPE or UNIT line; the text format's `untyped` is upstream's `unknown`. */
+  #noteMetadata(parser: ExpositionParser, e: Entry, iter: number): void {
+    const name = parser.metadataName();
+    let m = this.#metadata.get(name);
+    if (m === undefined) {
+      m = { type: 'unknown', help: '', unit: '', lastIter: iter };
+      this.#metadata.set(name, m);
+    }
+    m.lastIter = iter;
+    if (e === Entry.Help) m.help = parser.help();
+    else if (e === Entry.Unit) m.unit = parser.unit();
+    else if (e === Entry.Type) {
+      const type = parser.metricType();
+      m.type = type === 'untyped' ? 'unknown' : type;
+    }
   }
 
   /** Target labels onto a scraped series (honor_labels or `exported_`), then metric relabeling. */

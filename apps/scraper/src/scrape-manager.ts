@@ -5,13 +5,56 @@ import { FanoutAppendable } from './fanout-appendable.ts';
 import { FileSd } from './file-sd.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
 import { ScrapePool } from './scrape-pool.ts';
+import type { Sharding, TargetGroup } from './target.ts';
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 
+/**
+ * A source of target groups for one job. `start` reports the provider's first complete
+ * list through `onGroups` before it resolves, then every later change (the whole current
+ * list each time). HTTP and Kubernetes SD plug in here, one provider per `*_sd_configs`
+ * entry, named `<kind>/<index>` so a reload can match them.
+ */
+export interface DiscoveryProvider {
+  readonly name: string;
+  start(onGroups: (groups: TargetGroup[]) => void): Promise<void>;
+  stop(): void;
+}
+
+/** The providers of one job's config: static groups and file SD (more kinds plug in here). */
+export function discoveryProviders(sc: ScrapeConfig, baseDir: string, log: Log): DiscoveryProvider[] {
+  const providers: DiscoveryProvider[] = [
+    {
+      name: 'static',
+      start: async (onGroups) =>
+        onGroups(sc.static_configs.map((g, i) => ({ source: `${i}`, targets: g.targets, labels: g.labels }))),
+      stop: () => undefined,
+    },
+  ];
+  sc.file_sd_configs.forEach((f, i) => {
+    let sd: FileSd | undefined;
+    providers.push({
+      name: `file/${i}`,
+      start: async (onGroups) => {
+        sd = new FileSd({
+          files: f.files,
+          refreshIntervalMs: f.refresh_interval,
+          baseDir,
+          onGroups,
+          onError: (message) => log('file discovery', { job: sc.job_name, err: message }),
+        });
+        await sd.start();
+      },
+      stop: () => sd?.stop(),
+    });
+  });
+  return providers;
+}
+
 interface RunningJob {
-  readonly fingerprint: string;
+  fingerprint: string;
   readonly pool: ScrapePool;
-  readonly fileSds: FileSd[];
+  providers: DiscoveryProvider[];
 }
 
 interface RunningQueue {
@@ -24,19 +67,31 @@ function fingerprint(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (v instanceof Secret ? v.reveal() : v));
 }
 
+export interface ScrapeManagerOptions {
+  readonly log: Log;
+  /** `--shard`/`--shards`: scrape only this replica's share of every job's targets. */
+  readonly sharding?: Sharding;
+}
+
 /**
  * Runs the scrape jobs and remote-write queues of one config. `apply` with a new config
- * keeps jobs and queues whose config is unchanged (their loops keep series continuity),
- * replaces the others, and stops what is gone.
+ * keeps jobs and queues whose config is unchanged (their loops run on untouched), reloads
+ * changed jobs in place (each target's loop is replaced keeping its scrape cache, so series
+ * continue without stale markers, as upstream), stops removed jobs (like 2.42, without
+ * stale markers: the pool's context is cancelled) and starts new ones. Targets that
+ * vanish from a running job's discovery go stale at upstream's end-of-run time.
  */
 export class ScrapeManager {
   readonly appendable = new FanoutAppendable();
   readonly #jobs = new Map<string, RunningJob>();
   #queues = new Map<string, RunningQueue>();
   readonly #log: Log;
+  readonly #sharding: Sharding | undefined;
+  readonly #shutdown = new AbortController();
 
-  constructor(log: Log) {
-    this.#log = log;
+  constructor(options: ScrapeManagerOptions) {
+    this.#log = options.log;
+    this.#sharding = options.sharding;
   }
 
   get pools(): ReadonlyMap<string, ScrapePool> {
@@ -75,49 +130,60 @@ export class ScrapeManager {
     for (const [name, job] of this.#jobs) {
       if (!wanted.has(name)) {
         this.#jobs.delete(name);
-        closing.push(this.#stopJob(job));
+        for (const p of job.providers) p.stop();
+        // As 2.42's scrapePool.stop: cancelling the pool's context skips end-of-run staleness.
+        closing.push(job.pool.stop(false));
       }
     }
     for (const sc of config.scrapeConfigs) {
       const fp = fingerprint({ sc, base: config.baseDir, jitterSeed });
       const existing = this.#jobs.get(sc.job_name);
       if (existing?.fingerprint === fp) continue;
-      if (existing) closing.push(this.#stopJob(existing));
-      this.#jobs.set(sc.job_name, await this.#startJob(sc, fp, config.baseDir, jitterSeed));
+      if (existing) {
+        await this.#reloadJob(existing, sc, fp, config.baseDir);
+        continue;
+      }
+      const pool = new ScrapePool(sc, {
+        appendable: this.appendable,
+        baseDir: config.baseDir,
+        jitterSeed,
+        sharding: this.#sharding,
+        shutdown: this.#shutdown.signal,
+        log: this.#log,
+      });
+      const job: RunningJob = { fingerprint: fp, pool, providers: [] };
+      this.#jobs.set(sc.job_name, job);
+      await this.#startProviders(job, sc, config.baseDir);
     }
     await Promise.all(closing);
   }
 
-  async #startJob(sc: ScrapeConfig, fp: string, baseDir: string, jitterSeed: number): Promise<RunningJob> {
-    const pool = new ScrapePool(sc, this.appendable, baseDir, jitterSeed, this.#log);
-    await pool.setGroups(
-      'static',
-      sc.static_configs.map((g, i) => ({ source: `${i}`, targets: g.targets, labels: g.labels })),
-    );
-    const fileSds = sc.file_sd_configs.map(
-      (f, i) =>
-        new FileSd({
-          files: f.files,
-          refreshIntervalMs: f.refresh_interval,
-          baseDir,
-          onGroups: (groups) => void pool.setGroups(`file/${i}`, groups),
-          onError: (message) => this.#log('file discovery', { job: sc.job_name, err: message }),
-        }),
-    );
-    await Promise.all(fileSds.map((f) => f.start()));
-    return { fingerprint: fp, pool, fileSds };
+  async #startProviders(job: RunningJob, sc: ScrapeConfig, baseDir: string): Promise<void> {
+    job.pool.hold();
+    job.providers = discoveryProviders(sc, baseDir, this.#log);
+    const names = new Set(job.providers.map((p) => p.name));
+    for (const name of job.pool.providers) if (!names.has(name)) job.pool.removeProvider(name);
+    await Promise.all(job.providers.map((p) => p.start((groups) => void job.pool.setGroups(p.name, groups))));
+    await job.pool.release();
   }
 
-  async #stopJob(job: RunningJob): Promise<void> {
-    for (const f of job.fileSds) f.stop();
-    await job.pool.stop();
+  async #reloadJob(job: RunningJob, sc: ScrapeConfig, fp: string, baseDir: string): Promise<void> {
+    for (const p of job.providers) p.stop();
+    job.fingerprint = fp;
+    await job.pool.reload(sc);
+    await this.#startProviders(job, sc, baseDir);
   }
 
-  /** Stops every loop (staleness markers written) and flushes the queues. */
+  /**
+   * Stops every loop and flushes the queues. As upstream on shutdown, no stale markers are
+   * written (a restarted scraper continues the series); pending end-of-run staleness is dropped.
+   */
   async stop(): Promise<void> {
+    this.#shutdown.abort();
     const jobs = [...this.#jobs.values()];
     this.#jobs.clear();
-    await Promise.all(jobs.map((j) => this.#stopJob(j)));
+    for (const j of jobs) for (const p of j.providers) p.stop();
+    await Promise.all(jobs.map((j) => j.pool.stop(false)));
     await Promise.all([...this.#queues.values()].map((q) => q.queue.close()));
   }
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isStaleNaN } from '@argus/model';
 import { decodeWriteRequest } from '@argus/remote';
 import { createLogger } from '@argus/service-kit';
 import type { Service } from '@argus/service-kit';
@@ -14,6 +15,8 @@ let server: Server;
 let base: string;
 let service: Service;
 const received: string[] = [];
+/** Every sample received, by series text, to see stale markers. */
+const samples: { series: string; t: number; stale: boolean }[] = [];
 
 const config = (extra: string) => `
 global:
@@ -42,14 +45,17 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scraper-svc-'));
   server = createServer((req, res) => {
     if (req.url === '/metrics') {
-      res.end('demo_total 5\n');
+      res.end('# HELP demo_total Demo things.\n# TYPE demo_total counter\ndemo_total 5\n');
       return;
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       for (const ts of decodeWriteRequest(Buffer.concat(chunks)).timeseries) {
-        received.push(ts.labels.map((l) => `${l.name}=${l.value}`).join(','));
+        const series = ts.labels.map((l) => `${l.name}=${l.value}`).join(',');
+        received.push(series);
+        for (const x of ts.samples)
+          samples.push({ series, t: Number(x.timestamp), stale: isStaleNaN(x.value) });
       }
       res.statusCode = 204;
       res.end();
@@ -105,11 +111,77 @@ describe('scraper service', () => {
     expect((targets.json() as { data: { activeTargets: unknown[] } }).data.activeTargets).toHaveLength(1);
   });
 
+  it('/api/v1/targets/metadata lists HELP and TYPE per target, filtered by match_target and metric', async () => {
+    const all = (await service.app.inject({ url: '/api/v1/targets/metadata' })).json() as {
+      data: unknown[];
+    };
+    expect(all.data).toEqual([
+      {
+        target: { instance: base.slice(7), job: 'file', team: 'x' },
+        metric: 'demo_total',
+        type: 'counter',
+        help: 'Demo things.',
+        unit: '',
+      },
+    ]);
+    const one = await service.app.inject({
+      url: `/api/v1/targets/metadata?match_target=${encodeURIComponent('{job="file"}')}&metric=demo_total`,
+    });
+    expect((one.json() as { data: unknown[] }).data).toEqual([
+      {
+        target: { instance: base.slice(7), job: 'file', team: 'x' },
+        type: 'counter',
+        help: 'Demo things.',
+        unit: '',
+      },
+    ]);
+    const none = await service.app.inject({
+      url: `/api/v1/targets/metadata?match_target=${encodeURIComponent('{job="other"}')}`,
+    });
+    expect((none.json() as { data: unknown[] }).data).toEqual([]);
+    const bad = await service.app.inject({
+      url: `/api/v1/targets/metadata?match_target=${encodeURIComponent('{job=}')}`,
+    });
+    expect(bad.statusCode).toBe(400);
+    const pools = await service.app.inject({ url: '/api/v1/scrape_pools' });
+    expect(pools.json()).toEqual({ status: 'success', data: { scrapePools: ['file'] } });
+  });
+
+  // End-of-run staleness marks the synthetic series too; a failed scrape (a timeout on a
+  // loaded machine) marks only scraped ones. So `up` going stale is the signal looked for.
+  const upStaleSince = (t: number) =>
+    samples.filter((x) => x.stale && x.t >= t && x.series.startsWith('__name__=up,'));
+
+  it('a reload changing the job keeps its series going: no stale marker', async () => {
+    // sample_limit does not change target labels: each loop is replaced carrying its cache.
+    let reloadAt = Date.now();
+    await writeFile(join(dir, 'prometheus.yml'), config('    sample_limit: 100'));
+    expect((await service.app.inject({ method: 'POST', url: '/-/reload' })).statusCode).toBe(200);
+    await waitUntil(() =>
+      samples.some((x) => x.series.startsWith('__name__=demo_total,') && x.t > reloadAt + 300),
+    );
+    expect(upStaleSince(reloadAt - 200)).toEqual([]);
+    // A new interval is a new target (its labels hold __scrape_interval__): the old loop's
+    // end-of-run staleness, written two intervals later, leaves out what the new loop writes.
+    reloadAt = Date.now();
+    await writeFile(join(dir, 'prometheus.yml'), config('    scrape_interval: 150ms'));
+    expect((await service.app.inject({ method: 'POST', url: '/-/reload' })).statusCode).toBe(200);
+    await waitUntil(() =>
+      samples.some((x) => x.series.startsWith('__name__=demo_total,') && x.t > reloadAt + 600),
+    );
+    expect(upStaleSince(reloadAt - 200)).toEqual([]);
+    const targets = (await service.app.inject({ url: '/api/v1/targets' })).json() as {
+      data: { activeTargets: { scrapeInterval: string; health: string }[] };
+    };
+    expect(targets.data.activeTargets).toMatchObject([{ scrapeInterval: '150ms', health: 'up' }]);
+  });
+
   it('a good reload with a relabel rule dropping the target removes it', async () => {
     await writeFile(
       join(dir, 'prometheus.yml'),
       config('    relabel_configs: [{source_labels: [team], regex: x, action: drop}]'),
     );
+    const droppedAt = Date.now();
     const res = await service.app.inject({ method: 'POST', url: '/-/reload' });
     expect(res.statusCode).toBe(200);
     const targets = (await service.app.inject({ url: '/api/v1/targets' })).json() as {
@@ -117,5 +189,18 @@ describe('scraper service', () => {
     };
     expect(targets.data.activeTargets).toHaveLength(0);
     expect(targets.data.droppedTargets).toHaveLength(1);
+    // End-of-run staleness, written later as upstream: every series of the target goes stale.
+    await waitUntil(() => upStaleSince(droppedAt).length > 0);
+    const stale = samples.filter((x) => x.stale && x.t >= droppedAt).map((x) => x.series.split(',')[0]);
+    expect(new Set(stale)).toEqual(
+      new Set([
+        '__name__=demo_total',
+        '__name__=up',
+        '__name__=scrape_duration_seconds',
+        '__name__=scrape_samples_scraped',
+        '__name__=scrape_samples_post_metric_relabeling',
+        '__name__=scrape_series_added',
+      ]),
+    );
   });
 });

@@ -4,6 +4,8 @@ import type { Logger, Service } from '@argus/service-kit';
 import { loadScraperConfig } from './config/scraper-config.ts';
 import type { ScraperConfig } from './config/scraper-config.ts';
 import { ScrapeManager } from './scrape-manager.ts';
+import type { Sharding } from './target.ts';
+import { registerTargetsApi } from './targets-api.ts';
 
 export const VERSION = '0.1.0';
 
@@ -12,18 +14,34 @@ export interface ScraperOptions {
   readonly listenAddress: string;
   readonly webConfigFile?: string;
   readonly logger: Logger;
+  /** `--shard`/`--shards`: this replica scrapes the targets with `hashmod(__address__, shards) == shard`. */
+  readonly sharding?: Sharding;
 }
 
 /**
  * The scraper service: reads `prometheus.yml` (a bad file fails the start), scrapes its
- * targets into the remote-write queues, serves `/api/v1/targets`, `/metrics` with
+ * targets into the remote-write queues, serves `/api/v1/targets`, `/api/v1/targets/metadata`,
+ * `/api/v1/scrape_pools`, `/metrics` with
  * `prometheus_remote_storage_*` counters, and re-reads the file on `/-/reload` or SIGHUP,
  * keeping the old config when the new one is refused.
  */
 export async function createScraperService(options: ScraperOptions): Promise<Service> {
   const { logger } = options;
   let config: ScraperConfig = await loadScraperConfig(options.configFile);
-  const manager = new ScrapeManager((message, fields) => logger.warn({ ...fields }, message));
+  const { sharding } = options;
+  if (sharding && (!Number.isInteger(sharding.shards) || sharding.shards < 1))
+    throw new Error(`--shards must be a positive integer, got ${sharding.shards}`);
+  if (
+    sharding &&
+    (!Number.isInteger(sharding.shard) || sharding.shard < 0 || sharding.shard >= sharding.shards)
+  )
+    throw new Error(
+      `--shard must be in [0, ${sharding.shards - 1}] for --shards=${sharding.shards}, got ${sharding.shard}`,
+    );
+  const manager = new ScrapeManager({
+    log: (message, fields) => logger.warn({ ...fields }, message),
+    sharding,
+  });
   const registry = new Registry();
   const remoteGauge = (
     name: string,
@@ -80,37 +98,6 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
       config = next;
       logger.info({ file: options.configFile }, 'Completed loading of configuration file');
     },
-    routes: (app) => {
-      app.get('/api/v1/targets', async () => {
-        const activeTargets = [];
-        const droppedTargets = [];
-        for (const [job, pool] of manager.pools) {
-          for (const loop of pool.loops.values()) {
-            const t = loop.target;
-            activeTargets.push({
-              discoveredLabels: t.discoveredLabels.toRecord(),
-              labels: t.publicLabels.toRecord(),
-              scrapePool: job,
-              scrapeUrl: t.url,
-              globalUrl: t.url,
-              lastError: loop.lastError,
-              lastScrape:
-                loop.lastScrapeMs === 0 ? '0001-01-01T00:00:00Z' : new Date(loop.lastScrapeMs).toISOString(),
-              lastScrapeDuration: loop.lastScrapeDurationSeconds,
-              health: loop.health,
-              scrapeInterval: t.labels.get('__scrape_interval__'),
-              scrapeTimeout: t.labels.get('__scrape_timeout__'),
-            });
-          }
-          for (const d of pool.dropped)
-            droppedTargets.push({ discoveredLabels: d.discoveredLabels.toRecord() });
-        }
-        return { status: 'success', data: { activeTargets, droppedTargets } };
-      });
-      app.get('/api/v1/scrape_pools', async () => ({
-        status: 'success',
-        data: { scrapePools: [...manager.pools.keys()] },
-      }));
-    },
+    routes: (app) => registerTargetsApi(app, manager),
   });
 }

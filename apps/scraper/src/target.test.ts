@@ -61,4 +61,24 @@ describe('populateTarget', () => {
     );
     expect(isTarget(t) ? '' : t.error).toContain('scrape timeout cannot be greater than scrape interval');
   });
+
+  it("--shard/--shards keeps exactly the targets prometheus-operator's shard relabelling keeps", () => {
+    const addresses = Array.from({ length: 60 }, (_, i) => `host-${i}.example:9100`);
+    const group = { source: 's', targets: addresses, labels: {} };
+    const shards = 3;
+    const seen = new Map<string, number>();
+    for (let shard = 0; shard < shards; shard++) {
+      // The operator's rules, written into the job: hashmod on __address__, keep this shard.
+      const operator = config(
+        `    relabel_configs:\n      - {source_labels: [__address__], target_label: __tmp_hash, modulus: ${shards}, action: hashmod}\n      - {source_labels: [__tmp_hash], regex: '${shard}', action: keep}\n`,
+      );
+      const byRules = addresses.filter((a) => isTarget(populateTarget(group, a, operator)));
+      const byFlag = addresses.filter((a) => isTarget(populateTarget(group, a, config(), { shard, shards })));
+      expect(byFlag).toEqual(byRules);
+      for (const a of byFlag) seen.set(a, (seen.get(a) ?? 0) + 1);
+    }
+    // Every target is scraped by exactly one replica, and the split is not degenerate.
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    expect(seen.size).toBe(addresses.length);
+  });
 });

@@ -1,5 +1,5 @@
 import { Labels, LabelsBuilder, formatDuration, parseDuration } from '@argus/model';
-import { relabel } from '@argus/relabel';
+import { hashMod, relabel } from '@argus/relabel';
 import type { ScrapeConfig } from './config/scraper-config.ts';
 
 /** A group of targets from discovery: `targets` are addresses, `labels` apply to all of them. */
@@ -22,6 +22,16 @@ export interface Target {
   readonly scrapeTimeoutMs: number;
 }
 
+/**
+ * This replica's share of the targets (`--shard`/`--shards`): a target is kept when
+ * `hashmod(__address__, shards) == shard`, exactly the two rules prometheus-operator appends
+ * to every job's `relabel_configs` (`__tmp_hash` by hashmod on `__address__`, then keep).
+ */
+export interface Sharding {
+  readonly shard: number;
+  readonly shards: number;
+}
+
 /** A discovered target relabeling removed, or one whose labels are unusable. */
 export interface DroppedTarget {
   readonly discoveredLabels: Labels;
@@ -38,6 +48,7 @@ export function populateTarget(
   group: TargetGroup,
   address: string,
   config: ScrapeConfig,
+  sharding?: Sharding,
 ): Target | DroppedTarget {
   const builder = new LabelsBuilder(Labels.fromRecord(group.labels));
   builder.set('__address__', address);
@@ -55,6 +66,13 @@ export function populateTarget(
   const discoveredLabels = builder.labels();
   const relabeled = relabel(discoveredLabels, config.relabel_configs);
   if (relabeled === undefined) return { discoveredLabels };
+  // After the job's own rules, as the operator's appended rules run (before the default port).
+  if (
+    sharding &&
+    sharding.shards > 1 &&
+    hashMod(relabeled.get('__address__'), sharding.shards) !== sharding.shard
+  )
+    return { discoveredLabels };
   const fail = (error: string): DroppedTarget => ({ discoveredLabels, error });
 
   let addr = relabeled.get('__address__');
