@@ -1,10 +1,8 @@
-import { formatText } from '@argus/exposition';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service } from '@argus/service-kit';
 import type { CollectorOptions } from './collector-options.ts';
 import type { HostPaths } from './host-paths.ts';
 import { NodeCollector } from './node-collector.ts';
-import { serveOpenMetrics } from './openmetrics-negotiation.ts';
 
 export interface NodeExporterOptions {
   /** Go syntax (`:9100`, `127.0.0.1:0`). */
@@ -54,9 +52,8 @@ export function createNodeExporterService(options: NodeExporterOptions): Service
     promhttpMetrics: !options.disableExporterMetrics,
     webConfigFile: options.webConfigFile,
     maxConcurrentScrapes: options.maxRequests ?? 40,
-    exposition: async () => formatText(await node.collect(), 'text'),
+    families: () => node.collect(),
     onStart: () => logger.info({ collectors: node.names.join(',') }, 'Enabled collectors'),
   });
-  serveOpenMetrics(service.app, telemetryPath, service.registry, () => node.collect());
   return service;
 }

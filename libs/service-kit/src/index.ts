@@ -21,6 +21,7 @@ export { REDACTED, isSecretKey, redactSecrets, redactText } from './redact.ts';
 export { parseListenAddress } from './listen-address.ts';
 export type { ListenAddress } from './listen-address.ts';
 export { TEXT_FORMAT_CONTENT_TYPE } from './metrics-endpoint.ts';
+export { registryFamilies } from './registry-families.ts';
 export { registerBuildInfo } from './self-metrics.ts';
 export type { BuildInfo } from './self-metrics.ts';
 export { createService } from './service.ts';

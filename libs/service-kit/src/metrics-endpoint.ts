@@ -2,6 +2,9 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
+import { OPENMETRICS_CONTENT_TYPE, formatText, negotiateFormat } from '@argus/exposition';
+import type { MetricFamily } from '@argus/exposition';
+import { registryFamilies } from './registry-families.ts';
 import type { ScrapeMetrics } from './self-metrics.ts';
 
 const gzipAsync = promisify(gzip);
@@ -11,7 +14,12 @@ export const TEXT_FORMAT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-
 
 export interface MetricsHandlerOptions {
   readonly registry: Registry;
-  readonly exposition?: (() => string | Promise<string>) | undefined;
+  /**
+   * The service's own families after the registry's (node-exporter's collectors). With them,
+   * the body is the text format 0.0.4 or OpenMetrics 1.0 as `Accept` negotiates; without,
+   * it is prom-client's text.
+   */
+  readonly families?: (() => MetricFamily[] | Promise<MetricFamily[]>) | undefined;
   /** promhttp's self-metrics, counted when given. */
   readonly scrapeMetrics?: ScrapeMetrics | undefined;
   /** More concurrent scrapes than this get 503 (node_exporter's `--web.max-requests`); 0 or undefined: no limit. */
@@ -19,12 +27,12 @@ export interface MetricsHandlerOptions {
 }
 
 /**
- * The exposition endpoint: the registry's text followed by the service's own, gzipped
+ * The exposition endpoint: the registry's metrics followed by the service's own, gzipped
  * when the client accepts gzip (as promhttp does). A failing producer yields 500 with its
  * error text, never a partial body; a scrape over the concurrency limit yields 503.
  */
 export function metricsHandler(options: MetricsHandlerOptions) {
-  const { registry, exposition, scrapeMetrics, maxRequests } = options;
+  const { registry, families, scrapeMetrics, maxRequests } = options;
   let inFlight = 0;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     if (maxRequests && inFlight >= maxRequests) {
@@ -38,11 +46,16 @@ export function metricsHandler(options: MetricsHandlerOptions) {
     scrapeMetrics?.inFlight.inc();
     try {
       let body: string;
+      let contentType = TEXT_FORMAT_CONTENT_TYPE;
       try {
-        let own = await registry.metrics();
-        if (own.trim() === '') own = '';
-        const extra = exposition ? await exposition() : '';
-        body = own === '' || own.endsWith('\n') ? own + extra : `${own}\n${extra}`;
+        if (families) {
+          const format = negotiateFormat(acceptHeader(request.headers.accept));
+          body = formatText([...(await registryFamilies(registry)), ...(await families())], format);
+          if (format === 'openmetrics') contentType = OPENMETRICS_CONTENT_TYPE;
+        } else {
+          body = await registry.metrics();
+          if (body.trim() === '') body = '';
+        }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         request.log.error({ err: error }, 'Error gathering metrics');
@@ -53,7 +66,7 @@ export function metricsHandler(options: MetricsHandlerOptions) {
           .type('text/plain; charset=utf-8')
           .send(`An error has occurred while serving metrics:\n\n${message}\n`);
       }
-      reply.type(TEXT_FORMAT_CONTENT_TYPE);
+      reply.type(contentType);
       scrapeMetrics?.requests.inc({ code: '200' });
       if (acceptsGzip(request.headers['accept-encoding'])) {
         reply.header('content-encoding', 'gzip').header('vary', 'Accept-Encoding');
@@ -65,6 +78,10 @@ export function metricsHandler(options: MetricsHandlerOptions) {
       scrapeMetrics?.inFlight.dec();
     }
   };
+}
+
+function acceptHeader(header: string | string[] | undefined): string | undefined {
+  return Array.isArray(header) ? header.join(',') : header;
 }
 
 function acceptsGzip(header: string | string[] | undefined): boolean {

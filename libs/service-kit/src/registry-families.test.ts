@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatText, parseFamilies } from '@argus/exposition';
-import { createLogger, createService } from '@argus/service-kit';
+import { createLogger } from './logger.ts';
+import { createService } from './service.ts';
 import { registryFamilies } from './registry-families.ts';
 
 describe('registryFamilies', () => {

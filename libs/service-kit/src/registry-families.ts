@@ -1,6 +1,6 @@
 import { Labels } from '@argus/model';
 import type { MetricFamily, MetricType } from '@argus/exposition';
-import type { Service } from '@argus/service-kit';
+import type { Registry } from 'prom-client';
 
 const TYPES: Readonly<Record<string, MetricType>> = {
   counter: 'counter',
@@ -10,12 +10,12 @@ const TYPES: Readonly<Record<string, MetricType>> = {
 };
 
 /**
- * The exporter's own prom-client metrics as families, read through `getMetricsAsJSON` (no
+ * A service's own prom-client metrics as families, read through `getMetricsAsJSON` (no
  * text round trip). Label values are stringified as prom-client's text output does; samples
  * keep their suffixed names (`_bucket`, `_sum`, `_count`); families without samples are kept,
  * as prom-client's text output keeps them.
  */
-export async function registryFamilies(registry: Service['registry']): Promise<MetricFamily[]> {
+export async function registryFamilies(registry: Registry): Promise<MetricFamily[]> {
   const metrics = await registry.getMetricsAsJSON();
   const out: MetricFamily[] = [];
   for (const m of metrics) {

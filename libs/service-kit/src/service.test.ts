@@ -1,12 +1,22 @@
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Counter, Registry } from 'prom-client';
+import type { MetricFamily } from '@argus/exposition';
+import { Labels } from '@argus/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService } from './service.ts';
 import type { Service, ServiceOptions } from './service.ts';
 import { memoryLogger } from './test-logger.ts';
 
 const services: Service[] = [];
+
+const gauge = (name: string, value: number, help?: string): MetricFamily => ({
+  name,
+  type: 'gauge',
+  ...(help === undefined ? {} : { help }),
+  samples: [{ name, labels: Labels.EMPTY, value }],
+});
+const load1 = gauge('node_load1', 0.5, '1m load average.');
 afterEach(async () => {
   await Promise.all(services.splice(0).map((s) => s.stop()));
 });
@@ -40,27 +50,42 @@ describe('createService', () => {
   it('serves the registry, process metrics and the service exposition in text format', async () => {
     const registry = new Registry();
     new Counter({ name: 'test_things_total', help: 'Things.', registers: [registry] }).inc(3);
-    const { service } = make({ registry, exposition: () => '# TYPE node_load1 gauge\nnode_load1 0.5\n' });
+    const { service } = make({ registry, families: () => [load1] });
     const res = await service.app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(res.body).toContain('test_things_total 3\n');
     expect(res.body).toContain('# TYPE process_cpu_seconds_total counter');
-    expect(res.body.endsWith('# TYPE node_load1 gauge\nnode_load1 0.5\n')).toBe(true);
+    expect(
+      res.body.endsWith('# HELP node_load1 1m load average.\n# TYPE node_load1 gauge\nnode_load1 0.5\n'),
+    ).toBe(true);
+  });
+
+  it('serves OpenMetrics 1.0 when the scraper asks for it', async () => {
+    const registry = new Registry();
+    new Counter({ name: 'test_things_total', help: 'Things.', registers: [registry] }).inc(3);
+    const { service } = make({ registry, defaultMetrics: false, families: () => [load1] });
+    const accept = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4';
+    const res = await service.app.inject({ url: '/metrics', headers: { accept } });
+    expect(res.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(res.body).toBe(
+      '# HELP test_things Things.\n# TYPE test_things counter\ntest_things_total 3.0\n' +
+        '# HELP node_load1 1m load average.\n# TYPE node_load1 gauge\nnode_load1 0.5\n# EOF\n',
+    );
   });
 
   it('gzips /metrics when the client accepts it', async () => {
-    const { service } = make({ defaultMetrics: false, exposition: () => 'a 1\n' });
+    const { service } = make({ defaultMetrics: false, families: () => [gauge('a', 1)] });
     const res = await service.app.inject({ url: '/metrics', headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers['content-encoding']).toBe('gzip');
-    expect(gunzipSync(res.rawPayload).toString()).toBe('a 1\n');
+    expect(gunzipSync(res.rawPayload).toString()).toBe('# TYPE a gauge\na 1\n');
     const refused = await service.app.inject({ url: '/metrics', headers: { 'accept-encoding': 'gzip;q=0' } });
     expect(refused.headers['content-encoding']).toBeUndefined();
   });
 
   it('answers 500 with the error when the exposition fails', async () => {
     const { service } = make({
-      exposition: () => {
+      families: () => {
         throw new Error('collector broke');
       },
     });
@@ -231,12 +256,12 @@ describe('createService', () => {
     let calls = 0;
     const { service } = make({
       maxConcurrentScrapes: 1,
-      exposition: async () => {
+      families: async () => {
         if (++calls === 1) {
           entered();
           await held;
         }
-        return '';
+        return [];
       },
     });
     const first = service.app.inject({ url: '/metrics' });

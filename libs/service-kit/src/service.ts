@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricFamily } from '@argus/exposition';
 import { ReloadError, ServiceKitError } from './errors.ts';
 import { registerLifecycleRoutes } from './lifecycle-routes.ts';
 import { parseListenAddress } from './listen-address.ts';
@@ -42,10 +43,10 @@ export interface ServiceOptions {
   /** Adds process_* and nodejs_* metrics to the registry (default true). */
   readonly defaultMetrics?: boolean;
   /**
-   * Extra exposition text appended to `/metrics` after the registry's (node-exporter's
-   * collectors, federated families). Must be valid text format 0.0.4, ending in a newline.
+   * Families served on `/metrics` after the registry's (node-exporter's collectors), in the
+   * format the scraper's `Accept` negotiates (text 0.0.4 or OpenMetrics 1.0).
    */
-  readonly exposition?: () => string | Promise<string>;
+  readonly families?: () => MetricFamily[] | Promise<MetricFamily[]>;
   /**
    * Registers the service's own routes and plugins. It receives a fastify scope under
    * `routePrefix`; it runs when the server gets ready (at `start()` or the first
@@ -198,7 +199,7 @@ export function createService(options: ServiceOptions): Service {
         options.metricsPath ?? '/metrics',
         metricsHandler({
           registry,
-          exposition: options.exposition,
+          families: options.families,
           scrapeMetrics: options.promhttpMetrics ? new ScrapeMetrics(registry) : undefined,
           maxRequests: options.maxConcurrentScrapes,
         }),
