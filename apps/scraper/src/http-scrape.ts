@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { DEFAULT_SCRAPE_PROTOCOLS, scrapeAcceptHeader } from '@argus/exposition';
 import type { ScrapeConfig } from './config/scraper-config.ts';
 import type { ScrapeFunc } from './scrape-loop.ts';
+import type { ScrapeHttpClient } from './http-client.ts';
+import { scrapeHttpClients } from './http-client-cache.ts';
+import type { ScrapeHttpClients } from './http-client-cache.ts';
 
 /** User-Agent of our scrapes. */
 export const SCRAPER_USER_AGENT = 'Argus-scraper/0.1.0';
@@ -11,7 +16,7 @@ export const SCRAPER_USER_AGENT = 'Argus-scraper/0.1.0';
 /** Why a scrape over HTTP failed; `message` is upstream's wording where it has one. */
 export class ScrapeHttpError extends Error {
   constructor(
-    readonly code: 'timeout' | 'status' | 'body_size_limit' | 'network',
+    readonly code: 'timeout' | 'status' | 'body_size_limit' | 'network' | 'client',
     message: string,
     options?: ErrorOptions,
   ) {
@@ -49,9 +54,15 @@ export function authorizationHeader(
 /**
  * A {@link ScrapeFunc} for `url` as Prometheus scrapes: the negotiated `Accept` header,
  * `X-Prometheus-Scrape-Timeout-Seconds`, gzip, auth from the scrape config, the timeout
- * as an abort, and `body_size_limit` on the decompressed body.
+ * as an abort, and `body_size_limit` on the decompressed body. Connections come from the
+ * config's shared {@link ScrapeHttpClient} (`tls_config`, `proxy_url`, `follow_redirects`).
  */
-export function httpScrape(url: string, config: ScrapeConfig, baseDir: string): ScrapeFunc {
+export function httpScrape(
+  url: string,
+  config: ScrapeConfig,
+  baseDir: string,
+  clients: ScrapeHttpClients = scrapeHttpClients,
+): ScrapeFunc {
   const accept = scrapeAcceptHeader(config.scrape_protocols ?? DEFAULT_SCRAPE_PROTOCOLS);
   const limit = config.body_size_limit;
   return async (timeoutMs) => {
@@ -63,48 +74,56 @@ export function httpScrape(url: string, config: ScrapeConfig, baseDir: string): 
     };
     const auth = authorizationHeader(config, baseDir);
     if (auth !== undefined) headers.authorization = auth;
+    let client: ScrapeHttpClient;
+    try {
+      client = clients.client(config, baseDir);
+    } catch (error) {
+      throw new ScrapeHttpError('client', `error creating HTTP client: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await fetch(url, {
-        headers,
-        signal: controller.signal,
-        redirect: config.follow_redirects ? 'follow' : 'manual',
-      });
-      if (response.status !== 200) {
-        await response.body?.cancel();
+      const response = await client.get(url, headers, controller.signal);
+      if (response.statusCode !== 200) {
+        await response.body.dump();
         throw new ScrapeHttpError(
           'status',
-          `server returned HTTP status ${response.status} ${STATUS_CODES[response.status] ?? ''}`.trimEnd(),
+          `server returned HTTP status ${response.statusCode} ${STATUS_CODES[response.statusCode] ?? ''}`.trimEnd(),
         );
       }
-      const body = await readLimited(response, limit);
-      return { body, contentType: response.headers.get('content-type') ?? undefined };
+      const contentType = response.headers['content-type'];
+      const gzip = response.headers['content-encoding'] === 'gzip';
+      const body = await readLimited(response.body, gzip, limit);
+      return { body, contentType: typeof contentType === 'string' ? contentType : undefined };
     } catch (error) {
       if (error instanceof ScrapeHttpError) throw error;
       if (controller.signal.aborted)
         throw new ScrapeHttpError('timeout', 'context deadline exceeded', { cause: error });
-      const cause = (error as Error & { cause?: Error }).cause;
-      throw new ScrapeHttpError('network', `Get "${url}": ${cause?.message ?? (error as Error).message}`, {
-        cause: error,
-      });
+      throw new ScrapeHttpError('network', `Get "${url}": ${(error as Error).message}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }
   };
 }
 
-async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
-  if (response.body === null) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
+/** The whole body, gunzipped when `gzip`; `body_size_limit` (0: none) counts decompressed bytes. */
+async function readLimited(body: Readable, gzip: boolean, limit: number): Promise<Uint8Array> {
+  const source: Readable = gzip ? body.pipe(createGunzip()) : body;
+  if (gzip) body.once('error', (error) => source.destroy(error));
+  const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of response.body) {
-    total += chunk.byteLength;
-    if (limit > 0 && total > limit) {
-      await response.body.cancel().catch(() => undefined);
-      throw new ScrapeHttpError('body_size_limit', 'body size limit exceeded');
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      if (limit > 0 && total > limit)
+        throw new ScrapeHttpError('body_size_limit', 'body size limit exceeded');
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } finally {
+    body.destroy();
+    source.destroy();
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
