@@ -55,7 +55,8 @@ export class TelegramNotifier extends HttpIntegration {
     if (typeof thread === 'number' && thread !== 0) params['message_thread_id'] = String(thread);
     const base = str(this.fields, 'api_url') || plain(this.env.global['telegram_api_url']) || DEFAULT_API_URL;
     const res = await this.client.request(`${base}/bot${token}/sendMessage`, {
-      headers: { 'content-type': 'application/json' },
+      // Upstream sends through telebot, which leaves Go's default User-Agent.
+      headers: { 'content-type': 'application/json', 'user-agent': 'Go-http-client/1.1' },
       body: goJson(sortedMap(params)),
       timeoutMs: typeof this.fields['timeout'] === 'number' ? this.fields['timeout'] : 0,
       deadlineMs: ctx.deadlineMs,
