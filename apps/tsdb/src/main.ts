@@ -50,6 +50,11 @@ const flags = defineFlags({
     default: 50_000_000,
     help: 'Maximum number of samples a single query can load into memory.',
   },
+  'scraper.url': {
+    type: 'list',
+    default: [],
+    help: 'Base URL of a scraper (repeatable); /api/v1/targets, /api/v1/targets/metadata and /api/v1/scrape_pools ask them all.',
+  },
   'enable-feature': {
     type: 'list',
     default: [],
@@ -75,6 +80,7 @@ await runMain({
       queryTimeoutMs: f['query.timeout'],
       queryMaxSamples: f['query.max-samples'],
       queryMaxConcurrency: f['query.max-concurrency'],
+      scraperUrls: f['scraper.url'],
       features: f['enable-feature'].flatMap((v: string) => v.split(',')).filter(Boolean),
       flags: Object.fromEntries(
         Object.entries(f).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),

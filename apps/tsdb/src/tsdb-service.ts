@@ -18,6 +18,7 @@ import { ApiError } from './api/api-error.ts';
 import { registerMetadataApi } from './api/metadata-api.ts';
 import { registerQueryApi } from './api/query-api.ts';
 import { registerStatusApi } from './api/status-api.ts';
+import { registerTargetsApi } from './api/targets-api.ts';
 import { registerFederate } from './federate.ts';
 import { MetadataStore } from './metadata-store.ts';
 import { registerRemoteWrite } from './remote-write-receiver.ts';
@@ -49,6 +50,8 @@ export interface TsdbServiceOptions {
   readonly now?: () => number;
   /** How often the head is checked for blocks to cut and blocks for compaction; default 1 minute as upstream. */
   readonly compactionIntervalMs?: number;
+  /** `--scraper.url`: scrapers asked for `/api/v1/targets`, `/targets/metadata`, `/scrape_pools`. */
+  readonly scraperUrls?: readonly string[];
 }
 
 export interface TsdbService extends Service {
@@ -158,6 +161,7 @@ export async function createTsdbService(options: TsdbServiceOptions): Promise<Ts
           },
         },
       });
+      registerTargetsApi(app, { scraperUrls: options.scraperUrls ?? [] });
       registerFederate(app, { queryable: tsdb, lookbackDeltaMs, now: options.now });
     },
     onStart: () => {
