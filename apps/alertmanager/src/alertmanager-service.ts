@@ -2,9 +2,13 @@ import { Registry } from 'prom-client';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service } from '@argus/service-kit';
 import { AlertmanagerCore } from './alertmanager-core.ts';
+import type { ClusterPeer } from './cluster/cluster-peer.ts';
+import { startNatsCluster } from './cluster/nats-cluster.ts';
+import type { NatsCluster, NatsClusterOptions } from './cluster/nats-cluster.ts';
 import { registerApiV2 } from './api/api-v2.ts';
 import { loadConfigFile } from './config/config.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
+import type { DispatcherOptions } from './dispatch/dispatcher.ts';
 import { NotificationLog } from './dispatch/notification-log.ts';
 import { buildPipeline } from './dispatch/pipeline.ts';
 import type { Stage } from './dispatch/stage.ts';
@@ -30,12 +34,19 @@ export interface AlertmanagerOptions {
   readonly maintenanceIntervalMs?: number;
   /** `--web.external-url`; the webhook's `externalURL`. */
   readonly externalURL?: string;
+  /** `--dispatch.*` (start delay as a duration here) and `--cluster.peer-timeout`. */
+  readonly dispatch?: Omit<DispatcherOptions, 'peer' | 'startAtMs'> & { readonly startDelayMs?: number };
+  /** HA over NATS (`--nats.url`); absent: a single instance. */
+  readonly cluster?: Omit<NatsClusterOptions, 'logger' | 'retentionMs'>;
 }
 
 /** The running service and its state (exposed for in-process tests). */
 export interface AlertmanagerService extends Service {
   readonly core: AlertmanagerCore;
   readonly nflog: NotificationLog;
+  readonly peer: ClusterPeer | undefined;
+  /** The current dispatcher (replaced on reload). */
+  dispatcher(): Dispatcher;
 }
 
 /**
@@ -54,6 +65,18 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
   const nflogSnapshot =
     options.storagePath === undefined ? undefined : new NflogSnapshot(options.storagePath, nflog);
   nflogSnapshot?.load(Date.now());
+  const cluster: NatsCluster | undefined =
+    options.cluster === undefined
+      ? undefined
+      : await startNatsCluster(
+          { ...options.cluster, logger: options.logger, retentionMs: options.retentionMs ?? 120 * 3_600_000 },
+          { nflog, silences: core.silences },
+        );
+  const dispatcherOptions: DispatcherOptions = {
+    ...options.dispatch,
+    startAtMs: startedAtMs + (options.dispatch?.startDelayMs ?? 0),
+    peer: cluster?.peer,
+  };
   const pipelineOptions = {
     externalURL: options.externalURL || 'http://localhost:9093',
     userAgent: `Alertmanager/${UPSTREAM_VERSION}`,
@@ -69,7 +92,7 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
       }
       return p;
     };
-    return new Dispatcher(core, pipelineFor, options.logger);
+    return new Dispatcher(core, pipelineFor, options.logger, dispatcherOptions);
   };
   let dispatcher = newDispatcher();
   const service = createService({
@@ -82,7 +105,12 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
     metricsNamespace: 'alertmanager',
     buildInfo: { version: VERSION },
     routes: (app) =>
-      registerApiV2(app, core, { version: UPSTREAM_VERSION, revision: `argus-${VERSION}`, startedAtMs }),
+      registerApiV2(app, core, {
+        version: UPSTREAM_VERSION,
+        revision: `argus-${VERSION}`,
+        startedAtMs,
+        cluster: cluster === undefined ? undefined : () => cluster.peer.status(),
+      }),
     reload: async () => {
       const next = await loadConfigFile(options.configFile);
       dispatcher.stop();
@@ -113,12 +141,13 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
       );
       maintenanceTimer.unref();
     },
-    onStop: () => {
+    onStop: async () => {
       clearInterval(gcTimer);
       clearInterval(maintenanceTimer);
       dispatcher.stop();
-      nflogSnapshot?.write();
+      await cluster?.stop();
+      nflogSnapshot?.close();
     },
   });
-  return Object.assign(service, { core, nflog });
+  return Object.assign(service, { core, nflog, peer: cluster?.peer, dispatcher: () => dispatcher });
 }

@@ -1,6 +1,7 @@
 import { runMain } from '@argus/service-kit';
 import { alertmanagerFlags } from './alertmanager-flags.ts';
 import { VERSION, createAlertmanagerService } from './alertmanager-service.ts';
+import { peerAddress } from './cluster/nats-cluster.ts';
 import { runRoutesTest } from './routes-test.ts';
 
 if (process.argv[2] === 'routes-test') {
@@ -14,8 +15,15 @@ if (process.argv[2] === 'routes-test') {
     version: VERSION,
     flags: alertmanagerFlags,
     create: (flags, logger) => {
-      if ((flags['cluster.listen-address'] as string) !== '') {
-        logger.warn('clustering is not implemented in Argus yet; running as a single instance');
+      // As upstream, an empty --cluster.listen-address turns HA off; Argus replicates over
+      // NATS (--nats.url) instead of gossip, so without it there is no cluster either.
+      const listen: string = flags['cluster.listen-address'];
+      const natsUrl: string = flags['nats.url'];
+      const clustered = listen !== '' && natsUrl !== '';
+      if (listen !== '' && natsUrl === '') {
+        logger.info(
+          'no --nats.url given; running as a single instance (Argus clusters over NATS, not gossip)',
+        );
       }
       const external = flags['web.external-url'];
       const prefix =
@@ -30,6 +38,22 @@ if (process.argv[2] === 'routes-test') {
         maintenanceIntervalMs: flags['data.maintenance-interval'],
         routePrefix: prefix,
         externalURL: external || undefined,
+        dispatch: {
+          maintenanceIntervalMs: flags['dispatch.maintenance-interval'],
+          startDelayMs: flags['dispatch.start-delay'],
+          maxAggregationGroups: flags['dispatch.max-aggregation-groups'],
+          peerTimeoutMs: flags['cluster.peer-timeout'],
+        },
+        cluster: clustered
+          ? {
+              natsUrl,
+              peerName: flags['cluster.peer-name'],
+              address: peerAddress(flags['cluster.advertise-address'], listen),
+              label: flags['cluster.label'],
+              gossipIntervalMs: flags['cluster.gossip-interval'],
+              settleTimeoutMs: flags['cluster.settle-timeout'],
+            }
+          : undefined,
         logger,
       });
     },

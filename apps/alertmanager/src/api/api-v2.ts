@@ -8,6 +8,8 @@ import { AmMatcher, matchAll } from '../domain/am-matcher.ts';
 import { parseMatcher } from '../domain/parse-matchers.ts';
 import { matcherFromApi, silenceState } from '../domain/silences.ts';
 import type { Silence } from '../domain/silences.ts';
+import { DISABLED_CLUSTER } from '../cluster/cluster-peer.ts';
+import type { ClusterStatus } from '../cluster/cluster-peer.ts';
 
 /** What `/api/v2/status` reports besides the config. */
 export interface ApiInfo {
@@ -15,6 +17,8 @@ export interface ApiInfo {
   readonly revision: string;
   readonly startedAtMs: number;
   readonly now?: () => number;
+  /** The cluster's status (`/api/v2/status` `cluster`); absent: clustering disabled. */
+  readonly cluster?: () => ClusterStatus;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -326,7 +330,7 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
   });
 
   app.get('/api/v2/status', async () => ({
-    cluster: { status: 'disabled', peers: [] },
+    cluster: info.cluster?.() ?? DISABLED_CLUSTER,
     config: { original: core.config.original },
     uptime: iso(info.startedAtMs),
     versionInfo: {

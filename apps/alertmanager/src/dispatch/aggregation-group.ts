@@ -8,8 +8,10 @@ export type FlushFn = (group: AggregationGroup, alerts: readonly Alert[], nowMs:
 /**
  * The alerts of one route with the same group labels, flushed on upstream's timers:
  * first after `group_wait` (at once when the alert that arrives before the first flush
- * started more than `group_wait` ago), then every `group_interval`. After a successful
- * flush, resolved alerts that did not change meanwhile are removed.
+ * started more than `group_wait` ago), then every `group_interval`; no flush happens
+ * before `notBeforeMs` (`--dispatch.start-delay`). After a successful flush, resolved
+ * alerts that did not change meanwhile are removed; a group left empty is destroyed:
+ * it takes no more alerts and waits for the dispatcher's maintenance to drop it.
  */
 export class AggregationGroup {
   readonly alerts = new Map<string, Alert>();
@@ -18,21 +20,30 @@ export class AggregationGroup {
   #timer: NodeJS.Timeout | undefined;
   #hasFlushed = false;
   #stopped = false;
+  #destroyed = false;
   #running: Promise<void> = Promise.resolve();
 
   constructor(
     readonly route: Route,
     readonly labels: LabelSet,
     readonly flush: FlushFn,
-    readonly onEmpty: (group: AggregationGroup) => void,
+    readonly notBeforeMs: number = 0,
   ) {
     this.groupKey = `${route.key()}:${labelSetString(labels)}`;
     this.#arm(route.options.groupWaitMs);
   }
 
-  insert(alert: Alert, nowMs: number): void {
+  /** True once a flush left the group empty; the dispatcher then starts a new group. */
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** Adds or replaces an alert; returns false (and adds nothing) when the group is destroyed. */
+  insert(alert: Alert, nowMs: number): boolean {
+    if (this.#destroyed) return false;
     this.alerts.set(alert.fingerprint, alert);
     if (!this.#hasFlushed && alert.startsAtMs + this.route.options.groupWaitMs < nowMs) this.#arm(0);
+    return true;
   }
 
   stop(): void {
@@ -48,7 +59,7 @@ export class AggregationGroup {
   #arm(ms: number): void {
     clearTimeout(this.#timer);
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => this.#tick(), ms);
+    this.#timer = setTimeout(() => this.#tick(), Math.max(ms, this.notBeforeMs - Date.now()));
   }
 
   #tick(): void {
@@ -67,8 +78,8 @@ export class AggregationGroup {
       if (isResolved(a, nowMs) && this.alerts.get(a.fingerprint) === a) this.alerts.delete(a.fingerprint);
     }
     if (this.alerts.size === 0) {
+      this.#destroyed = true;
       this.stop();
-      this.onEmpty(this);
     }
   }
 }

@@ -54,8 +54,8 @@ export function validateSilence(s: SilenceInput): void {
   if (s.endsAtMs < s.startsAtMs) throw new ValidationError('end time must not be before start time');
 }
 
-/** Receives every silence as it is written (for persistence). */
-export type SilenceListener = (silence: Silence) => void;
+/** Receives every silence as it is written (for persistence and replication); `remote` for merges. */
+export type SilenceListener = (silence: Silence, origin: 'local' | 'remote') => void;
 
 /**
  * The silence store. Updates happen in place only when upstream's `canUpdate` allows
@@ -151,6 +151,20 @@ export class Silences {
     return n;
   }
 
+  /**
+   * Takes a silence from a peer (upstream's merge rule): stored when unknown or updated
+   * later than the one held, unless its retention already ended. Returns whether it was.
+   */
+  merge(silence: Silence, nowMs: number): boolean {
+    if (silence.endsAtMs + this.retentionMs <= nowMs) return false;
+    const prev = this.#byId.get(silence.id);
+    if (prev !== undefined && prev.updatedAtMs >= silence.updatedAtMs) return false;
+    this.#byId.set(silence.id, silence);
+    this.#version++;
+    this.onWrite?.(silence, 'remote');
+    return true;
+  }
+
   /** Puts a silence read from a snapshot as it is. */
   load(silence: Silence): void {
     this.#byId.set(silence.id, silence);
@@ -160,7 +174,7 @@ export class Silences {
   #write(s: Silence): void {
     this.#byId.set(s.id, s);
     this.#version++;
-    this.onWrite?.(s);
+    this.onWrite?.(s, 'local');
   }
 }
 
