@@ -7,6 +7,7 @@ import type { Grid } from './grid.ts';
 import { kahanPair } from './kahan.ts';
 import { quantile } from './quantile.ts';
 import { StepVector } from './step-vector.ts';
+import { prometheusLabelsHash } from './xxhash64.ts';
 
 /** Upstream's `generateGroupingLabels`: `by` keeps the listed labels, `without` drops them and the name. */
 function groupingLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
@@ -325,9 +326,12 @@ function aggregateK(
   return out;
 }
 
-/** Deterministic offset in [0, 1) of a label set for `limit_ratio`. */
+/**
+ * Where a series falls in [0, 1] for `limit_ratio`: upstream's label-set hash (XXH64 of
+ * Prometheus's label encoding) over the largest uint64, so the same series are chosen.
+ */
 function ratioSampleOffset(labels: Labels): number {
-  return labels.hash() / 2 ** 53;
+  return Number(prometheusLabelsHash(labels.flat)) / 2 ** 64;
 }
 
 async function countValues(

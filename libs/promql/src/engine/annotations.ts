@@ -54,6 +54,8 @@ export class Annotations {
 
 /** Upstream's annotation texts (util/annotations), for float evaluation. */
 export const messages = {
+  startTimeOverlap: (name: string) =>
+    `sample has start time that overlaps with previous sample timestamp for metric ${JSON.stringify(name)}`,
   possibleNonCounter: (name: string) =>
     `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`,
   invalidQuantile: (q: number) => `quantile value should be between 0 and 1, got ${formatGoFloat(q)}`,

@@ -61,6 +61,8 @@ const DATE: ReadonlyMap<string, (d: Date) => number> = new Map<string, (d: Date)
 ]);
 
 const ANCHORED_SAFE = ['changes', 'delta', 'increase', 'rate', 'resets'];
+/** Range functions that read start times under `use-start-timestamps`. */
+const START_TIMESTAMP_FUNCTIONS = new Set(['rate', 'increase', 'irate', 'resets']);
 const SMOOTHED_SAFE = ['delta', 'increase', 'rate'];
 
 function unwrap(e: Expr): Expr {
@@ -146,7 +148,7 @@ export async function evalCall(ev: Evaluator, e: Expr, g: Grid): Promise<Value> 
     case 'timestamp': {
       const arg = unwrap(args[0]!);
       if (arg.kind === 'VectorSelector') {
-        const vec = await ev.vectorSelector(arg, g, true);
+        const vec = await ev.vectorSelector(arg, g, 'timestamp');
         return { kind: 'vector', vec: mapSeries(ev, vec, true, (v) => v) };
       }
       const vec = await ev.evalVector(arg, g);
@@ -159,6 +161,17 @@ export async function evalCall(ev: Evaluator, e: Expr, g: Grid): Promise<Value> 
           vec.present[i]!,
         );
       return { kind: 'vector', vec: finish(ev, out) };
+    }
+    case 'start_timestamp': {
+      // Only a plain selector carries start times, and only when the feature is on;
+      // anything else (an expression, the feature off) gives an empty result, as upstream.
+      const arg = unwrap(args[0]!);
+      if (arg.kind === 'VectorSelector' && ev.opts.useStartTimestamps) {
+        const vec = await ev.vectorSelector(arg, g, 'startTimestamp');
+        return { kind: 'vector', vec: mapSeries(ev, vec, true, (v) => v) };
+      }
+      await ev.evalVector(arg, g);
+      return { kind: 'vector', vec: new StepVector(g.steps) };
     }
     case 'label_replace':
       return { kind: 'vector', vec: await labelReplace(ev, call, g) };
@@ -342,13 +355,17 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
   const lookback = ev.opts.lookbackDeltaMs;
   const before = anchored || smoothed ? lookback : 0;
   const after = smoothed ? lookback : 0;
-  const { series, rangeMs, refs } = await ev.rangeArgument(arg, g, before, after);
+  const startTimestamps =
+    ev.opts.useStartTimestamps && !anchored && !smoothed && START_TIMESTAMP_FUNCTIONS.has(name);
+  const { series, rangeMs, refs } = await ev.rangeArgument(arg, g, before, after, startTimestamps);
   const extendedKernel = anchored || smoothed ? extendedKernelFor(name, smoothed) : undefined;
   const dropName = !NAME_KEEPING_RANGE_FUNCTIONS.has(name);
   const out = new StepVector(g.steps);
   const w: RangeWindow = {
     ts: new Float64Array(0),
     vs: new Float64Array(0),
+    sts: undefined,
+    overlap: false,
     lo: 0,
     hi: 0,
     start: 0,
@@ -364,6 +381,8 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
     ev.checkAbort();
     w.ts = s.timestamps;
     w.vs = s.values;
+    w.sts = s.startTimestamps;
+    w.overlap = false;
     const values = new Float64Array(g.steps);
     const present = new Uint8Array(g.steps);
     let any = false;
@@ -397,6 +416,12 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
       values[k] = r;
       present[k] = 1;
       any = true;
+    }
+    if (w.overlap) {
+      ev.annotations.warn(
+        messages.startTimeOverlap(s.labels.get(METRIC_NAME_LABEL)),
+        call.args[rangeIdx]!.pos,
+      );
     }
     if (!any) continue;
     out.adopt(dropName ? ev.derivedLabels(s.labels) : s.labels, dropName, values, present);

@@ -36,6 +36,11 @@ export interface EngineOptions {
   defaultSubqueryStepMs?: number;
   /** `--enable-feature=promql-delayed-name-removal`. */
   delayedNameRemoval?: boolean;
+  /**
+   * `--enable-feature=use-start-timestamps`: `rate`, `increase`, `irate` and `resets` use
+   * the samples' stored start times, and `start_timestamp()` returns them.
+   */
+  useStartTimestamps?: boolean;
   /** Parser features (`promql-experimental-functions`, …). */
   parser?: ParserOptions;
 }
@@ -115,6 +120,7 @@ export class Engine {
       maxConcurrency: options.maxConcurrency ?? DEFAULTS.maxConcurrency,
       defaultSubqueryStepMs: options.defaultSubqueryStepMs ?? DEFAULTS.defaultSubqueryStepMs,
       delayedNameRemoval: options.delayedNameRemoval ?? false,
+      useStartTimestamps: options.useStartTimestamps ?? false,
       parser: options.parser ?? {},
     };
     this.#gate = new QueryGate(this.#opts.maxConcurrency);
@@ -195,6 +201,7 @@ export class Engine {
         maxSamples: this.#opts.maxSamples,
         defaultSubqueryStepMs: this.#opts.defaultSubqueryStepMs,
         delayedNameRemoval: this.#opts.delayedNameRemoval,
+        useStartTimestamps: this.#opts.useStartTimestamps,
         queryStartMs: startMs,
         queryEndMs: endMs,
         queryStepMs: stepMs,

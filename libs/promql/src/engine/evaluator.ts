@@ -13,7 +13,7 @@ import type {
 import { Annotations } from './annotations.ts';
 import { EvaluationError, QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.ts';
 import { Grid } from './grid.ts';
-import { smoothedValue } from './extended-range.ts';
+import { extendFloats, smoothedValue } from './extended-range.ts';
 import { dropMetadata } from './labels-util.ts';
 import { StepVector } from './step-vector.ts';
 import type { RangeSeries } from './step-vector.ts';
@@ -33,6 +33,8 @@ export interface EvaluatorOptions {
   defaultSubqueryStepMs: number;
   /** Remove `__name__` only at the end of the query (`promql-delayed-name-removal`). */
   delayedNameRemoval: boolean;
+  /** Read the samples' start times for the functions that use them (`use-start-timestamps`). */
+  useStartTimestamps: boolean;
   /** Start, end and step of the whole query, for `@ start()`, `@ end()`, `start()`, `step()`. */
   queryStartMs: number;
   queryEndMs: number;
@@ -114,7 +116,7 @@ export class Evaluator {
       case 'UnaryExpr':
         return this.#unary(e.op, await this.eval(e.expr, g));
       case 'VectorSelector':
-        return { kind: 'vector', vec: await this.vectorSelector(e, g, false) };
+        return { kind: 'vector', vec: await this.vectorSelector(e, g, 'value') };
       case 'MatrixSelector':
         return { kind: 'matrix', series: await this.matrixSelectorAt(e, g) };
       case 'SubqueryExpr':
@@ -238,10 +240,15 @@ export class Evaluator {
 
   /**
    * An instant vector selector over the grid: per step the newest sample in
-   * `(ref - lookback, ref]`, nothing when that sample is StaleNaN. With `timestamps`,
-   * the values are the samples' timestamps in seconds (for `timestamp()`).
+   * `(ref - lookback, ref]`, nothing when that sample is StaleNaN. `what` picks the
+   * output: the sample's value, its timestamp in seconds (for `timestamp()`), or its
+   * start time in seconds, 0 when unknown (for `start_timestamp()`).
    */
-  async vectorSelector(vs: VectorSelector, g: Grid, timestamps: boolean): Promise<StepVector> {
+  async vectorSelector(
+    vs: VectorSelector,
+    g: Grid,
+    what: 'value' | 'timestamp' | 'startTimestamp',
+  ): Promise<StepVector> {
     const lookback = this.opts.lookbackDeltaMs;
     const { refs, min, max } = this.refTimes(g, this.atMs(vs.at), this.offsetMs(vs));
     const out = new StepVector(g.steps);
@@ -253,6 +260,7 @@ export class Evaluator {
       const block = s.samples(min - lookback + 1, max);
       const ts = block.timestamps;
       const vals = block.values;
+      const sts = block.startTimestamps;
       const n = block.length;
       const values = new Float64Array(g.steps);
       const present = new Uint8Array(g.steps);
@@ -266,7 +274,8 @@ export class Evaluator {
         if (idx < 0 || ts[idx]! <= ref - lookback) continue;
         const v = vals[idx]!;
         if (v !== v && isStaleNaN(v)) continue;
-        values[k] = timestamps ? ts[idx]! / 1000 : v;
+        values[k] =
+          what === 'value' ? v : what === 'timestamp' ? ts[idx]! / 1000 : sts ? sts[idx]! / 1000 : 0;
         present[k] = 1;
         any = true;
         loaded++;
@@ -317,13 +326,15 @@ export class Evaluator {
 
   /**
    * The samples of every series matching a matrix selector that any step's window
-   * `(ref - range, ref]` can see, StaleNaN removed.
+   * `(ref - range, ref]` can see, StaleNaN removed; with `startTimestamps`, their start
+   * times too (all 0 when the storage keeps none).
    */
   async matrixSeries(
     ms: MatrixSelector,
     g: Grid,
     beforeMs = 0,
     afterMs = 0,
+    startTimestamps = false,
   ): Promise<{ series: RangeSeries[]; rangeMs: number; refs: Float64Array }> {
     const vs = ms.vectorSelector;
     const rangeMs = this.rangeMs(ms);
@@ -335,16 +346,38 @@ export class Evaluator {
     const out: RangeSeries[] = [];
     for (const s of series) {
       const block = s.samples(minT, maxT);
-      out.push(withoutStale(s.labels, block.timestamps, block.values, block.length));
+      const sts = startTimestamps ? (block.startTimestamps ?? new Float64Array(block.length)) : undefined;
+      out.push(withoutStale(s.labels, block.timestamps, block.values, block.length, sts));
     }
     return { series: out, rangeMs, refs };
   }
 
-  /** A matrix selector evaluated as a value (instant queries only): the samples in `(t - range, t]`. */
+  /**
+   * A matrix selector evaluated as a value (instant queries only): the samples in
+   * `(t - range, t]`. With `anchored`/`smoothed`, upstream's `extendFloats`: a point
+   * exactly at each end of the range (the sample at or before the start, or the
+   * interpolation for `smoothed`) around the samples strictly inside.
+   */
   async matrixSelectorAt(ms: MatrixSelector, g: Grid): Promise<RangeSeries[]> {
     if (g.steps !== 1) throw new EvaluationError('cannot do range evaluation of matrix selector');
-    const { series, rangeMs, refs } = await this.matrixSeries(ms, g);
-    return this.#windowAt(series, refs[0]! - rangeMs, refs[0]!);
+    const vs = ms.vectorSelector;
+    if (!vs.anchored && !vs.smoothed) {
+      const { series, rangeMs, refs } = await this.matrixSeries(ms, g);
+      return this.#windowAt(series, refs[0]! - rangeMs, refs[0]!);
+    }
+    const lookback = this.opts.lookbackDeltaMs;
+    const { series, rangeMs, refs } = await this.matrixSeries(ms, g, lookback, vs.smoothed ? lookback : 0);
+    const out: RangeSeries[] = [];
+    let total = 0;
+    for (const s of series) {
+      const e = extendFloats(s, refs[0]! - rangeMs, refs[0]!, vs.smoothed === true);
+      if (!e) continue;
+      out.push(e);
+      total += e.length;
+    }
+    this.stats.totalQueryableSamples += total;
+    this.hold(total);
+    return out;
   }
 
   #windowAt(series: RangeSeries[], start: number, end: number): RangeSeries[] {
@@ -422,6 +455,7 @@ export class Evaluator {
     g: Grid,
     beforeMs = 0,
     afterMs = 0,
+    startTimestamps = false,
   ): Promise<{
     series: RangeSeries[];
     rangeMs: number;
@@ -431,18 +465,22 @@ export class Evaluator {
     let e = arg;
     while (e.kind === 'ParenExpr') e = e.expr;
     if (e.kind === 'MatrixSelector')
-      return { ...(await this.matrixSeries(e, g, beforeMs, afterMs)), selector: e.vectorSelector };
+      return {
+        ...(await this.matrixSeries(e, g, beforeMs, afterMs, startTimestamps)),
+        selector: e.vectorSelector,
+      };
     if (e.kind === 'SubqueryExpr') return { ...(await this.subquerySeries(e, g)), selector: undefined };
     throw new EvaluationError(`expected range vector, got ${e.kind}`);
   }
 }
 
-/** Copies samples without StaleNaN into fresh columns. */
+/** Copies samples (and start times, if given) without StaleNaN into fresh columns. */
 export function withoutStale(
   labels: Labels,
   ts: Float64Array,
   vs: Float64Array,
   length: number,
+  sts?: Float64Array,
 ): RangeSeries {
   let stale = 0;
   for (let i = 0; i < length; i++) {
@@ -453,19 +491,25 @@ export function withoutStale(
     // Views are only cut when the storage handed out spare capacity.
     const t = ts.length === length ? ts : ts.subarray(0, length);
     const v = vs.length === length ? vs : vs.subarray(0, length);
-    return { labels, timestamps: t, values: v, length };
+    if (!sts) return { labels, timestamps: t, values: v, length };
+    const st = sts.length === length ? sts : sts.subarray(0, length);
+    return { labels, timestamps: t, values: v, length, startTimestamps: st };
   }
   const n = length - stale;
   const t2 = new Float64Array(n);
   const v2 = new Float64Array(n);
+  const st2 = sts ? new Float64Array(n) : undefined;
   let j = 0;
   for (let i = 0; i < length; i++) {
     const v = vs[i]!;
     if (v !== v && isStaleNaN(v)) continue;
+    if (st2) st2[j] = sts![i]!;
     t2[j] = ts[i]!;
     v2[j++] = v;
   }
-  return { labels, timestamps: t2, values: v2, length: n };
+  return st2
+    ? { labels, timestamps: t2, values: v2, length: n, startTimestamps: st2 }
+    : { labels, timestamps: t2, values: v2, length: n };
 }
 
 /** Whether dropping `__name__`/`__type__`/`__unit__` from these label sets can make two of them equal. */

@@ -1,4 +1,5 @@
 import type { RangeWindow } from './range-kernels.ts';
+import type { RangeSeries } from './step-vector.ts';
 
 /**
  * The `anchored` and `smoothed` range modifiers (feature `promql-extended-range-selectors`).
@@ -88,4 +89,47 @@ export function smoothedValue(
   if (i > lo && i < hi) return interpolate(ts[i - 1]!, vs[i - 1]!, ts[i]!, vs[i]!, ref, false);
   if (i > lo) return vs[i - 1]!;
   return undefined;
+}
+
+/**
+ * A bare `x[r] anchored` / `x[r] smoothed` as a value, upstream's `extendFloats`: the
+ * samples strictly inside `(mint, maxt)` between a point at `mint` (the sample at or
+ * before it; for `smoothed` the interpolation across it) and one at `maxt` (the last
+ * sample; for `smoothed` the interpolation across it). `undefined` when no sample lies
+ * after `mint`. Interpolation treats the values as gauges, as upstream does.
+ */
+export function extendFloats(
+  s: RangeSeries,
+  mint: number,
+  maxt: number,
+  smoothed: boolean,
+): RangeSeries | undefined {
+  const { timestamps: ts, values: vs, length: n } = s;
+  if (n === 0) return undefined;
+  let last = n - 1;
+  let first = Math.max(0, search(0, last, (i) => ts[i]! > mint) - 1);
+  if (smoothed) last = search(0, last, (i) => ts[i]! >= maxt);
+  if (ts[last]! <= mint) return undefined;
+  const left =
+    smoothed && ts[first]! < mint
+      ? interpolate(ts[first]!, vs[first]!, ts[first + 1]!, vs[first + 1]!, mint, false)
+      : vs[first]!;
+  const right =
+    smoothed && last > 0 && ts[last]! > maxt
+      ? interpolate(ts[last - 1]!, vs[last - 1]!, ts[last]!, vs[last]!, maxt, false)
+      : vs[last]!;
+  if (ts[first]! <= mint) first++;
+  if (ts[last]! >= maxt) last--;
+  const inner = Math.max(last - first + 1, 0);
+  const outT = new Float64Array(inner + 2);
+  const outV = new Float64Array(inner + 2);
+  outT[0] = mint;
+  outV[0] = left;
+  if (inner > 0) {
+    outT.set(ts.subarray(first, last + 1), 1);
+    outV.set(vs.subarray(first, last + 1), 1);
+  }
+  outT[inner + 1] = maxt;
+  outV[inner + 1] = right;
+  return { labels: s.labels, timestamps: outT, values: outV, length: inner + 2 };
 }

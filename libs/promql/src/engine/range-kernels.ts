@@ -7,10 +7,15 @@ import { EvaluationError } from './errors.ts';
  * (exclusive) of `ts`/`vs`, for the left-open window `(start, end]` in ms.
  * `evalMs` is the evaluation time of the step (before offset), `params` the scalar
  * arguments of the call at this step. One object is reused for every window.
+ * `sts` are the samples' start times (0 = unknown) when `use-start-timestamps` is on
+ * and the argument is a plain range selector; a kernel sets `overlap` when it sees a
+ * start time reaching back before the previous sample (upstream warns).
  */
 export interface RangeWindow {
   ts: Float64Array;
   vs: Float64Array;
+  sts: Float64Array | undefined;
+  overlap: boolean;
   lo: number;
   hi: number;
   start: number;
@@ -23,30 +28,71 @@ export interface RangeWindow {
 /** A range-vector function over one window; `undefined` means no output sample. */
 export type RangeKernel = (w: RangeWindow) => number | undefined;
 
-/** rate/increase/delta with upstream's extrapolation (3.x rules: threshold before the zero-point clamp). */
+/**
+ * Whether a sample's start time marks a counter reset since the previous sample
+ * (upstream's `isStartTimestampReset`): a start time after the previous sample, or
+ * equal to it when the previous sample had a known, valid start time of its own
+ * (a delta sample rather than a cumulative one with unknown start).
+ */
+export function isStartTimestampReset(prevSt: number, prevT: number, curSt: number, curT: number): boolean {
+  if (curSt === 0 || curSt >= curT) return false;
+  if (curSt < prevT) return false;
+  if (curSt > prevT) return true;
+  if (prevSt > prevT) return false;
+  return prevSt !== 0 && prevSt !== prevT;
+}
+
+/**
+ * rate/increase/delta with upstream's extrapolation (3.x rules: threshold before the
+ * zero-point clamp). With start times, a reset they show counts like a value drop, and
+ * a first sample whose start time lies inside the window is measured from a zero at that
+ * start time instead of being extrapolated to the left (which also lets one sample do).
+ */
 function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
   const { ts, vs, lo, hi } = w;
+  const sts = isCounter ? w.sts : undefined;
   const n = hi - lo;
-  if (n < 2) return undefined;
+  if (n < 2 && !sts) return undefined;
   const firstT = ts[lo]!;
   const lastT = ts[hi - 1]!;
   let result = vs[hi - 1]! - vs[lo]!;
   if (isCounter) {
-    for (let i = lo + 1; i < hi; i++) if (vs[i]! < vs[i - 1]!) result += vs[i - 1]!;
+    if (sts) {
+      for (let i = lo + 1; i < hi; i++) {
+        const prevSt = sts[i - 1]!;
+        const st = sts[i]!;
+        if (st !== 0 && st < ts[i - 1]! && st !== prevSt) w.overlap = true;
+        if (vs[i]! < vs[i - 1]! || isStartTimestampReset(prevSt, ts[i - 1]!, st, ts[i]!))
+          result += vs[i - 1]!;
+      }
+    } else {
+      for (let i = lo + 1; i < hi; i++) if (vs[i]! < vs[i - 1]!) result += vs[i - 1]!;
+    }
   }
   let durationToStart = (firstT - w.start) / 1000;
   let durationToEnd = (w.end - lastT) / 1000;
-  const sampledInterval = (lastT - firstT) / 1000;
-  const averageDurationBetweenSamples = sampledInterval / (n - 1);
+  let sampledInterval = (lastT - firstT) / 1000;
+  const averageDurationBetweenSamples = n > 1 ? sampledInterval / (n - 1) : 0;
   const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-  if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
-  if (isCounter) {
-    let durationToZero = durationToStart;
-    if (result > 0 && vs[lo]! >= 0) durationToZero = sampledInterval * (vs[lo]! / result);
-    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  const st0 = sts ? sts[lo]! : 0;
+  if (st0 !== 0 && st0 > w.start && st0 < firstT) {
+    // A zero at the first sample's start time, inside the window: no left extrapolation.
+    durationToStart = 0;
+    sampledInterval = (lastT - st0) / 1000;
+    result += vs[lo]!;
+  } else if (n < 2) {
+    return undefined;
+  } else {
+    if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
+    if (isCounter) {
+      let durationToZero = durationToStart;
+      if (result > 0 && vs[lo]! >= 0) durationToZero = sampledInterval * (vs[lo]! / result);
+      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    }
   }
   if (durationToEnd >= extrapolationThreshold) durationToEnd = averageDurationBetweenSamples / 2;
-  let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+  let factor =
+    sampledInterval !== 0 ? (sampledInterval + durationToStart + durationToEnd) / sampledInterval : 1;
   if (isRate) factor /= w.rangeMs / 1000;
   return result * factor;
 }
@@ -58,8 +104,12 @@ function instantValue(w: RangeWindow, isRate: boolean): number | undefined {
   const t0 = ts[hi - 2]!;
   const sampledInterval = t1 - t0;
   if (sampledInterval === 0) return undefined;
+  const sts = w.sts;
+  const reset =
+    vs[hi - 1]! < vs[hi - 2]! ||
+    (sts !== undefined && isStartTimestampReset(sts[hi - 2]!, t0, sts[hi - 1]!, t1));
   let result = vs[hi - 1]!;
-  if (!isRate || !(vs[hi - 1]! < vs[hi - 2]!)) result = vs[hi - 1]! - vs[hi - 2]!;
+  if (!isRate || !reset) result = vs[hi - 1]! - vs[hi - 2]!;
   if (isRate) result /= sampledInterval / 1000;
   return result;
 }
@@ -209,7 +259,14 @@ function changes(w: RangeWindow): number {
 
 function resets(w: RangeWindow): number {
   let n = 0;
-  for (let i = w.lo + 1; i < w.hi; i++) if (w.vs[i]! < w.vs[i - 1]!) n++;
+  const { ts, vs, sts } = w;
+  for (let i = w.lo + 1; i < w.hi; i++) {
+    if (
+      vs[i]! < vs[i - 1]! ||
+      (sts !== undefined && isStartTimestampReset(sts[i - 1]!, ts[i - 1]!, sts[i]!, ts[i]!))
+    )
+      n++;
+  }
   return n;
 }
 
@@ -251,6 +308,8 @@ export const RANGE_KERNELS: ReadonlyMap<string, RangeKernel> = new Map<string, R
   [
     'mad_over_time',
     (w) => {
+      // A NaN makes the median, and so the deviation, undefined: NaN rather than dropping it.
+      for (let i = w.lo; i < w.hi; i++) if (Number.isNaN(w.vs[i]!)) return NaN;
       const values = windowValues(w);
       const median = quantile(0.5, values);
       for (let i = 0; i < values.length; i++) values[i] = Math.abs(values[i]! - median);

@@ -61,6 +61,8 @@ export interface RangeSeries {
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
   readonly length: number;
+  /** Start time (ms, 0 = unknown) per sample, when the selector read them (`use-start-timestamps`). */
+  readonly startTimestamps?: Float64Array;
 }
 
 /** A key for a label set, equal exactly when the label sets are equal. */

@@ -22,6 +22,7 @@ export function harnessEngine(): Engine {
     timeoutMs: 100_000,
     defaultSubqueryStepMs: 60_000,
     delayedNameRemoval: true,
+    useStartTimestamps: true,
     parser: ALL_PARSER_FEATURES,
   });
 }
@@ -75,7 +76,5 @@ export function readKnownFailures(): Record<string, string> {
 export function failureReason(o: EvalOutcome): string {
   if (o.unsupportedData === 'native histograms')
     return 'native histograms in the loaded data (out of scope: float samples only)';
-  if (o.unsupportedData === 'start timestamps')
-    return 'start timestamps (@st) are not stored: the storage contract carries no start time';
   return `engine gap: ${o.error ?? 'failed'}`.slice(0, 300);
 }

@@ -1,10 +1,12 @@
-import { isStaleNaN } from '@argus/model';
+import { isStaleNaN, matchesAll } from '@argus/model';
+import type { Labels } from '@argus/model';
 import { InMemoryStorage } from '@argus/storage';
 import RE2 from 're2';
 import type { Engine, QueryResult } from '../engine.ts';
 import { almostEqual } from '../quantile.ts';
 import { compareLabels, labelsKey } from '../step-vector.ts';
 import type { Expr } from '../../parser/ast.ts';
+import { inspect } from '../../parser/ast.ts';
 import { ALL_PARSER_FEATURES } from '../../parser/options.ts';
 import { parseExpr } from '../../parser/parse.ts';
 import { exprToString } from '../../parser/printer.ts';
@@ -19,8 +21,12 @@ export interface EvalOutcome {
   passed: boolean;
   /** Why it failed. */
   error?: string;
-  /** What the data loaded before it contained that this runner cannot store, if anything. */
-  unsupportedData: false | 'native histograms' | 'start timestamps';
+  /**
+   * Set when the eval needs data this runner cannot store: its expected result holds a
+   * native histogram, or one of its selectors matches a series loaded with native
+   * histogram samples (or converted to NHCB by `load_with_nhcb`).
+   */
+  unsupportedData: false | 'native histograms';
 }
 
 /** Every eval of one script, in order. */
@@ -255,36 +261,68 @@ function variantTimes(t: number): number[] {
   return t === 0 ? [-1000, 0, 1000] : [-10 * t, 0, Math.trunc(t / 5), t, 10 * t];
 }
 
+/** The series `load_with_nhcb` derives from a classic histogram series: `X` without `le`. */
+function nhcbLabels(labels: Labels): Labels | undefined {
+  const m = /^(.*)_(bucket|count|sum)$/.exec(labels.metricName);
+  if (!m) return undefined;
+  return labels.builder().set('__name__', m[1]!).delete('le').labels();
+}
+
+/** Whether the eval's result or any of its selectors involves a native-histogram series. */
+function needsHistograms(cmd: EvalCommand, histogramSeries: readonly Labels[]): boolean {
+  if (cmd.series.some((s) => s.slots.some((slot) => slot.kind === 'histogram'))) return true;
+  if (histogramSeries.length === 0) return false;
+  let expr: Expr;
+  try {
+    expr = parseExpr(cmd.query, ALL_PARSER_FEATURES);
+  } catch {
+    return false;
+  }
+  let found = false;
+  inspect(expr, (node) => {
+    if (found || node.kind !== 'VectorSelector') return;
+    found = histogramSeries.some((l) => matchesAll(node.matchers, (n) => l.get(n)));
+  });
+  return found;
+}
+
 /** Runs a promqltest script against `engine` over a fresh {@link InMemoryStorage}. */
 export async function runScript(text: string, engine: Engine): Promise<ScriptOutcome> {
   const commands = parseScript(text);
   let storage = new InMemoryStorage();
-  let unsupportedData: EvalOutcome['unsupportedData'] = false;
+  let histogramSeries: Labels[] = [];
   const evals: EvalOutcome[] = [];
   for (const cmd of commands) {
     if (cmd.kind === 'clear') {
       storage = new InMemoryStorage();
-      unsupportedData = false;
+      histogramSeries = [];
       continue;
     }
     if (cmd.kind === 'load') {
-      if (cmd.withNhcb) unsupportedData = 'native histograms';
-      else if (cmd.hasStartTimestamps && !unsupportedData) unsupportedData = 'start timestamps';
       const app = storage.appender();
       for (const s of cmd.series) {
+        if (cmd.withNhcb) {
+          const nhcb = nhcbLabels(s.labels);
+          if (nhcb) histogramSeries.push(nhcb);
+        }
+        if (s.slots.some((slot) => slot.kind === 'histogram')) histogramSeries.push(s.labels);
         s.slots.forEach((slot, i) => {
-          if (slot.kind === 'histogram') {
-            unsupportedData = 'native histograms';
-            return;
-          }
+          if (slot.kind === 'histogram') return;
           const f = slotFloat(slot);
-          if (f !== undefined) app.append(0, s.labels, i * cmd.intervalMs, f);
+          const t = i * cmd.intervalMs;
+          const stOffset = s.startOffsets?.[i];
+          if (f !== undefined) app.append(0, s.labels, t, f, stOffset === undefined ? 0 : t + stOffset);
         });
       }
       await app.commit();
       continue;
     }
-    const outcome: EvalOutcome = { line: cmd.line, query: cmd.query, passed: true, unsupportedData };
+    const outcome: EvalOutcome = {
+      line: cmd.line,
+      query: cmd.query,
+      passed: true,
+      unsupportedData: needsHistograms(cmd, histogramSeries) ? 'native histograms' : false,
+    };
     try {
       await runEval(engine, storage, cmd);
     } catch (err) {

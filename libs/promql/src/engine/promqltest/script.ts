@@ -1,6 +1,6 @@
 import { parseDuration } from '@argus/model';
 import type { SeriesDescription } from './series-description.ts';
-import { parseSeriesDescription } from './series-description.ts';
+import { parseSeriesDescription, parseStartTimestampLine } from './series-description.ts';
 
 /** A `load` block: series written at `i * intervalMs`, from t = 0. */
 export interface LoadCommand {
@@ -9,7 +9,7 @@ export interface LoadCommand {
   intervalMs: number;
   withNhcb: boolean;
   series: SeriesDescription[];
-  /** True when the block has `@st` start-timestamp lines (not stored by this runner). */
+  /** True when the block has `@st` start-timestamp lines. */
   hasStartTimestamps: boolean;
 }
 
@@ -127,22 +127,38 @@ export function parseScript(text: string): Command[] {
         hasStartTimestamps: false,
       };
       i++;
+      let pendingSt: ReturnType<typeof parseStartTimestampLine> | undefined;
       while (i < lines.length && lines[i] !== '') {
         const sl = lines[i]!;
-        const first = sl.split(/\s+/)[0]!;
-        if (first.endsWith('@st')) cmd.hasStartTimestamps = true;
-        else {
-          try {
+        try {
+          if (/^\S*@st(\s|$)/.test(sl)) {
+            // Start times for the series line that follows (FORMAT.md §4.6).
+            pendingSt = parseStartTimestampLine(sl);
+            cmd.hasStartTimestamps = true;
+          } else {
             const desc = parseSeriesDescription(sl);
+            if (pendingSt) {
+              if (!pendingSt.labels.equals(desc.labels))
+                throw new Error('@st line and the series line after it must have the same labels');
+              // Histogram items stay unexpanded here (never loaded), so only float lines are counted.
+              const histogram = desc.slots.some((slot) => slot.kind === 'histogram');
+              if (!histogram && pendingSt.offsets.length !== desc.slots.length)
+                throw new Error(
+                  `@st line has ${pendingSt.offsets.length} items for ${desc.slots.length} values`,
+                );
+              desc.startOffsets = pendingSt.offsets;
+              pendingSt = undefined;
+            }
             const existing = cmd.series.findIndex((s) => s.labels.equals(desc.labels));
             if (existing >= 0) cmd.series[existing] = desc;
             else cmd.series.push(desc);
-          } catch (err) {
-            throw new ScriptError(i + 1, (err as Error).message);
           }
+        } catch (err) {
+          throw new ScriptError(i + 1, (err as Error).message);
         }
         i++;
       }
+      if (pendingSt) throw new ScriptError(i, '@st line without a series line after it');
       commands.push(cmd);
     } else if (word.startsWith('eval')) {
       const cmd = parseEvalHead(l, lineNo);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isStaleNaN } from '@argus/model';
-import { parseSeriesDescription } from './series-description.ts';
+import { parseSeriesDescription, parseStartTimestampLine } from './series-description.ts';
 
 const values = (line: string) =>
   parseSeriesDescription(line).slots.map((s) =>
@@ -42,5 +42,22 @@ describe('parseSeriesDescription', () => {
 
   it('keeps StaleNaN distinguishable after storing', () => {
     expect(isStaleNaN(NaN)).toBe(false);
+  });
+});
+
+describe('parseStartTimestampLine', () => {
+  it.each([
+    ['m@st _ _xN', 'm@st _ _x2', [undefined, undefined, undefined]],
+    ['single offsets with signs', 'm{a="b"}@st -1m 0 +1m 1ms -0ms', [-60_000, 0, 60_000, 1, -0]],
+    ['repeats (N+1 copies)', 'm@st -59999msx2', [-59_999, -59_999, -59_999]],
+    ['steps', 'm@st -30s-1mx2 0+1sx1', [-30_000, -90_000, -150_000, 0, 1000]],
+  ])('%s', (_name, line, want) => {
+    expect(parseStartTimestampLine(line).offsets).toEqual(want);
+  });
+
+  it('keeps the labels and refuses a line without @st or with a bad item', () => {
+    expect(parseStartTimestampLine('m{a="b"}@st 0').labels.toString()).toBe('{__name__="m", a="b"}');
+    expect(() => parseStartTimestampLine('m 0')).toThrow(/expected @st/);
+    expect(() => parseStartTimestampLine('m@st 5')).toThrow(/invalid start timestamp item "5"/);
   });
 });

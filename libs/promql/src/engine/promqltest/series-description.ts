@@ -1,4 +1,4 @@
-import { Labels } from '@argus/model';
+import { Labels, parseDuration } from '@argus/model';
 import { STALE_NAN } from '@argus/model';
 
 /** One slot of a series description: a value, a stale marker, an omitted slot or a native histogram. */
@@ -12,6 +12,8 @@ export type SlotValue =
 export interface SeriesDescription {
   labels: Labels;
   slots: SlotValue[];
+  /** From the `@st` line before it: per slot the start time's offset from the sample time in ms, `undefined` for none. */
+  startOffsets?: Array<number | undefined>;
 }
 
 /** A series line that does not follow the promqltest grammar. */
@@ -227,4 +229,62 @@ export function slotFloat(slot: SlotValue): number | undefined {
   if (slot.kind === 'float') return slot.value;
   if (slot.kind === 'stale') return STALE_NAN;
   return undefined;
+}
+
+const DUR = String.raw`(?:\d+(?:ms|s|m|h|d|w|y))+|0`;
+const stSingle = new RegExp(`^([+-]?)(${DUR})$`);
+const stRepeat = new RegExp(`^([+-]?)(${DUR})x(\\d+)$`);
+const stStepped = new RegExp(`^([+-]?)(${DUR})([+-])(${DUR})x(\\d+)$`);
+
+function signedDuration(sign: string, text: string): number {
+  const ms = parseDuration(text);
+  return sign === '-' ? -ms : ms;
+}
+
+/** Expands one item of an `@st` line (FORMAT.md §4.6) into start-time offsets. */
+function expandStartItem(item: string, out: Array<number | undefined>): void {
+  if (item === '_') {
+    out.push(undefined);
+    return;
+  }
+  const omitted = /^_x(\d+)$/.exec(item);
+  if (omitted) {
+    for (let i = 0; i < Number(omitted[1]); i++) out.push(undefined);
+    return;
+  }
+  let m = stSingle.exec(item);
+  if (m) {
+    out.push(signedDuration(m[1]!, m[2]!));
+    return;
+  }
+  m = stRepeat.exec(item);
+  if (m) {
+    const d = signedDuration(m[1]!, m[2]!);
+    for (let i = 0; i <= Number(m[3]); i++) out.push(d);
+    return;
+  }
+  m = stStepped.exec(item);
+  if (m) {
+    let d = signedDuration(m[1]!, m[2]!);
+    const step = signedDuration(m[3]!, m[4]!);
+    for (let i = 0; i <= Number(m[5]); i++, d += step) out.push(d);
+    return;
+  }
+  throw new SeriesDescriptionError(`invalid start timestamp item ${JSON.stringify(item)}`);
+}
+
+/**
+ * Parses an `@st` line, `metric{…}@st _ -1m -30s-1mx2`: the labels and per slot the
+ * offset of the start time from the sample's own timestamp.
+ */
+export function parseStartTimestampLine(line: string): {
+  labels: Labels;
+  offsets: Array<number | undefined>;
+} {
+  const [labels, rest] = parseMetric(line);
+  if (!rest.startsWith('@st'))
+    throw new SeriesDescriptionError(`expected @st after the metric in ${JSON.stringify(line)}`);
+  const offsets: Array<number | undefined> = [];
+  for (const item of splitItems(rest.slice(3))) expandStartItem(item, offsets);
+  return { labels, offsets };
 }
