@@ -47,8 +47,14 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-export async function startReplica(name: string, config: string, args: readonly string[]): Promise<Replica> {
-  const dir = await makeTempDir(`am-${name}`);
+/** Starts a replica; with `dir`, in that directory (a restart over the same storage). */
+export async function startReplica(
+  name: string,
+  config: string,
+  args: readonly string[],
+  existingDir?: TempDir,
+): Promise<Replica> {
+  const dir = existingDir ?? (await makeTempDir(`am-${name}`));
   const port = await freePort();
   await writeFile(dir.join('alertmanager.yml'), config);
   const url = `http://127.0.0.1:${port}`;
