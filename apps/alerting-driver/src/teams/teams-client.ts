@@ -84,7 +84,7 @@ export class TeamsClient {
       response.statusCode === 202 ||
       (response.statusCode < 300 && response.statusCode >= 200 && text.trim() === '1');
     if (!ok) {
-      const shown = text.split(url.reveal()).join('<secret>').replace(/\s+/g, ' ').trim();
+      const shown = scrub(text, url).replace(/\s+/g, ' ').trim();
       throw new TeamsRequestError(
         connector,
         `status ${response.statusCode}, body "${shown}"`,
@@ -97,8 +97,22 @@ export class TeamsClient {
 // undici's messages name the host at most, but strip the URL anyway should one include it.
 function describe(error: unknown, url: Secret): string {
   const e = error as { code?: string; message?: string };
-  const text = `${e.code ?? 'error'}${e.message ? `: ${e.message}` : ''}`;
-  return text.split(url.reveal()).join('<secret>');
+  return scrub(`${e.code ?? 'error'}${e.message ? `: ${e.message}` : ''}`, url);
+}
+
+/** `text` without the connector URL, nor its path and query (the key), should a reply echo them. */
+function scrub(text: string, url: Secret): string {
+  const full = url.reveal();
+  const parts = [full];
+  try {
+    const parsed = new URL(full);
+    parts.push(parsed.pathname + parsed.search, parsed.search, parsed.pathname);
+  } catch {
+    // not a URL: undici refused it already; the whole string is still scrubbed
+  }
+  let out = text;
+  for (const part of parts) if (part.length > 1) out = out.split(part).join('<secret>');
+  return out;
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {
