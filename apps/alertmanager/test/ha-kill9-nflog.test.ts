@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@argus/testkit';
 import { postAlerts, sleep, startReplica, startWebhookSink } from './ha-harness.ts';
@@ -36,6 +36,10 @@ describe('notification log across kill -9', () => {
     replica = await startReplica('kill9', config(sink.url), ['--cluster.listen-address=']);
     await postAlerts(replica.url, alerts);
     await waitFor(() => sink.bodies.length === 1, { timeoutMs: 5_000 });
+    // Between the receiver's 200 and set-notifies there is an unavoidable window (upstream
+    // has it too); the kill comes once the entry is on disk, as soon as it is.
+    const journal = replica.dir.join('data', 'nflog.journal');
+    await waitFor(async () => (await stat(journal)).size > 0, { timeoutMs: 5_000 });
     await replica.process.stop('SIGKILL', 0);
 
     replica = await startReplica('kill9', config(sink.url), ['--cluster.listen-address='], replica.dir);

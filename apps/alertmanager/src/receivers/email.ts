@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { Alert } from '../domain/alert.ts';
 import { NotifyError } from '../dispatch/notifier.ts';
@@ -77,7 +78,8 @@ export class EmailNotifier implements Notifier {
     const requireTls = this.#opt('require_tls') !== false;
     const tlsFields = (this.fields['tls_config'] ?? this.env.global['smtp_tls_config']) as
       Record<string, unknown> | undefined;
-    const tls = { servername: host, ...(await tlsOptions(tlsFields)) };
+    // Go verifies against the smarthost's host name; Node does the same without SNI for an IP.
+    const tls = { ...(isIP(host) ? {} : { servername: host }), ...(await tlsOptions(tlsFields)) };
 
     const user = plain(this.#opt('auth_username'));
     const password = await this.#secret('auth_password');
