@@ -109,6 +109,7 @@ export async function createTsdbService(options: TsdbServiceOptions): Promise<Ts
     maxSamples: options.queryMaxSamples,
     maxConcurrency: options.queryMaxConcurrency,
     delayedNameRemoval: features.includes('promql-delayed-name-removal'),
+    useStartTimestamps: features.includes('use-start-timestamps'),
     parser: parserOptionsFromFeatures(features),
   });
   const metadata = new MetadataStore();

@@ -4,7 +4,6 @@ import {
   ParseError,
   QueryError,
   encodeSuccess,
-  parseExpr,
   parseQueryJson,
   prettify,
   type Expr,
@@ -75,12 +74,13 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
     const timeMs = params.time('time', now());
     const timeoutMs = params.duration('timeout');
     const lookbackDeltaMs = params.duration('lookback_delta');
+    const limit = params.get('limit');
+    const limitN = limit === undefined ? 0 : parseLimit(limit);
     const result = await engine.instantQuery(queryable, query, timeMs, {
       signal: abortOnClose(request, timeoutMs),
       lookbackDeltaMs,
     });
-    const limit = params.get('limit');
-    if (limit !== undefined) applyLimit(result.value, parseLimit(limit), result.warnings);
+    applyLimit(result.value, limitN, result.warnings);
     return encodeSuccess(result, params.get('stats') !== undefined);
   });
 
@@ -110,12 +110,24 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
       );
     }
     const timeoutMs = params.duration('timeout');
+    const limit = params.get('limit');
+    const limitN = limit === undefined ? 0 : parseLimit(limit);
     const result = await engine.rangeQuery(queryable, query, startMs, endMs, stepMs, {
       signal: abortOnClose(request, timeoutMs),
       lookbackDeltaMs: params.duration('lookback_delta'),
     });
+    applyLimit(result.value, limitN, result.warnings);
     return encodeSuccess(result, params.get('stats') !== undefined);
   });
+
+  // The engine's parser, so the enabled `--enable-feature` syntax parses here too, as upstream.
+  const parseQueryParam = (query: string): Expr => {
+    try {
+      return engine.parse(query);
+    } catch (err) {
+      throw ApiError.invalidParam('query', err instanceof BadQueryError && err.cause ? err.cause : err);
+    }
+  };
 
   both('/api/v1/format_query', async (params) => {
     const expr = parseQueryParam(params.get('query') ?? '');
@@ -133,14 +145,6 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
     params.time('end', 0);
     return { status: 'success', data: [] };
   });
-}
-
-function parseQueryParam(query: string): Expr {
-  try {
-    return parseExpr(query);
-  } catch (err) {
-    throw ApiError.invalidParam('query', err);
-  }
 }
 
 function parseLimit(text: string): number {
