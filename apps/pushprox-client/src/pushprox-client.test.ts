@@ -204,4 +204,25 @@ describe('pushprox client against our proxy', () => {
     expect(await listed(authProxyPort)).not.toContain('127.0.0.2');
     expect((await good.metrics.pollErrors.get()).values[0]!.value).toBe(0);
   });
+
+  it("a client refused by the proxy logs the status and the proxy's reason", async () => {
+    const lines: string[] = [];
+    const c = createPushproxClient({
+      fqdn: '127.0.0.3',
+      proxyUrl: `http://127.0.0.1:${authProxyPort}`,
+      metricsAddress: '127.0.0.1:0',
+      retryInitialWaitMs: 100,
+      retryMaxWaitMs: 300,
+      proxyTokenFile: dir.join('token'),
+      logger: createLogger({ level: 'warn', sink: { write: (line) => void lines.push(line) } }),
+    });
+    await c.start();
+    clients.push(c);
+    await waitFor(() => lines.some((l) => l.includes('Error polling for scrapes')), {
+      description: 'poll error logged',
+    });
+    expect(lines.find((l) => l.includes('Error polling for scrapes'))).toContain(
+      'poll answered 403: Error WaitForScrapeInstruction: client \\"node-a\\" may not poll as fqdn \\"127.0.0.3\\"',
+    );
+  });
 });

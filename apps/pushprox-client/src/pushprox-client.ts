@@ -216,6 +216,11 @@ export function createPushproxClient(options: PushproxClientOptions): PushproxCl
       signal: stopping.signal,
     });
     const body = Buffer.from(await answer.body.arrayBuffer());
+    // Upstream ignores the status and fails parsing the error text; saying the status and
+    // the proxy's text (a 408 eviction, an authentication refusal) is clearer, same outcome.
+    if (answer.statusCode !== 200) {
+      throw new Error(`poll answered ${answer.statusCode}: ${body.toString('utf8').trim().slice(0, 500)}`);
+    }
     return parseScrapeRequest(body);
   };
 
