@@ -12,11 +12,13 @@ let dir: TempDir;
 let driver: TestProcess;
 let alertmanager: RunningProgram;
 let driverUrl: string;
+let configFile: string;
 
 beforeAll(async () => {
   api = await FakeApi.start();
   dir = await makeTempDir('sms-e2e');
   const config = dir.join('config.yaml');
+  configFile = config;
   writeFileSync(
     config,
     [
@@ -86,4 +88,24 @@ it('Alertmanager 0.25 → driver → Telegram sendMessage, retried after a provi
   expect(metrics).toContain('sachet_requests_total{code="502",provider="telegram"} 1');
   expect(metrics).toContain('sachet_requests_total{code="200",provider="telegram"} 1');
   expect(driver.output()).not.toContain('e2e-secret');
+});
+
+it('PORT overrides -listen-address, as in sachet', async () => {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const other = await startService(
+    'alerting-driver',
+    ['sms', '-listen-address=127.0.0.1:1', `-config=${configFile}`],
+    url,
+    {
+      env: { PORT: String(port) },
+    },
+  );
+  try {
+    const reply = await fetch(`${url}/alert`, { method: 'POST', body: '{"receiver":"nobody","alerts":[]}' });
+    expect(reply.status).toBe(400);
+    expect(await reply.text()).toBe('{"Error":true,"Status":400,"Message":"Receiver missing: nobody"}');
+  } finally {
+    await other.stop();
+  }
 });

@@ -29,6 +29,8 @@ describe('Go flag syntax', () => {
     { argv: ['-config', '-odd-name.yaml'], want: { config: '-odd-name.yaml' } },
     { argv: ['-config', 'a', 'positional', '-config', 'b'], want: { config: 'a' } },
     { argv: ['-config', 'a', '--', '-config', 'b'], want: { config: 'a' } },
+    { argv: ['-compat.send-failure-4xx=1'], want: { 'compat.send-failure-4xx': true } },
+    { argv: ['-compat.send-failure-4xx=F'], want: { 'compat.send-failure-4xx': false } },
     { argv: [], want: { config: 'config.yaml', 'listen-address': ':9876' } },
   ])('$argv', ({ argv, want }) => {
     const parsed = parseFlags(specs, goFlagsToLong(argv, specs));
@@ -40,6 +42,9 @@ describe('Go flag syntax', () => {
     expect(parseFlags(specs, goFlagsToLong(['-h'], specs)).kind).toBe('help');
     expect(parseFlags(specs, goFlagsToLong(['-help'], specs)).kind).toBe('help');
     expect(() => parseFlags(specs, goFlagsToLong(['-nope'], specs))).toThrow(/nope/);
+    expect(() => parseFlags(specs, goFlagsToLong(['-compat.send-failure-4xx=maybe'], specs))).toThrow(
+      /maybe/,
+    );
     expect(() => parseFlags(specs, goFlagsToLong(['-config'], specs))).toThrow(
       /expected argument for flag '--config'/,
     );

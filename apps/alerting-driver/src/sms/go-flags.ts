@@ -20,6 +20,10 @@ export function goFlagsToLong(argv: readonly string[], specs: FlagSpecs): string
       continue;
     }
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
+    if (spec?.type === 'bool' && eq >= 0) {
+      out.push(`--${name}=${goBool(body.slice(eq + 1))}`);
+      continue;
+    }
     if (spec === undefined || spec.type === 'bool' || eq >= 0) {
       out.push(`--${body}`);
       continue;
@@ -33,4 +37,11 @@ export function goFlagsToLong(argv: readonly string[], specs: FlagSpecs): string
     i++;
   }
   return out;
+}
+
+/** Go's strconv.ParseBool spellings as `true`/`false`; anything else is passed on for the parser to refuse. */
+function goBool(value: string): string {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return 'true';
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return 'false';
+  return value;
 }
