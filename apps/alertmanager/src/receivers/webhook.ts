@@ -36,8 +36,9 @@ export function webhookPayload(
   alerts: readonly Alert[],
   options: WebhookPayloadOptions,
 ): string {
-  const firing = alerts.some((a) => !isResolved(a, ctx.nowMs));
   const kept = options.maxAlerts > 0 ? alerts.slice(0, options.maxAlerts) : alerts;
+  // Upstream builds the template data after cutting: status and common pairs are the kept alerts'.
+  const firing = kept.some((a) => !isResolved(a, ctx.nowMs));
   return goJson({
     receiver: quoteMeta(ctx.receiver),
     status: firing ? 'firing' : 'resolved',
@@ -55,8 +56,8 @@ export function webhookPayload(
     }),
     notification_reason: ctx.reason ?? 'unknown',
     groupLabels: sortedMap(ctx.groupLabels),
-    commonLabels: common(alerts.map((a) => a.labels)),
-    commonAnnotations: common(alerts.map((a) => a.annotations)),
+    commonLabels: common(kept.map((a) => a.labels)),
+    commonAnnotations: common(kept.map((a) => a.annotations)),
     routeLabels: sortedMap(ctx.route.labels),
     externalURL: options.externalURL,
     version: '4',
