@@ -3,6 +3,8 @@
 // and timeouts, TLS, proxy and credentials from http_config, `*_file` secrets read at
 // send time, send_resolved, and no secret in any error message or log line.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger } from '@argus/service-kit';
@@ -372,3 +374,79 @@ describe('send_resolved', () => {
     expect(body.alerts.length).toBe(1);
   });
 });
+
+describe('http_config details', () => {
+  const hook = (path: string, http: string) =>
+    notifierFor(`webhook_configs: [{url: '${sink.url}${path}'${h(http)}}]`);
+
+  it('follows redirects by default; follow_redirects: false fails on the 3xx without retry', async () => {
+    const redirecting = await startSink();
+    try {
+      redirecting.answers.push(['/', { status: 200 }]);
+      const server = await startRedirector(`${redirecting.url}/target`);
+      try {
+        await notifierFor(`webhook_configs: [{url: '${server.url}/x'}]`).notify(ctx(), ALERTS);
+        expect(redirecting.received.map((r) => r.path)).toEqual(['/target']);
+        const error = await failure(
+          notifierFor(
+            `webhook_configs: [{url: '${server.url}/x', http_config: {follow_redirects: false}}]`,
+          ).notify(ctx(), ALERTS),
+        );
+        expect(error.retry).toBe(false);
+        expect(error.message).toMatch(/^unexpected status code 307/);
+        expect(redirecting.received.length).toBe(1);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await redirecting.close();
+    }
+  });
+
+  it('sends bearer_token and authorization credentials, the *_file variants read at send time', async () => {
+    sink.answers.push(['/', { status: 200 }]);
+    await hook('/a', `{bearer_token: '${SECRET}'}`).notify(ctx(), ALERTS);
+    await hook('/b', `{authorization: {type: Token, credentials: '${SECRET}'}}`).notify(ctx(), ALERTS);
+    const file = join(dir.path, 'credentials');
+    await writeFile(file, 'from-file\n');
+    await hook('/c', `{authorization: {credentials_file: '${file}'}}`).notify(ctx(), ALERTS);
+    expect(sink.received.map((r) => r.headers['authorization'])).toEqual([
+      `Bearer ${SECRET}`,
+      `Token ${SECRET}`,
+      'Bearer from-file',
+    ]);
+  });
+
+  it('falls back to global.http_config when the integration has none', async () => {
+    sink.answers.push(['/', { status: 200 }]);
+    const config = parseConfig(
+      `global: {http_config: {bearer_token: '${SECRET}'}}\nroute: {receiver: team}\nreceivers:\n  - name: team\n    webhook_configs: [{url: '${sink.url}/g'}]\n`,
+    );
+    const [n] = buildIntegrations(config.receivers.get('team')!, {
+      templates: config.templates,
+      externalURL: 'http://am.test',
+      userAgent: 'Alertmanager/0.25.0',
+      logger,
+      global: config.raw.global as Record<string, unknown>,
+    });
+    await n!.notify(ctx(), ALERTS);
+    expect(sink.received[0]!.headers['authorization']).toBe(`Bearer ${SECRET}`);
+  });
+});
+
+/** A server answering every request with a 307 to `location`. */
+async function startRedirector(location: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(307, { location });
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
