@@ -100,6 +100,7 @@ describe('POST /v2/<connector>', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(res.status).toBe(413);
+    expect(await res.text()).toContain('request body is larger than 4194304 bytes');
     const ok = await fetch(`${s.address.url}/v2/connector`, { method: 'POST', body: payload([firing]) });
     expect(ok.status).toBe(201);
   });
