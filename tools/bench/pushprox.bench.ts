@@ -3,12 +3,14 @@
 // prometheus-node-exporter 1.5) in the same run. Scrapes are sequential, gzip accepted,
 // body read to the end, keep-alive, as Prometheus does; direct and proxied scrapes
 // alternate so both see the same machine load. Reported: latency median and spread of each
-// path, the added latency, and CPU seconds of the proxy and of the client per 1,000
-// proxied scrapes (from /proc/<pid>/stat over the measured window).
+// path, the added latency; then a second window of proxied scrapes only, over which the CPU
+// seconds of the proxy and of the client (from /proc/<pid>/stat) give CPU per 1,000
+// proxied scrapes, beside the exporter's own CPU per 1,000 scrapes as the scale.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
 
@@ -85,7 +87,9 @@ try {
   const exporterPort = await freePort();
   const proxyPort = await freePort();
   const clientPort = await freePort();
-  run('/usr/bin/prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${exporterPort}`]);
+  const exporter = run('/usr/bin/prometheus-node-exporter', [
+    `--web.listen-address=127.0.0.1:${exporterPort}`,
+  ]);
   const proxy = run(process.execPath, [
     resolve(root, 'apps/pushprox-proxy/dist/main.js'),
     `--web.listen-address=127.0.0.1:${proxyPort}`,
@@ -115,24 +119,30 @@ try {
   const direct: number[] = [];
   const proxied: number[] = [];
   let bytes = 0;
-  let proxiedCpu = { proxy: 0, client: 0 };
   for (let i = 0; i < SCRAPES; i++) {
     direct.push((await scrape(exporterPort, undefined))[0]);
-    const before = { proxy: cpuSeconds(proxy.pid!), client: cpuSeconds(client.pid!) };
     const [ms, size] = await scrape(exporterPort, proxyPort);
     proxied.push(ms);
     bytes = size;
-    proxiedCpu = {
-      proxy: proxiedCpu.proxy + cpuSeconds(proxy.pid!) - before.proxy,
-      client: proxiedCpu.client + cpuSeconds(client.pid!) - before.client,
-    };
   }
+  // CPU window: proxied scrapes only, back to back; the processes are otherwise idle.
+  const cpuOf = () => ({
+    proxy: cpuSeconds(proxy.pid!),
+    client: cpuSeconds(client.pid!),
+    exporter: cpuSeconds(exporter.pid!),
+  });
+  const before = cpuOf();
+  const windowStart = process.hrtime.bigint();
+  for (let i = 0; i < SCRAPES; i++) await scrape(exporterPort, proxyPort);
+  const windowSeconds = Number(process.hrtime.bigint() - windowStart) / 1e9;
+  const after = cpuOf();
   const directSpread = spread(direct);
   const proxiedSpread = spread(proxied);
   const added = spread(proxied.map((ms, i) => ms - direct[i]!));
   const per1000 = {
-    proxy: (proxiedCpu.proxy / SCRAPES) * 1000,
-    client: (proxiedCpu.client / SCRAPES) * 1000,
+    proxy: ((after.proxy - before.proxy) / SCRAPES) * 1000,
+    client: ((after.client - before.client) / SCRAPES) * 1000,
+    exporter: ((after.exporter - before.exporter) / SCRAPES) * 1000,
   };
   const rss = { proxyMiB: rssBytes(proxy.pid!) / 2 ** 20, clientMiB: rssBytes(client.pid!) / 2 ** 20 };
   const markdown = [
@@ -148,9 +158,11 @@ try {
     `| added latency per scrape, ms | ${formatSpread(added)} |`,
     `| proxy CPU-s per 1,000 proxied scrapes | ${per1000.proxy.toFixed(2)} |`,
     `| client CPU-s per 1,000 proxied scrapes | ${per1000.client.toFixed(2)} |`,
+    `| for scale: node-exporter CPU-s per 1,000 scrapes (same window) | ${per1000.exporter.toFixed(2)} |`,
     `| RSS after the window, proxy / client (MiB) | ${rss.proxyMiB.toFixed(0)} / ${rss.clientMiB.toFixed(0)} |`,
     '',
-    'CPU is read from /proc/<pid>/stat at 10 ms tick resolution around each proxied scrape, summed.',
+    `CPU: /proc/<pid>/stat before and after a separate window of ${SCRAPES} proxied scrapes back to back (${windowSeconds.toFixed(1)} s).`,
+    `Machine load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; on a shared machine kernel time of loopback writes dominates the proxy's CPU.`,
   ].join('\n');
   writeResult(
     'pushprox',
@@ -161,6 +173,8 @@ try {
       proxied: proxiedSpread,
       addedMs: added,
       cpuSecondsPer1000: per1000,
+      cpuWindowSeconds: windowSeconds,
+      loadAverage1m: loadavg()[0],
       rss,
     },
     markdown,
