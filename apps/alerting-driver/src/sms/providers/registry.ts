@@ -1,4 +1,14 @@
 import { aliyun } from './aliyun.ts';
+import { esendex } from './esendex.ts';
+import { ghasedak } from './ghasedak.ts';
+import { kavenegar } from './kavenegar.ts';
+import { mailruim } from './mailruim.ts';
+import { melipayamak } from './melipayamak.ts';
+import { sap } from './sap.ts';
+import { sfr } from './sfr.ts';
+import { sms77 } from './sms77.ts';
+import { tencentcloud } from './tencentcloud.ts';
+import { textmagic } from './textmagic.ts';
 import { aspsms } from './aspsms.ts';
 import { cm } from './cm.ts';
 import { exotel } from './exotel.ts';
@@ -19,7 +29,7 @@ import { telegram } from './telegram.ts';
 import { turbosms } from './turbosms.ts';
 import { twilio } from './twilio.ts';
 
-/** sachet 0.2.3's `provider:` names, each with its settings schema and factory. */
+/** sachet 0.2.3's 19 `provider:` names and the 10 added up to sachet 0.3.1, each with its settings schema and factory. */
 export const PROVIDERS: ReadonlyMap<string, ProviderDefinition<unknown>> = new Map(
   [
     aliyun,
@@ -41,5 +51,16 @@ export const PROVIDERS: ReadonlyMap<string, ProviderDefinition<unknown>> = new M
     telegram,
     turbosms,
     twilio,
+    // added after 0.2.3
+    esendex,
+    ghasedak,
+    kavenegar,
+    mailruim,
+    melipayamak,
+    sap,
+    sfr,
+    sms77,
+    tencentcloud,
+    textmagic,
   ].map((p) => [p.name, p as ProviderDefinition<unknown>]),
 );
