@@ -151,6 +151,7 @@ export class KubeApi {
       obj.status = establishedStatus(obj);
     }
     obj.apiVersion = apiVersionOf(type.group, this.storedVersion(type));
+    obj.kind = type.kind;
     if (options.dryRun) return this.present(type, scope.version, obj);
     if (newType) this.registry.add(newType);
     return this.present(type, scope.version, this.store.create(key, obj));

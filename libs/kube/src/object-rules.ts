@@ -131,7 +131,7 @@ function defaultService(obj: KubeObject, allocateClusterIp: () => string): void 
 }
 
 function withoutMetaAndStatus(obj: KubeObject): string {
-  const { metadata: _m, status: _s, ...rest } = obj;
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
   return JSON.stringify(rest);
 }
 
