@@ -26,6 +26,7 @@ import type {
   RouteConfig,
   TimeIntervalConfig,
 } from './config-schema.ts';
+import { integrationProblems } from '../receivers/validate.ts';
 import { INTEGRATION_FIELDS, isSet } from './receiver-schema.ts';
 import type { IntegrationKind, ReceiverConfig } from './receiver-schema.ts';
 
@@ -109,6 +110,8 @@ class Validator {
   build(raw: RawConfig, document: YamlDocument): AlertmanagerConfig | undefined {
     const top = document.root ?? { line: 1, column: 1 };
     const receivers = this.receivers(raw.receivers ?? []);
+    for (const rc of raw.receivers ?? [])
+      for (const problem of integrationProblems(rc, raw.global ?? {})) this.fail(rc.at, problem);
     const timeIntervals = this.timeIntervals([
       ...(raw.mute_time_intervals ?? []),
       ...(raw.time_intervals ?? []),
