@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AlertmanagerTemplates, TemplateError } from '@argus/gotemplate';
-import { ConfigError, decodeYaml, loadYamlFileSync, schema as s } from '@argus/service-kit';
+import { decodeYaml, loadYamlFileSync, schema as s } from '@argus/service-kit';
 import type { Decoder } from '@argus/service-kit';
 import { goGlob } from './go-glob.ts';
 import { PROVIDERS } from './providers/registry.ts';
@@ -56,9 +56,42 @@ const providers: Decoder<Map<string, unknown>> = {
   },
 };
 
+/**
+ * Reads the `templates:` globs into Alertmanager's template set (default templates first);
+ * a bad pattern, an unreadable file or a template that does not parse fails at the
+ * `templates:` node.
+ */
+const templates: Decoder<AlertmanagerTemplates> = s.refine(
+  s.optional(s.list(s.string()), []),
+  (globs, fail) => {
+    const files: [string, string][] = [];
+    for (const pattern of globs) {
+      let paths: string[] = [];
+      try {
+        paths = goGlob(pattern);
+      } catch (error) {
+        fail(`templates: ${pattern}: ${(error as Error).message}`);
+      }
+      for (const path of paths) {
+        try {
+          files.push([basename(path), readFileSync(path, 'utf8')]);
+        } catch (error) {
+          fail(`templates: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        }
+      }
+    }
+    try {
+      return AlertmanagerTemplates.create({ files });
+    } catch (error) {
+      if (error instanceof TemplateError) fail(`templates: ${error.message}`);
+      throw error;
+    }
+  },
+);
+
 const configFile = s.object(
   {
-    templates: s.optional(s.list(s.string()), []),
+    templates,
     providers,
     receivers: s.optional(s.list(receiver), []),
   },
@@ -66,8 +99,8 @@ const configFile = s.object(
 );
 
 /**
- * Reads and checks a sachet config file; throws {@link ConfigError} (`file:line:col: reason`)
- * or a template parse error naming the template file. Nothing is kept on failure.
+ * Reads and checks a sachet config file; throws `ConfigError` (`file:line:col: reason`, a
+ * template error naming the template file). Nothing is kept on failure.
  */
 export function loadSmsConfig(file: string): SmsConfig {
   const decoded = decodeYaml(loadYamlFileSync(file), configFile);
@@ -83,39 +116,7 @@ export function loadSmsConfig(file: string): SmsConfig {
   return {
     receivers: decoded.receivers,
     providerSettings,
-    templates: loadTemplates(file, decoded.templates),
+    templates: decoded.templates,
     secrets,
   };
-}
-
-function loadTemplates(configFile: string, globs: readonly string[]): AlertmanagerTemplates {
-  const files: [string, string][] = [];
-  for (const pattern of globs) {
-    let paths: string[];
-    try {
-      paths = goGlob(pattern);
-    } catch (error) {
-      throw configProblem(configFile, `templates: ${pattern}: ${(error as Error).message}`);
-    }
-    for (const path of paths) {
-      try {
-        files.push([basename(path), readFileSync(path, 'utf8')]);
-      } catch (error) {
-        throw configProblem(
-          configFile,
-          `templates: cannot read ${path}: ${(error as NodeJS.ErrnoException).code}`,
-        );
-      }
-    }
-  }
-  try {
-    return AlertmanagerTemplates.create({ files });
-  } catch (error) {
-    if (error instanceof TemplateError) throw configProblem(configFile, `templates: ${error.message}`);
-    throw error;
-  }
-}
-
-function configProblem(file: string, message: string): ConfigError {
-  return new ConfigError([{ file, line: 1, column: 1, message }]);
 }
