@@ -380,3 +380,46 @@ describe('watch', () => {
     expect(seen).toEqual(['ADDED a', 'ADDED c']);
   });
 });
+
+describe('apply and scopeFor (in-process helpers)', () => {
+  it('creates, then replaces whole objects including their status', () => {
+    api.apply([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'web' },
+        spec: { nodeName: 'n1' },
+        status: { podIP: '10.0.0.1' },
+      },
+    ]);
+    const [updated] = api.apply([
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'web', labels: { a: 'b' } },
+        spec: { nodeName: 'n2' },
+        status: { podIP: '10.0.0.2' },
+      },
+    ]);
+    expect(updated).toMatchObject({
+      metadata: { labels: { a: 'b' }, generation: 2 },
+      spec: { nodeName: 'n2' },
+      status: { podIP: '10.0.0.2' },
+    });
+    expect(api.scopeFor('v1', 'pods', 'web').type.kind).toBe('Pod');
+    expect(api.scopeFor('discovery.k8s.io/v1', 'EndpointSlice').namespace).toBe('default');
+    expect(failure(() => api.scopeFor('example.com/v1', 'Widget')).code).toBe(404);
+  });
+});
+
+describe('services', () => {
+  it('an update without clusterIP keeps the allocated one', () => {
+    const svcs = scope('', 'v1', 'services', 'default');
+    const created = api.create(svcs, { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } });
+    const replaced = api.update(svcs, 's', { metadata: { name: 's' }, spec: { ports: [{ port: 81 }] } });
+    expect((replaced.spec as { clusterIP: string }).clusterIP).toBe(
+      (created.spec as { clusterIP: string }).clusterIP,
+    );
+  });
+});

@@ -94,6 +94,49 @@ export class KubeApi {
     return obj;
   }
 
+  /**
+   * The scope for `apiVersion` plus a kind (`Pod`) or plural (`pods`), in `namespace`;
+   * a 404 when that type is not served (e.g. its CRD does not exist yet).
+   */
+  scopeFor(apiVersion: string, kindOrPlural: string, namespace?: string): Scope {
+    const slash = apiVersion.lastIndexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    const version = apiVersion.slice(slash + 1);
+    const type = this.registry
+      .inGroupVersion(group, version)
+      .find((t) => t.kind === kindOrPlural || t.plural === kindOrPlural);
+    if (!type) {
+      throw new KubeApiError(
+        404,
+        'NotFound',
+        `the server could not find the requested resource: no ${kindOrPlural} in ${apiVersion}`,
+      );
+    }
+    return { type, version, namespace: type.namespaced ? (namespace ?? 'default') : undefined };
+  }
+
+  /**
+   * Creates each object, or replaces it when it exists (keeping its status unless the
+   * object carries one), like `kubectl apply` of whole objects but without a client.
+   * Objects need apiVersion, kind and metadata.name; namespaced ones default to `default`.
+   */
+  apply(objects: KubeObject[]): KubeObject[] {
+    return objects.map((obj) => {
+      if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+        throw badRequest(`apply: object ${JSON.stringify(obj.metadata?.name)} needs apiVersion and kind`);
+      }
+      const scope = this.scopeFor(obj.apiVersion, obj.kind, obj.metadata?.namespace);
+      const name = obj.metadata?.name;
+      const old = name ? this.store.get(this.key(scope), this.ns(scope), name) : undefined;
+      if (!old || !name) return this.create(scope, obj);
+      const next = structuredClone(obj);
+      next.metadata = { ...next.metadata, resourceVersion: old.metadata.resourceVersion };
+      const updated = this.update(scope, name, next);
+      if (obj.status === undefined || !scope.type.statusSubresource) return updated;
+      return this.update(scope, name, { ...updated, status: obj.status }, { subresource: 'status' });
+    });
+  }
+
   get(scope: Scope, name: string): KubeObject {
     return this.present(scope.type, scope.version, this.mustGet(scope, name));
   }

@@ -154,6 +154,18 @@ export function prepareUpdate(old: KubeObject, next: KubeObject): void {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
   }
+  if (old.kind === 'Service' && old.apiVersion === 'v1') keepServiceAllocations(old, next);
   const gen = old.metadata.generation ?? 1;
   meta.generation = withoutMetaAndStatus(old) === withoutMetaAndStatus(next) ? gen : gen + 1;
+}
+
+/** An update that leaves a Service's cluster IPs empty keeps the allocated ones, as upstream. */
+function keepServiceAllocations(old: KubeObject, next: KubeObject): void {
+  const before = (old.spec ?? {}) as Record<string, unknown>;
+  const spec = (next.spec ??= {}) as Record<string, unknown>;
+  spec.type ??= before.type ?? 'ClusterIP';
+  if (spec.type === 'ExternalName') return;
+  if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = before.clusterIP;
+  if (spec.clusterIPs === undefined) spec.clusterIPs = before.clusterIPs;
+  spec.sessionAffinity ??= before.sessionAffinity;
 }
