@@ -146,11 +146,29 @@ describe('Teams failures', () => {
 
   it('retries every RetryWaitTime when RetryEnable is on', async () => {
     const s = start('[Microsoft Teams Client]\nRetryEnable: true\nRetryWaitTime: 0.05\n');
+    await s.start();
     let calls = 0;
     sink.answer = () => (++calls < 3 ? { status: 503, body: 'busy' } : { status: 200, body: '1' });
-    const res = await s.app.inject({ method: 'POST', url: '/v2/connector', payload: payload([firing]) });
-    expect(res.statusCode).toBe(201);
+    const res = await fetch(`${s.address.url}/v2/connector`, { method: 'POST', body: payload([firing]) });
+    expect(res.status).toBe(201);
     expect(sink.received).toHaveLength(3);
+  });
+
+  it('stops retrying once Alertmanager hangs up', async () => {
+    const s = start('[Microsoft Teams Client]\nRetryEnable: true\nRetryWaitTime: 0.1\n');
+    await s.start();
+    sink.answer = () => ({ status: 503, body: 'busy' });
+    const gaveUp = fetch(`${s.address.url}/v2/connector`, {
+      method: 'POST',
+      body: payload([firing]),
+      signal: AbortSignal.timeout(350),
+    });
+    await expect(gaveUp).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const posts = sink.received.length;
+    expect(posts).toBeGreaterThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sink.received.length).toBe(posts);
   });
 });
 
@@ -163,5 +181,32 @@ describe('other endpoints', () => {
     const metrics = (await s.app.inject({ url: '/metrics' })).body;
     expect(metrics).toContain('prom2teams_requests_total{connector="other",code="201"} 1');
     expect(metrics).toContain('prom2teams_cards_total{connector="other",result="sent"} 1');
+  });
+});
+
+describe('reload', () => {
+  it('picks up new connectors and keeps the old config when the new one is broken', async () => {
+    let ini = `[Microsoft Teams]\nConnector: ${sink.url}/first\n`;
+    const load = () => loadTeamsConfig({ configpath: 'config.ini' }, {}, () => ini);
+    const logger = createLogger({ level: 'error', sink: { write: () => {} } });
+    service = createTeamsService({
+      config: load(),
+      logger,
+      listenAddress: '127.0.0.1:0',
+      reloadConfig: load,
+    });
+    ini = `[Microsoft Teams]\nConnector: ${sink.url}/second\n`;
+    await service.reload();
+    ini = '[Microsoft Teams]\n'; // no connector: refused
+    await expect(service.reload()).rejects.toThrow(
+      'missing required [Microsoft Teams] section with a connector key',
+    );
+    const res = await service.app.inject({
+      method: 'POST',
+      url: '/v2/connector',
+      payload: payload([firing]),
+    });
+    expect(res.statusCode).toBe(201);
+    expect(sink.received.map((r) => r.path)).toEqual(['/second']);
   });
 });

@@ -75,19 +75,20 @@ export function createTeamsService(options: TeamsServiceOptions): Service {
     const current = state;
     const name = connector.toLowerCase();
     const url = current.config.connectors.get(name);
-    const answer = (code: number, body: unknown, label = name) => {
+    const label = url === undefined ? '?' : name; // unknown names would make unbounded series
+    const answer = (code: number, body: unknown) => {
       requests.inc({ connector: label, code: String(code) });
       return reply.code(code).type('application/json').send(JSON.stringify(body));
     };
-    // prom2teams fails an unknown connector with 500 (a KeyError); Alertmanager retries, so a
-    // fixed ConfigMap still delivers the alert.
-    if (url === undefined) {
-      logger.warn({ connector }, 'Unknown Teams connector');
-      return answer(500, { message: `Connector "${connector}" is not configured in [Microsoft Teams]` }, '?');
-    }
     let bodies: string[];
     try {
+      // As prom2teams: the body is validated first, then the connector looked up.
       const payload = parseWebhookPayload((request.body as Buffer | undefined) ?? '');
+      if (url === undefined) {
+        // A KeyError (500) in prom2teams; Alertmanager retries, so a fixed ConfigMap still delivers.
+        logger.warn({ connector }, 'Unknown Teams connector');
+        return answer(500, { message: `Connector "${connector}" is not configured in [Microsoft Teams]` });
+      }
       bodies = buildCards(payload, {
         exclusions: {
           labels: current.config.labelsExcluded,
@@ -99,7 +100,7 @@ export function createTeamsService(options: TeamsServiceOptions): Service {
       });
     } catch (error) {
       if (error instanceof WebhookPayloadError) {
-        logger.warn({ connector: name, err: error.message }, 'Bad webhook payload');
+        logger.warn({ connector: label, err: error.message }, 'Bad webhook payload');
         return answer(400, { message: error.message });
       }
       if (error instanceof CardTemplateError) {
@@ -108,8 +109,12 @@ export function createTeamsService(options: TeamsServiceOptions): Service {
       }
       throw error;
     }
+    // Alertmanager hung up (its timeout): stop retrying, it will send again. The response's
+    // 'close' before it finished means the connection went; the request's 'close' would not.
     const aborted = new AbortController();
-    request.raw.once('close', () => aborted.abort());
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) aborted.abort();
+    });
     for (const card of bodies) {
       try {
         await current.client.post(name, url, card, aborted.signal);
