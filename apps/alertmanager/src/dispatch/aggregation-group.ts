@@ -41,8 +41,12 @@ export class AggregationGroup {
   /** Adds or replaces an alert; returns false (and adds nothing) when the group is destroyed. */
   insert(alert: Alert, nowMs: number): boolean {
     if (this.#destroyed) return false;
+    // As upstream 0.34: only the alert that creates the group can cut group_wait short.
+    // (Re-arming on later inserts, as 0.25 did, re-flushed groups whose first flush was
+    // still in flight.)
+    const creating = this.alerts.size === 0 && !this.#hasFlushed;
     this.alerts.set(alert.fingerprint, alert);
-    if (!this.#hasFlushed && alert.startsAtMs + this.route.options.groupWaitMs < nowMs) this.#arm(0);
+    if (creating && alert.startsAtMs + this.route.options.groupWaitMs < nowMs) this.#arm(0);
     return true;
   }
 
@@ -63,6 +67,7 @@ export class AggregationGroup {
   }
 
   #tick(): void {
+    this.#hasFlushed = true;
     this.#arm(this.route.options.groupIntervalMs);
     this.#running = this.#running.then(() => this.#flushNow());
   }
@@ -72,7 +77,6 @@ export class AggregationGroup {
     const nowMs = Date.now();
     const snapshot = [...this.alerts.values()].sort(compareAlerts);
     const ok = await this.flush(this, snapshot, nowMs).catch(() => false);
-    this.#hasFlushed = true;
     if (!ok) return;
     for (const a of snapshot) {
       if (isResolved(a, nowMs) && this.alerts.get(a.fingerprint) === a) this.alerts.delete(a.fingerprint);

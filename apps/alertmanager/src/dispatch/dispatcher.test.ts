@@ -39,8 +39,8 @@ afterEach(() => {
   lines.length = 0;
 });
 
-function setup(options: DispatcherOptions) {
-  const core = new AlertmanagerCore(parseConfig(CONFIG));
+function setup(options: DispatcherOptions, config = CONFIG, flushDelayMs = 0) {
+  const core = new AlertmanagerCore(parseConfig(config));
   const flushes: Flush[] = [];
   dispatcher = new Dispatcher(
     core,
@@ -60,12 +60,17 @@ function setup(options: DispatcherOptions) {
   return { core, flushes, d: dispatcher };
 }
 
-function alert(name: string, instance: string, endsAtMs = Date.now() + 3_600_000): Alert {
+function alert(
+  name: string,
+  instance: string,
+  endsAtMs = Date.now() + 3_600_000,
+  startsAtMs = Date.now(),
+): Alert {
   const now = Date.now();
   return makeAlert({
     labels: { alertname: name, instance },
     annotations: {},
-    startsAtMs: now,
+    startsAtMs,
     endsAtMs,
     generatorURL: '',
     updatedAtMs: now,
@@ -133,6 +138,18 @@ describe('Dispatcher --dispatch.* behaviour', () => {
     expect(d.groups()).toHaveLength(1);
     await waitUntil(() => flushes.length > 0, 2_000);
     await waitUntil(() => d.groups().length === 0, 2_000);
+  });
+
+  it('flushes once when old alerts keep arriving while the immediate first flush is in flight', async () => {
+    const config = CONFIG.replace('group_interval: 100ms', 'group_interval: 10s');
+    const { core, flushes } = setup({}, config, 200);
+    const old = Date.now() - 60_000;
+    core.alerts.put([alert('A', 'x', undefined, old)]);
+    await waitUntil(() => flushes.length === 1, 2_000);
+    core.alerts.put([alert('A', 'y', undefined, old)]);
+    core.alerts.put([alert('A', 'z', undefined, old)]);
+    await sleep(400);
+    expect(flushes.map((f) => f.alerts)).toEqual([['x']]);
   });
 
   it('waits until settled, then position × peer timeout before notifying', async () => {
