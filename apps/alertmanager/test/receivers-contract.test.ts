@@ -450,3 +450,11 @@ async function startRedirector(location: string): Promise<{ url: string; close()
     },
   };
 }
+
+describe('OpsGenie api_url', () => {
+  it('a bare host gets /v2/alerts, as Go appends to an empty path', async () => {
+    sink.answers.push(['/', { status: 202 }]);
+    await notifierFor(`opsgenie_configs: [{api_key: k, api_url: '${sink.url}'}]`).notify(ctx(), ALERTS);
+    expect(sink.received[0]!.path).toBe('/v2/alerts');
+  });
+});

@@ -28,6 +28,14 @@ function safeSplit(s: string, sep: string): string[] {
     .filter((x) => x !== '');
 }
 
+/**
+ * Upstream appends `v2/alerts` to the URL's path: a bare host gets `/v2/alerts`, a path
+ * without a trailing slash is glued on as written (Go's `URL.Path +=`).
+ */
+export function apiBase(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+$/i.test(url) ? `${url}/` : url;
+}
+
 /** Responders / visible_to entries: templated, empty ones dropped, `type: teams` expanded per name. */
 function people(value: unknown, r: Renderer, field: string): Obj[] {
   const out: Obj[] = [];
@@ -66,7 +74,9 @@ export class OpsgenieNotifier extends HttpIntegration {
     const r = this.renderer(ctx, alerts);
     const t = (key: string) => r.text(this.tmplField(key, DEFAULTS[key] ?? ''), key);
     const alias = groupKeyHash(ctx.groupKey);
-    const base = str(this.fields, 'api_url') || plain(this.env.global['opsgenie_api_url']) || DEFAULT_API_URL;
+    const base = apiBase(
+      str(this.fields, 'api_url') || plain(this.env.global['opsgenie_api_url']) || DEFAULT_API_URL,
+    );
     const requests: { method: string; url: string; body: string }[] = [];
     const firing = alerts.some((a) => !isResolved(a, ctx.nowMs));
     if (!firing) {
