@@ -72,6 +72,7 @@ export type { QueryErrorType } from './engine/errors.ts';
 export {
   encodeError,
   encodeSuccess,
+  encodeSuccessText,
   encodeValue,
   formatSampleValue,
   formatTimestamp,

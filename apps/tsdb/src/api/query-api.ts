@@ -3,7 +3,7 @@ import {
   BadQueryError,
   ParseError,
   QueryError,
-  encodeSuccess,
+  encodeSuccessText,
   parseQueryJson,
   prettify,
   type Expr,
@@ -69,7 +69,7 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
     }
   };
 
-  both('/api/v1/query', async (params, request) => {
+  both('/api/v1/query', async (params, request, reply) => {
     const query = params.get('query') ?? '';
     const timeMs = params.time('time', now());
     const timeoutMs = params.duration('timeout');
@@ -81,10 +81,10 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
       lookbackDeltaMs,
     });
     applyLimit(result.value, limitN, result.warnings);
-    return encodeSuccess(result, params.get('stats') !== undefined);
+    return sendJson(reply, encodeSuccessText(result, params.get('stats') !== undefined));
   });
 
-  both('/api/v1/query_range', async (params, request) => {
+  both('/api/v1/query_range', async (params, request, reply) => {
     const query = params.get('query') ?? '';
     const startMs = params.time('start', NaN, 'required');
     const endMs = params.time('end', NaN, 'required');
@@ -117,7 +117,7 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
       lookbackDeltaMs: params.duration('lookback_delta'),
     });
     applyLimit(result.value, limitN, result.warnings);
-    return encodeSuccess(result, params.get('stats') !== undefined);
+    return sendJson(reply, encodeSuccessText(result, params.get('stats') !== undefined));
   });
 
   // The engine's parser, so the enabled `--enable-feature` syntax parses here too, as upstream.
@@ -145,6 +145,11 @@ export function registerQueryApi(app: FastifyInstance, options: QueryApiOptions)
     params.time('end', 0);
     return { status: 'success', data: [] };
   });
+}
+
+/** Sends already encoded JSON text (large results skip building a JSON object tree). */
+function sendJson(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json').send(text);
 }
 
 function parseLimit(text: string): number {

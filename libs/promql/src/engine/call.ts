@@ -377,6 +377,8 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
   const absentPresent = name === 'absent_over_time' ? new Uint8Array(g.steps) : undefined;
   let loaded = 0;
   let maxWindow = 0;
+  const checkCounterName = name === 'rate' || name === 'increase';
+  let lastMetric = '';
   for (const s of series) {
     ev.checkAbort();
     w.ts = s.timestamps;
@@ -425,10 +427,14 @@ async function evalRangeCall(ev: Evaluator, call: Call, rangeIdx: number, g: Gri
     }
     if (!any) continue;
     out.adopt(dropName ? ev.derivedLabels(s.labels) : s.labels, dropName, values, present);
-    if (name === 'rate' || name === 'increase') {
+    if (checkCounterName) {
+      // Series of one selector mostly share their name: check each name once in a row.
       const metric = s.labels.get(METRIC_NAME_LABEL);
-      if (metric !== '' && !COUNTER_SUFFIXES.some((suffix) => metric.endsWith(suffix))) {
-        ev.annotations.info(messages.possibleNonCounter(metric), call.args[rangeIdx]!.pos);
+      if (metric !== lastMetric) {
+        lastMetric = metric;
+        if (metric !== '' && !COUNTER_SUFFIXES.some((suffix) => metric.endsWith(suffix))) {
+          ev.annotations.info(messages.possibleNonCounter(metric), call.args[rangeIdx]!.pos);
+        }
       }
     }
   }

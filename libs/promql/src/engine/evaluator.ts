@@ -488,12 +488,10 @@ export function withoutStale(
     if (v !== v && isStaleNaN(v)) stale++;
   }
   if (stale === 0) {
-    // Views are only cut when the storage handed out spare capacity.
-    const t = ts.length === length ? ts : ts.subarray(0, length);
-    const v = vs.length === length ? vs : vs.subarray(0, length);
-    if (!sts) return { labels, timestamps: t, values: v, length };
-    const st = sts.length === length ? sts : sts.subarray(0, length);
-    return { labels, timestamps: t, values: v, length, startTimestamps: st };
+    // The storage's columns as they are (possibly with spare capacity past `length`):
+    // cutting views costs two objects per series and every reader bounds by `length`.
+    if (!sts) return { labels, timestamps: ts, values: vs, length };
+    return { labels, timestamps: ts, values: vs, length, startTimestamps: sts };
   }
   const n = length - stale;
   const t2 = new Float64Array(n);

@@ -1,6 +1,13 @@
 import { Labels } from '@argus/model';
 import { describe, expect, it } from 'vitest';
-import { encodeError, encodeSuccess, encodeValue, formatSampleValue, httpStatusFor } from './json.ts';
+import {
+  encodeError,
+  encodeSuccess,
+  encodeSuccessText,
+  encodeValue,
+  formatSampleValue,
+  httpStatusFor,
+} from './json.ts';
 import type { QueryResult } from './engine.ts';
 
 describe('formatSampleValue', () => {
@@ -106,5 +113,67 @@ describe('envelopes', () => {
     { type: 'internal', status: 500 },
   ] as const)('maps $type to HTTP $status', ({ type, status }) => {
     expect(httpStatusFor(type)).toBe(status);
+  });
+});
+
+describe('encodeSuccessText', () => {
+  const stats: QueryResult['stats'] = {
+    timings: {
+      evalTotalTime: 0.5,
+      resultSortTime: 0,
+      queryPreparationTime: 0.1,
+      innerEvalTime: 0.3,
+      execQueueTime: 0.01,
+      execTotalTime: 0.6,
+    },
+    samples: { totalQueryableSamples: 10, peakSamples: 4 },
+  };
+  const values: QueryResult['value'][] = [
+    { resultType: 'scalar', t: 1234, v: 1e-7 },
+    { resultType: 'string', t: 0, v: 'a "quoted"\nline' },
+    { resultType: 'vector', samples: [] },
+    {
+      resultType: 'vector',
+      samples: [
+        { labels: Labels.of('__name__', 'up', 'job', 'a\\b', 'zone', 'é'), t: 1500, v: NaN },
+        { labels: Labels.of('__proto__', 'x', 'job', 'b'), t: 1500, v: -Infinity },
+      ],
+    },
+    {
+      resultType: 'matrix',
+      series: [
+        { labels: Labels.EMPTY, timestamps: Float64Array.of(0, 15000), values: Float64Array.of(1e21, 2) },
+        { labels: Labels.of('a', 'b'), timestamps: Float64Array.of(1), values: Float64Array.of(0.1) },
+      ],
+    },
+  ];
+
+  it.each(values.map((v) => [v.resultType, v] as const))(
+    'writes %s as JSON.stringify(encodeSuccess) does',
+    (_t, value) => {
+      for (const withStats of [false, true]) {
+        const result: QueryResult = { value, warnings: ['w "1"'], infos: withStats ? ['i'] : [], stats };
+        const text = encodeSuccessText(result, withStats);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(encodeSuccess(result, withStats))));
+        if (value.resultType !== 'vector' || value.samples.length === 0) {
+          expect(text).toBe(JSON.stringify(encodeSuccess(result, withStats)));
+        }
+      }
+    },
+  );
+
+  it('keeps a label named __proto__ and escapes <, > and & as Go does', () => {
+    const result: QueryResult = {
+      value: {
+        resultType: 'vector',
+        samples: [{ labels: Labels.of('__proto__', 'a<b>&c'), t: 0, v: 1 }],
+      },
+      warnings: [],
+      infos: [],
+      stats,
+    };
+    expect(encodeSuccessText(result)).toBe(
+      '{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__proto__":"a\\u003cb\\u003e\\u0026c"},"value":[0,"1"]}]}}',
+    );
   });
 });

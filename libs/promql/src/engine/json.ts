@@ -26,7 +26,10 @@ export function formatTimestamp(ms: number): number {
 }
 
 function metric(labels: Labels): Record<string, string> {
-  return labels.toRecord();
+  // No prototype, so a label named `__proto__` is an ordinary key.
+  const out = Object.create(null) as Record<string, string>;
+  labels.forEach((n, v) => (out[n] = v));
+  return out;
 }
 
 /** `{resultType, result}` exactly as Prometheus's `/api/v1/query` and `/query_range` put it in `data`. */
@@ -63,6 +66,79 @@ export function encodeSuccess(result: QueryResult, withStats = false): Record<st
   if (result.warnings.length > 0) body['warnings'] = result.warnings;
   if (result.infos.length > 0) body['infos'] = result.infos;
   return body;
+}
+
+const GO_ESCAPED = /[<>&\u2028\u2029]/g;
+const NEEDS_GO_ESCAPE = /[<>&\u2028\u2029]/;
+const GO_ESCAPES: Record<string, string> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/** A JSON string as Go's encoder writes it: also `<`, `>`, `&`, U+2028 and U+2029 escaped. */
+function goString(s: string): string {
+  const text = JSON.stringify(s);
+  return NEEDS_GO_ESCAPE.test(text) ? text.replace(GO_ESCAPED, (c) => GO_ESCAPES[c]!) : text;
+}
+
+/** `{"name":"value",…}` straight from the flat label list (no intermediate object). */
+function metricText(labels: Labels): string {
+  const flat = labels.flat;
+  let out = '{';
+  for (let i = 0; i < flat.length; i += 2) {
+    if (i > 0) out += ',';
+    out += `${goString(flat[i]!)}:${goString(flat[i + 1]!)}`;
+  }
+  return `${out}}`;
+}
+
+function pointText(tMs: number, v: number): string {
+  return `[${formatTimestamp(tMs)},"${formatSampleValue(v)}"]`;
+}
+
+/**
+ * The JSON text of `encodeSuccess(result, withStats)`, written directly: large vectors
+ * and matrices skip the intermediate objects and arrays. Label names and values and
+ * string results are escaped as Go does (`<` → `\u003c`, …), so the bytes match upstream.
+ */
+export function encodeSuccessText(result: QueryResult, withStats = false): string {
+  const value = result.value;
+  const parts: string[] = [`{"status":"success","data":{"resultType":"${value.resultType}","result":`];
+  switch (value.resultType) {
+    case 'scalar':
+      parts.push(pointText(value.t, value.v));
+      break;
+    case 'string':
+      parts.push(`[${formatTimestamp(value.t)},${goString(value.v)}]`);
+      break;
+    case 'vector':
+      parts.push('[');
+      value.samples.forEach((s, i) => {
+        parts.push(`${i > 0 ? ',' : ''}{"metric":${metricText(s.labels)},"value":${pointText(s.t, s.v)}}`);
+      });
+      parts.push(']');
+      break;
+    case 'matrix':
+      parts.push('[');
+      value.series.forEach((s, i) => {
+        let points = '';
+        for (let k = 0; k < s.timestamps.length; k++) {
+          points += `${k > 0 ? ',' : ''}${pointText(s.timestamps[k]!, s.values[k]!)}`;
+        }
+        parts.push(`${i > 0 ? ',' : ''}{"metric":${metricText(s.labels)},"values":[${points}]}`);
+      });
+      parts.push(']');
+      break;
+  }
+  if (withStats) parts.push(`,"stats":${JSON.stringify(encodeStats(result.stats))}`);
+  parts.push('}');
+  if (result.warnings.length > 0) parts.push(`,"warnings":${JSON.stringify(result.warnings)}`);
+  if (result.infos.length > 0) parts.push(`,"infos":${JSON.stringify(result.infos)}`);
+  parts.push('}');
+  return parts.join('');
 }
 
 /** The error envelope: `{status:"error", errorType, error}`. */

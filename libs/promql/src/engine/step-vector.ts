@@ -55,7 +55,11 @@ export class StepVector {
   }
 }
 
-/** Samples of one series as parallel columns, StaleNaN already removed; what range functions consume. */
+/**
+ * Samples of one series as parallel columns, StaleNaN already removed; what range
+ * functions consume. The columns may be longer than `length` (storage capacity):
+ * only the first `length` entries are samples.
+ */
 export interface RangeSeries {
   readonly labels: Labels;
   readonly timestamps: Float64Array;
