@@ -51,6 +51,7 @@ function setup(options: DispatcherOptions, config = CONFIG, flushDelayMs = 0) {
           alerts: alerts.map((a) => a.labels['instance']!),
           atMs: Date.now(),
         });
+        if (flushDelayMs > 0) await sleep(flushDelayMs);
         return alerts;
       }),
     logger,
