@@ -1,8 +1,10 @@
 // End to end: Debian's Alertmanager 0.25 with two webhook receivers pointing at our built driver
 // in teams mode (one plain, one with group_alerts_by), alerts posted to Alertmanager, and a local
 // sink standing in for Teams that must receive prom2teams 3.2.2's cards.
-import { writeFile } from 'node:fs/promises';
-import { freePort, makeTempDir, startAlertmanager, startService, waitFor } from '@argus/testkit';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { appMain, freePort, makeTempDir, startAlertmanager, startService, waitFor } from '@argus/testkit';
 import type { RunningProgram, TempDir, TestProcess } from '@argus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedMessageCard } from './teams-expected-card.ts';
@@ -37,7 +39,10 @@ async function startDriver(name: string, ini: string, args: string[], env: Recor
 beforeAll(async () => {
   dir = await makeTempDir('teams-e2e');
   sink = await startTeamsSink();
-  plain = await startDriver('plain', `[Microsoft Teams]\nConnector: ${sink.url}/plain/key-1`, []);
+  plain = await startDriver('plain', `[Microsoft Teams]\nConnector: ${sink.url}/plain/key-1`, [
+    '--logfilepath',
+    dir.join('plain.log'),
+  ]);
   grouped = await startDriver(
     'grouped',
     '[Microsoft Teams]\nConnector: http://replaced.invalid/',
@@ -180,6 +185,44 @@ describe('teams mode behind Alertmanager', () => {
     expect(res.status).toBe(want);
     expect((await res.text()).length).toBeGreaterThan(0);
     expect((await fetch(`${plain.url}/alive`)).status).toBe(200);
+  });
+});
+
+describe('the teams command line', () => {
+  it('logs to --logfilepath, naming connectors but never their URLs', async () => {
+    const log = await readFile(dir.join('plain.log'), 'utf8');
+    expect(log).toContain('msg="prom2teams listening"');
+    expect(log).toContain('connector');
+    expect(log).not.toContain('key-1');
+  });
+
+  it.each([
+    {
+      name: 'an unknown flag',
+      args: ['--nope'],
+      env: {},
+      code: 2,
+      want: 'alerting-driver teams: error: unrecognized argument: --nope',
+    },
+    { name: 'no connector', args: [], env: {}, code: 1, want: 'No Microsoft Teams connector available' },
+    {
+      name: 'a bad group field',
+      args: ['-g', 'colour'],
+      env: { PROM2TEAMS_CONNECTOR: 'http://x/' },
+      code: 1,
+      want: '[Group Alerts] Field: "colour" is not one of',
+    },
+  ])('exits $code on $name', async ({ args, env, code, want }) => {
+    const run = promisify(execFile);
+    const { APP_CONFIG_FILE: _, PROM2TEAMS_CONNECTOR: __, ...inherited } = process.env;
+    const failed = await run(process.execPath, [appMain('alerting-driver'), 'teams', ...args], {
+      env: { ...inherited, ...env },
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(code);
+    expect(failed?.stderr).toContain(want);
   });
 });
 
