@@ -1,10 +1,15 @@
 // Loading sachet's config.yaml: what is accepted as yaml.v2 does, and where problems are reported.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateData } from '@argus/gotemplate';
 import { makeTempDir } from '@argus/testkit';
 import type { TempDir } from '@argus/testkit';
+import { handleAlert } from '../src/sms/alert-handler.ts';
 import { loadSmsConfig } from '../src/sms/config.ts';
+import { FakeApi, webhook } from './sms-fake-api.ts';
+
+const testdata = (name: string) => fileURLToPath(new URL(`../testdata/sms/${name}`, import.meta.url));
 
 describe('sms config file', () => {
   let dir: TempDir;
@@ -76,5 +81,33 @@ describe('sms config file', () => {
   ])('%s fails with file:line:col', (name, text, message) => {
     const file = `e${['syntax', 'setting', 'receivers', 'to', 'template', 'malformed'].indexOf(name.split(' ')[0]!) + 1}.yaml`;
     expect(() => load(file, text.replace('DIR', dir.path))).toThrow(message);
+  });
+
+  it("loads the rancher-sachet chart's default config (no providers, no receivers)", () => {
+    const config = loadSmsConfig(testdata('rancher-chart-default.yaml'));
+    expect([config.receivers, config.providerSettings.size]).toEqual([[], 0]);
+  });
+
+  it("delivers through the Telegram config of Rancher's documentation, AlertmanagerConfig receiver name and all", async () => {
+    const api = await FakeApi.start();
+    try {
+      api.respond = () => ({ body: '{"ok":true,"result":{}}' });
+      const text = readFileSync(testdata('rancher-telegram.yaml'), 'utf8').replaceAll('BASE_URL', api.url);
+      const config = load('rancher-telegram.yaml', text);
+      const receiver = 'cattle-monitoring-system/telegram-amc/telegram-receiver-1';
+      const outcome = await handleAlert(webhook(receiver, [{ alertname: 'Watchdog' }]), config, {
+        sendFailureStatus: 502,
+        context: { now: () => new Date(), timeoutMs: 5000 },
+      });
+      expect(outcome.error).toBeUndefined();
+      expect(outcome).toEqual({ status: 200, provider: 'telegram' });
+      expect(api.requests.map((r) => r.url)).toEqual(['/bot123456789:AAH-rancher-docs-example/sendMessage']);
+      expect(JSON.parse(api.requests[0]!.body)).toEqual({
+        chat_id: 123456789,
+        text: 'FIRING \nalertname= Watchdog',
+      });
+    } finally {
+      await api.stop();
+    }
   });
 });
