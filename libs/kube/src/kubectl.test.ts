@@ -230,6 +230,34 @@ spec:
     expect(gone.stderr).toContain(`the server doesn't have a resource type "servicemonitors"`);
   });
 
+  it('the create generators (protobuf bodies) make namespaces, configmaps, secrets and service accounts', async () => {
+    expect(await ok(['create', 'namespace', 'gen'])).toBe('namespace/gen created\n');
+    expect(
+      await ok(['create', 'configmap', 'c', '-n', 'gen', '--from-literal=k=v', '--from-literal=x=y']),
+    ).toBe('configmap/c created\n');
+    expect(await ok(['create', 'secret', 'generic', 's', '-n', 'gen', '--from-literal=pw=hunter2'])).toBe(
+      'secret/s created\n',
+    );
+    expect(await ok(['create', 'serviceaccount', 'robot', '-n', 'gen'])).toBe(
+      'serviceaccount/robot created\n',
+    );
+    expect((await getJson(['-n', 'gen', 'cm', 'c'])).data).toEqual({ k: 'v', x: 'y' });
+    const secret = await getJson(['-n', 'gen', 'secret', 's']);
+    expect([secret.type, Buffer.from(secret.data.pw, 'base64').toString()]).toEqual(['Opaque', 'hunter2']);
+    expect((await getJson(['-n', 'gen', 'sa', 'robot'])).metadata.name).toBe('robot');
+    const unsupported = await kubectl([
+      'create',
+      'service',
+      'clusterip',
+      'svc',
+      '-n',
+      'gen',
+      '--tcp=80:8080',
+    ]);
+    expect(unsupported.code).not.toBe(0);
+    expect(unsupported.stderr).toContain('v1/Service is not one of');
+  });
+
   it('deletes objects, and a namespace together with its contents', async () => {
     expect(await ok(['delete', '-n', 'shop', 'pod', 'web-0'])).toBe('pod "web-0" deleted\n');
     expect((await kubectl(['get', '-n', 'shop', 'pod', 'web-0'])).code).toBe(1);

@@ -108,6 +108,8 @@ export function prepareCreate(type: ResourceType, obj: KubeObject, allocateClust
     obj.status = { phase: 'Active' };
   } else if (key === '/services') {
     defaultService(obj, allocateClusterIp);
+  } else if (key === '/secrets') {
+    if (obj.type === undefined || obj.type === '') obj.type = 'Opaque';
   } else if (key === '/pods') {
     if (obj.status === undefined) obj.status = { phase: 'Pending' };
   }

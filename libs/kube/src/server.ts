@@ -17,6 +17,7 @@ import { KubeApiError, badRequest } from './status.ts';
 import { toTable, wantsTable } from './table.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { openApiV3GroupVersion, openApiV3Root } from './openapi.ts';
+import { decodeProtobufObject } from './protobuf-body.ts';
 
 export interface TestApiServerOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -72,17 +73,12 @@ function sendStatus(reply: FastifyReply, err: KubeApiError): FastifyReply {
   return reply.code(err.code).type('application/json').send(err.toStatus());
 }
 
-function parseJsonBody(body: unknown, contentType: string | undefined): unknown {
-  if (typeof body !== 'string' || body === '') return undefined;
-  if (contentType?.startsWith('application/vnd.kubernetes.protobuf')) {
-    throw new KubeApiError(
-      415,
-      'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this test server does not decode protobuf)',
-    );
-  }
+/** A request body as an object: JSON, or protobuf for the kinds `decodeProtobufObject` knows. */
+function parseBody(body: unknown, contentType: string | undefined): unknown {
+  if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
+  if (contentType?.startsWith('application/vnd.kubernetes.protobuf')) return decodeProtobufObject(body);
   try {
-    return JSON.parse(body);
+    return JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
   }
@@ -122,7 +118,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.addHook('onRequest', async (req, reply) => {
     if (options.token === undefined) return;
@@ -238,7 +234,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
               'the server does not allow this method on the requested resource',
             ),
           );
-        const created = api.create(scope, parseJsonBody(req.body, req.headers['content-type']), { dryRun });
+        const created = api.create(scope, parseBody(req.body, req.headers['content-type']), { dryRun });
         return reply.code(201).send(created);
       }
       case 'PUT': {
@@ -251,7 +247,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
               'the server does not allow this method on the requested resource',
             ),
           );
-        return api.update(scope, name, parseJsonBody(req.body, req.headers['content-type']), {
+        return api.update(scope, name, parseBody(req.body, req.headers['content-type']), {
           dryRun,
           subresource,
         });
@@ -284,7 +280,10 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
             type.namespaced ? path.namespace : undefined,
             name,
           ) !== undefined;
-        const patch = await decodePatch(patchType, String(req.body ?? ''));
+        const patch = await decodePatch(
+          patchType,
+          Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '',
+        );
         const obj = api.patch(scope, name, patchType, patch, {
           dryRun,
           subresource,
@@ -293,7 +292,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
         return reply.code(existed ? 200 : 201).send(obj);
       }
       case 'DELETE': {
-        const body = (parseJsonBody(req.body, req.headers['content-type']) ?? {}) as {
+        const body = (parseBody(req.body, req.headers['content-type']) ?? {}) as {
           dryRun?: string[];
           preconditions?: { uid?: string; resourceVersion?: string };
         };
