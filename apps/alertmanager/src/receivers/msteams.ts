@@ -11,29 +11,24 @@ import { readSecret } from './secrets.ts';
 const COLOR_RED = '8C1A1A';
 const COLOR_GREEN = '2DC72D';
 
+/** One alert per block: labels, annotations and source, in Markdown list form. */
+const alertBlocks = (list: string) =>
+  `{{ range ${list} }}` +
+  String.raw`{{ "\nLabels:\n" }}{{ range .Labels.SortedPairs }}{{ printf "  - %s = %s\n" .Name .Value }}{{ end }}` +
+  String.raw`{{ "\nAnnotations:\n" }}{{ range .Annotations.SortedPairs }}{{ printf "  - %s = %s\n" .Name .Value }}{{ end }}` +
+  String.raw`{{ printf "\nSource: %s\n" .GeneratorURL }}{{ end }}`;
+
 /**
- * Argus's text for `msteams.default.text` (0.26+ defines it; Debian's 0.25 does not have
- * MS Teams): the firing then the resolved alerts, each with its labels and annotations,
- * in Markdown. Used when no template file defines `msteams.default.text`.
+ * Argus's text for `msteams.default.text` / `msteamsv2.default.text` (0.26+/0.28+; Debian's
+ * 0.25 has neither), written to give upstream's output: the firing then the resolved
+ * alerts under Markdown headings. Used when no template file defines the name.
  */
-const DEFAULT_TEXT = String.raw`{{ if gt (len .Alerts.Firing) 0 }}
-# Alerts Firing:
-{{ range .Alerts.Firing }}
-  - Labels:{{ range .Labels.SortedPairs }}
-    - {{ .Name }} = {{ .Value }}{{ end }}
-  - Annotations:{{ range .Annotations.SortedPairs }}
-    - {{ .Name }} = {{ .Value }}{{ end }}
-  - Source: {{ .GeneratorURL }}
-{{ end }}{{ end }}
-{{ if gt (len .Alerts.Resolved) 0 }}
-# Alerts Resolved:
-{{ range .Alerts.Resolved }}
-  - Labels:{{ range .Labels.SortedPairs }}
-    - {{ .Name }} = {{ .Value }}{{ end }}
-  - Annotations:{{ range .Annotations.SortedPairs }}
-    - {{ .Name }} = {{ .Value }}{{ end }}
-  - Source: {{ .GeneratorURL }}
-{{ end }}{{ end }}`;
+export const DEFAULT_TEXT =
+  String.raw`{{ "\n" }}{{ if .Alerts.Firing }}{{ "\n# Alerts Firing:\n" }}` +
+  alertBlocks('.Alerts.Firing') +
+  String.raw`{{ "\n\n" }}{{ end }}{{ "\n" }}{{ if .Alerts.Resolved }}{{ "\n# Alerts Resolved:\n" }}` +
+  alertBlocks('.Alerts.Resolved') +
+  String.raw`{{ "\n\n" }}{{ end }}{{ "\n" }}`;
 
 /** Config default for a template name: the named template if the set defines it, else our text. */
 function named(has: (name: string) => boolean, name: string, inline: string): string {
@@ -109,6 +104,7 @@ export class MsteamsV2Notifier extends MsteamsNotifier {
       attachments: [
         {
           contentType: 'application/vnd.microsoft.card.adaptive',
+          contentUrl: null,
           content: {
             $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
             type: 'AdaptiveCard',
