@@ -30,6 +30,10 @@ beforeAll(async () => {
       '  - name: team-sms',
       '    provider: telegram',
       "    to: ['4242']",
+      // Alertmanager sends regexp.QuoteMeta(name): a name with a dot arrives escaped.
+      "  - name: 'sms\\.eu'",
+      '    provider: telegram',
+      "    to: ['5151']",
       '',
     ].join('\n'),
   );
@@ -47,7 +51,13 @@ route:
   group_by: [alertname]
   group_wait: 0s
   group_interval: 1s
+  routes:
+    - receiver: sms.eu
+      matchers: [region="eu"]
 receivers:
+  - name: sms.eu
+    webhook_configs:
+      - url: ${driverUrl}/alert
   - name: team-sms
     webhook_configs:
       - url: ${driverUrl}/alert
@@ -108,4 +118,23 @@ it('PORT overrides -listen-address, as in sachet', async () => {
   } finally {
     await other.stop();
   }
+});
+
+it('a receiver name with regexp characters arrives escaped and matches its escaped sachet name', async () => {
+  api.reset();
+  api.respond = () => ({ body: '{"ok":true,"result":{}}' });
+  const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ labels: { alertname: 'EuOnly', region: 'eu' } }]),
+  });
+  expect(posted.status).toBe(200);
+  await waitFor(() => api.requests.length >= 1, {
+    timeoutMs: 30_000,
+    description: 'a sendMessage for sms.eu',
+  });
+  expect(JSON.parse(api.requests[0]!.body)).toEqual({
+    chat_id: 5151,
+    text: 'FIRING \nalertname= EuOnly\nregion= eu',
+  });
 });
