@@ -28,9 +28,7 @@ export async function runTeams(argv: readonly string[]): Promise<void> {
     process.stderr.write(`alerting-driver teams: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  const logFile = config.logFilePath;
-  const sink: LogSink | undefined =
-    logFile === undefined ? undefined : { write: (line) => appendFileSync(logFile, line) };
+  const sink = config.logFilePath === undefined ? undefined : fileSink(config.logFilePath);
   const logger = createLogger({ level: config.logLevel, format: 'logfmt', ...(sink ? { sink } : {}) });
 
   let service;
@@ -65,4 +63,28 @@ export async function runTeams(argv: readonly string[]): Promise<void> {
         logger.error({ err: (error as Error).message }, 'Reload failed, keeping the old configuration'),
     );
   });
+}
+
+/**
+ * Appends log lines to `path`. If the file cannot be written (a read-only container path taken
+ * from a shared config.ini), lines go to standard error instead, after one line saying why.
+ */
+function fileSink(path: string): LogSink {
+  let failed = false;
+  return {
+    write(line) {
+      if (!failed) {
+        try {
+          appendFileSync(path, line);
+          return;
+        } catch (error) {
+          failed = true;
+          process.stderr.write(
+            `alerting-driver teams: cannot write log file ${path} (${(error as NodeJS.ErrnoException).code}), logging to stderr\n`,
+          );
+        }
+      }
+      process.stderr.write(line);
+    },
+  };
 }
