@@ -8,7 +8,7 @@ import { makeTempDir } from '@argus/testkit';
 import type { TempDir } from '@argus/testkit';
 import { handleAlert } from '../src/sms/alert-handler.ts';
 import { loadSmsConfig } from '../src/sms/config.ts';
-import { aliyunSignature } from '../src/sms/providers/aliyun.ts';
+import { aliyunEndpoint, aliyunSignature } from '../src/sms/providers/aliyun.ts';
 import { PROVIDERS } from '../src/sms/providers/registry.ts';
 import { FakeApi, webhook } from './sms-fake-api.ts';
 import type { FakeAnswer } from './sms-fake-api.ts';
@@ -161,5 +161,16 @@ describe('sms providers against local fakes of their APIs', () => {
     expect(createHmac('sha1', 'testsecret&').update(toSign).digest('base64')).toBe(
       'OLeaidS1JvxuMvnyHOwuJ+uX5qY=',
     );
+  });
+
+  it.each([
+    ['', 'https://dysmsapi.aliyuncs.com/'],
+    ['cn-hangzhou', 'https://dysmsapi.aliyuncs.com/'],
+    ['cn-hongkong', 'https://dysmsapi.aliyuncs.com/'],
+    ['ap-southeast-1', 'https://dysmsapi.ap-southeast-1.aliyuncs.com/'],
+    ['eu-central-1', 'https://dysmsapi.eu-central-1.aliyuncs.com/'],
+    ['us-east-1', 'https://dysmsapi.ap-southeast-1.aliyuncs.com/'],
+  ])('aliyun region %j uses %s', (region, endpoint) => {
+    expect(aliyunEndpoint(region)).toBe(endpoint);
   });
 });

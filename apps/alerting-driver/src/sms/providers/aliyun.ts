@@ -17,7 +17,17 @@ const settings = settingsOf({
   template_param_key: text(),
 });
 
-const API = 'https://dysmsapi.aliyuncs.com/';
+/** Regions with their own public Dysmsapi endpoint (Alibaba Cloud's SMS endpoint list). */
+const REGIONAL = new Set(['ap-southeast-1', 'ap-southeast-5', 'eu-central-1']);
+
+/**
+ * The Dysmsapi endpoint for `region_id`, as the SDK resolves it: Chinese regions (and none)
+ * use the central endpoint, the regions in {@link REGIONAL} their own, other regions Singapore's.
+ */
+export function aliyunEndpoint(region: string): string {
+  if (region === '' || region.startsWith('cn-')) return 'https://dysmsapi.aliyuncs.com/';
+  return `https://dysmsapi.${REGIONAL.has(region) ? region : 'ap-southeast-1'}.aliyuncs.com/`;
+}
 
 export const aliyun: ProviderDefinition<Decoded<typeof settings>> = {
   name: 'aliyun',
@@ -47,7 +57,7 @@ export const aliyun: ProviderDefinition<Decoded<typeof settings>> = {
       params['Signature'] = aliyunSignature('POST', params, c.access_key_secret);
       const answer = await call('aliyun SendSms', {
         method: 'POST',
-        url: baseUrl(c, API),
+        url: baseUrl(c, aliyunEndpoint(c.region_id)),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: formBody(Object.entries(params)),
         timeoutMs: context.timeoutMs,
