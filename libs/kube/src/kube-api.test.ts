@@ -423,3 +423,40 @@ describe('services', () => {
     );
   });
 });
+
+describe('garbage collection by ownerReferences', () => {
+  function owned(name: string, ...owners: KubeObjectLike[]): Record<string, unknown> {
+    return {
+      metadata: {
+        name,
+        ownerReferences: owners.map((o) => ({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          name: o.metadata.name,
+          uid: o.metadata.uid,
+        })),
+      },
+    };
+  }
+  type KubeObjectLike = { metadata: { name?: string; uid?: string } };
+
+  it('deletes dependents whose owners are all gone, transitively; keeps those with a live owner', () => {
+    const a = api.create(cms(), { metadata: { name: 'a' } });
+    const b = api.create(cms(), { metadata: { name: 'b' } });
+    const child = api.create(cms(), owned('child', a));
+    api.create(cms(), owned('grandchild', child));
+    api.create(cms(), owned('shared', a, b));
+    api.delete(cms(), 'a');
+    expect(api.list(cms()).items.map((o) => o.metadata.name)).toEqual(['b', 'shared']);
+    expect(
+      (api.get(cms(), 'shared').metadata.ownerReferences as Array<{ name: string }>).map((r) => r.name),
+    ).toEqual(['b']);
+  });
+
+  it('Orphan unlinks dependents instead of deleting them', () => {
+    const a = api.create(cms(), { metadata: { name: 'a' } });
+    api.create(cms(), owned('child', a));
+    api.delete(cms(), 'a', { propagationPolicy: 'Orphan' });
+    expect(api.get(cms(), 'child').metadata.ownerReferences).toBeUndefined();
+  });
+});

@@ -54,6 +54,8 @@ export interface PatchOptions extends WriteOptions {
 export interface DeleteOptions {
   dryRun?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** What happens to dependents (ownerReferences): Background/Foreground delete them, Orphan unlinks them. */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
 }
 
 export interface KubeList {
@@ -68,6 +70,8 @@ const CRDS = typeKey('apiextensions.k8s.io', 'customresourcedefinitions');
 
 export class KubeApi {
   private nextClusterIp = 10;
+  /** Per type key: how to end the watches of that type when its CRD goes away. */
+  private readonly watchEnders = new Map<string, Set<() => void>>();
 
   constructor(
     readonly store: ObjectStore,
@@ -324,7 +328,7 @@ export class KubeApi {
       old.metadata.generation = (old.metadata.generation ?? 1) + 1;
       return { body: this.present(type, scope.version, this.store.update(key, old)), code: 202 };
     }
-    const removed = this.removeNow(type, old);
+    const removed = this.removeNow(type, old, options.propagationPolicy);
     const returnsObject =
       type.crdName !== undefined ||
       ['/pods', '/services', 'apiextensions.k8s.io/customresourcedefinitions'].includes(key);
@@ -354,13 +358,61 @@ export class KubeApi {
     return list;
   }
 
-  private removeNow(type: ResourceType, obj: KubeObject): KubeObject {
+  private removeNow(
+    type: ResourceType,
+    obj: KubeObject,
+    policy: DeleteOptions['propagationPolicy'] = 'Background',
+  ): KubeObject {
     const key = typeKey(type.group, type.plural);
     const removed = this.store.remove(key, obj.metadata.namespace, obj.metadata.name as string) ?? obj;
     if (key === CRDS) this.dropCrdType(removed);
+    this.collectDependents(type, removed, policy);
     const ns = removed.metadata.namespace;
     if (type.namespaced && ns) this.finishNamespaceIfEmpty(ns);
     return removed;
+  }
+
+  /**
+   * The garbage collector, done at once: dependents whose owners are all gone are
+   * deleted (or, with Orphan, lose the reference); dependents with a remaining owner
+   * only lose the reference to the removed one.
+   */
+  private collectDependents(
+    ownerType: ResourceType,
+    owner: KubeObject,
+    policy: DeleteOptions['propagationPolicy'],
+  ): void {
+    const uid = owner.metadata.uid;
+    if (!uid) return;
+    const liveUids = new Set<string>();
+    const dependents: Array<{ type: ResourceType; obj: KubeObject }> = [];
+    for (const type of this.registry.all()) {
+      if (ownerType.namespaced && !type.namespaced) continue;
+      const objects = this.store.list(
+        typeKey(type.group, type.plural),
+        ownerType.namespaced ? owner.metadata.namespace : undefined,
+      );
+      for (const obj of objects) {
+        if (obj.metadata.uid) liveUids.add(obj.metadata.uid);
+        const refs = (obj.metadata.ownerReferences ?? []) as Array<{ uid?: string }>;
+        if (refs.some((r) => r.uid === uid)) dependents.push({ type, obj });
+      }
+    }
+    for (const { type, obj } of dependents) {
+      const refs = (obj.metadata.ownerReferences ?? []) as Array<{ uid?: string }>;
+      const others = refs.filter((r) => r.uid !== uid);
+      const scope: Scope = { type, version: type.versions[0], namespace: obj.metadata.namespace };
+      if (policy === 'Orphan' || others.some((r) => r.uid !== undefined && liveUids.has(r.uid))) {
+        const unlinked = structuredClone(obj);
+        if (others.length > 0) unlinked.metadata.ownerReferences = others;
+        else delete unlinked.metadata.ownerReferences;
+        this.store.update(typeKey(type.group, type.plural), unlinked);
+      } else if (
+        this.store.get(typeKey(type.group, type.plural), obj.metadata.namespace, obj.metadata.name as string)
+      ) {
+        this.delete(scope, obj.metadata.name as string);
+      }
+    }
   }
 
   private dropCrdType(crd: KubeObject): void {
@@ -374,6 +426,8 @@ export class KubeApi {
     for (const o of this.store.list(key))
       this.store.remove(key, o.metadata.namespace, o.metadata.name as string);
     this.registry.remove(crType.group, crType.plural);
+    for (const end of [...(this.watchEnders.get(key) ?? [])]) end();
+    this.watchEnders.delete(key);
   }
 
   private terminateNamespace(ns: KubeObject): KubeObject {
@@ -468,7 +522,7 @@ export class KubeApi {
    * is given) until the returned function is called. Throws 410 Expired when the
    * history no longer reaches `resourceVersion`.
    */
-  watch(scope: Scope, options: WatchOptions, send: (e: WatchEvent) => void): () => void {
+  watch(scope: Scope, options: WatchOptions, send: (e: WatchEvent) => void, onEnd?: () => void): () => void {
     const labels = parseLabelSelector(options.labelSelector ?? '');
     const fields = parseFieldSelector(options.fieldSelector ?? '');
     const key = this.key(scope);
@@ -506,7 +560,21 @@ export class KubeApi {
       else if (now) out('ADDED', e.object);
       else if (before) out('DELETED', e.object);
     };
-    return this.store.subscribe(from, listener);
+    const unsubscribe = this.store.subscribe(from, listener);
+    if (!onEnd) return unsubscribe;
+    // Watches of a custom resource end (after its DELETED events) when the CRD is deleted.
+    const enders = this.watchEnders.get(key) ?? new Set<() => void>();
+    this.watchEnders.set(key, enders);
+    const end = (): void => {
+      unsubscribe();
+      enders.delete(end);
+      onEnd();
+    };
+    enders.add(end);
+    return () => {
+      unsubscribe();
+      enders.delete(end);
+    };
   }
 }
 

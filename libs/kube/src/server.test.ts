@@ -260,6 +260,28 @@ describe('watch over HTTP', () => {
     });
   });
 
+  it('ends watches of a custom resource after its DELETED events when the CRD is deleted', async () => {
+    const crd = {
+      metadata: { name: 'things.example.net' },
+      spec: {
+        group: 'example.net',
+        scope: 'Namespaced',
+        names: { plural: 'things', kind: 'Thing' },
+        versions: [{ name: 'v1', served: true, storage: true }],
+      },
+    };
+    await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+    await send('POST', '/apis/example.net/v1/namespaces/default/things', { metadata: { name: 't1' } });
+    const done = watch('/apis/example.net/v1/things?watch=1', (ev) => ev.length > 5);
+    await new Promise((r) => setTimeout(r, 20));
+    await fetch(`${server.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions/things.example.net`, {
+      method: 'DELETE',
+    });
+    const { events, ended } = await done;
+    expect(ended).toBe(true);
+    expect(names(events)).toEqual(['ADDED t1', 'DELETED t1']);
+  });
+
   it('watches a single object by name and ends at timeoutSeconds', async () => {
     await send('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'solo' } });
     await send('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'other' } });

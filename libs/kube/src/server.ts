@@ -10,7 +10,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ObjectStore } from './object-store.ts';
 import { ResourceRegistry } from './resource-types.ts';
-import { KubeApi, type PatchType, type Scope, type WatchEvent } from './kube-api.ts';
+import { KubeApi, type DeleteOptions, type PatchType, type Scope, type WatchEvent } from './kube-api.ts';
 import { parseResourcePath } from './api-path.ts';
 import { SERVER_VERSION, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery-docs.ts';
 import { KubeApiError, badRequest } from './status.ts';
@@ -295,6 +295,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
         const body = (parseBody(req.body, req.headers['content-type']) ?? {}) as {
           dryRun?: string[];
           preconditions?: { uid?: string; resourceVersion?: string };
+          propagationPolicy?: DeleteOptions['propagationPolicy'];
         };
         const dry = dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
         if (name === undefined) {
@@ -304,7 +305,13 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
             dryRun: dry,
           });
         }
-        const result = api.delete(scope, name, { dryRun: dry, preconditions: body.preconditions });
+        const policy = (q(query, 'propagationPolicy') ??
+          body.propagationPolicy) as DeleteOptions['propagationPolicy'];
+        const result = api.delete(scope, name, {
+          dryRun: dry,
+          preconditions: body.preconditions,
+          propagationPolicy: policy,
+        });
         return reply.code(result.code).send(result.body);
       }
       default:
@@ -393,7 +400,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
         },
       });
     try {
-      unsubscribe = api.watch(scope, params, write);
+      unsubscribe = api.watch(scope, params, write, close);
     } catch (err) {
       if (err instanceof KubeApiError) {
         write({ type: 'ERROR', object: err.toStatus() as unknown as Record<string, unknown> });
