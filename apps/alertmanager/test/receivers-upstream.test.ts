@@ -45,6 +45,7 @@ receivers:
         url: '${sink}/${side}/pagerduty'
         severity: '{{ .CommonLabels.severity }}'
         class: disk
+        http_config: {authorization: {credentials: pd-bearer-secret}}
         images: [{src: 'http://img/x.png', alt: graph, href: 'http://graph'}]
         links: [{href: 'http://runbook', text: runbook}, {href: '', text: dropped}]
         details: {team: '{{ .CommonLabels.team }}'}
@@ -66,6 +67,7 @@ receivers:
         disable_notifications: true
     discord_configs:
       - webhook_url: '${sink}/${side}/discord'
+        http_config: {basic_auth: {username: bob, password: pw-secret}}
     webhook_configs:
       - url: '${sink}/${side}/webhook'
         max_alerts: 1
