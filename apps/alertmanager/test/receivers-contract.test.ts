@@ -458,3 +458,33 @@ describe('OpsGenie api_url', () => {
     expect(sink.received[0]!.path).toBe('/v2/alerts');
   });
 });
+
+describe('Slack Web API (app_token)', () => {
+  it('posts to app_url with the token as bearer and reads {"ok":…} answers', async () => {
+    const json = (body: string): Answer => ({
+      status: 200,
+      contentType: 'application/json; charset=utf-8',
+      body,
+    });
+    sink.answers.push([
+      '/',
+      [json('{"ok":true,"ts":"1.2"}'), json('{"ok":false,"error":"channel_not_found"}')],
+    ]);
+    const n = notifierFor(
+      `slack_configs: [{app_token: '${SECRET}', app_url: '${sink.url}/api/chat.postMessage', channel: '#c'}]`,
+    );
+    await n.notify(ctx(), ALERTS);
+    expect(sink.received[0]!.path).toBe('/api/chat.postMessage');
+    expect(sink.received[0]!.headers['authorization']).toBe(`Bearer ${SECRET}`);
+    const error = await failure(n.notify(ctx(), ALERTS));
+    expect(error.retry).toBe(false);
+    expect(error.message).toBe('channel "#c": error response from Slack: channel_not_found');
+  });
+
+  it('an incoming webhook answering 200 with something other than "ok" is a failure', async () => {
+    sink.answers.push(['/', { status: 200, body: 'invalid_payload' }]);
+    const error = await failure(notifierFor(KINDS['slack']!.yaml(sink.url, '')).notify(ctx(), ALERTS));
+    expect(error.retry).toBe(false);
+    expect(error.message).toContain('received an error response from Slack: invalid_payload');
+  });
+});
