@@ -3,7 +3,7 @@
  * discovery, the resource verbs and watch streams, plus a kubeconfig file for kubectl
  * and client-node. Started in-process by tests; see README.md for what is supported.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -47,6 +47,16 @@ export interface TestApiServer {
   openWatches(): number;
   /** Ends every open watch stream (clients then re-watch from their last resourceVersion). */
   closeWatches(): void;
+  /**
+   * Writes what a pod's service account mount holds (`token`, `ca.crt`, `namespace`
+   * under `<dir>/var/run/secrets/kubernetes.io/serviceaccount/`) for an https server
+   * started with `token` and `tls`. Returns the prefix for client-node's
+   * `loadFromCluster(pathPrefix)` and the KUBERNETES_SERVICE_HOST/PORT variables to set.
+   */
+  writeServiceAccount(
+    dir: string,
+    options?: { namespace?: string },
+  ): { pathPrefix: string; env: Record<string, string> };
   stop(): Promise<void>;
 }
 
@@ -438,6 +448,21 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
     api,
     registry,
     openWatches: () => watches.size,
+    writeServiceAccount: (saDir, saOptions = {}) => {
+      if (!options.tls || options.token === undefined) {
+        throw new Error(
+          'writeServiceAccount needs a server started with tls and token (in-cluster clients use https and a token)',
+        );
+      }
+      const mount = join(saDir, 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount');
+      mkdirSync(mount, { recursive: true });
+      writeFileSync(join(mount, 'token'), options.token, { mode: 0o600 });
+      writeFileSync(join(mount, 'ca.crt'), options.tls.ca);
+      writeFileSync(join(mount, 'namespace'), saOptions.namespace ?? 'default');
+      const port = url.slice(url.lastIndexOf(':') + 1);
+      const hostName = url.slice('https://'.length, url.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+      return { pathPrefix: saDir, env: { KUBERNETES_SERVICE_HOST: hostName, KUBERNETES_SERVICE_PORT: port } };
+    },
     closeWatches: () => {
       for (const close of [...watches]) close();
     },
