@@ -1,5 +1,5 @@
 import { Labels, STALE_NAN } from '@argus/model';
-import { decodeWriteRequest } from '@argus/remote';
+import { decodeWriteRequest, decompressBlock } from '@argus/remote';
 import { describe, expect, it } from 'vitest';
 import { parseScraperConfig } from './config/scraper-config.ts';
 import { RemoteWriteQueue, retryAfterMs } from './remote-write-queue.ts';
@@ -52,6 +52,9 @@ describe('RemoteWriteQueue', () => {
       '__name__=b,cluster=c1,job=ignored': [1],
     });
     expect(q.stats.samplesTotal).toBe(3);
+    // StaleNaN keeps its bits through the queue (the decoder may canonicalise NaN, so look at the bytes).
+    const stale = Buffer.from([0x09, 0x02, 0, 0, 0, 0, 0, 0xf0, 0x7f]);
+    expect(bodies.some((b) => decompressBlock(b).includes(stale))).toBe(true);
   });
 
   it.each([
@@ -75,6 +78,40 @@ describe('RemoteWriteQueue', () => {
     expect(bodies).toHaveLength(sent);
     expect(q.stats.samplesFailedTotal).toBe(failed);
     expect(waits).toEqual([30, 60].slice(0, sent - 1));
+  });
+
+  it('reshards up when the shards cannot keep up, keeping every series in order', async () => {
+    const bodies: Buffer[] = [];
+    // Each send takes 5 ms: one shard moves at most 2 samples per 5 ms.
+    const send: SendFunc = async (body) => {
+      bodies.push(body);
+      await new Promise((r) => setTimeout(r, 5));
+      return { status: 204, retryAfter: null };
+    };
+    const q = new RemoteWriteQueue({
+      config: config(),
+      externalLabels: {},
+      baseDir: '.',
+      send,
+      reshardIntervalMs: 40,
+    });
+    expect(q.shardCount).toBe(1);
+    const series = Array.from({ length: 20 }, (_, i) => Labels.of('__name__', `s${i}`));
+    for (let t = 1; t <= 30; t++) {
+      const app = q.appender();
+      for (const labels of series) app.append(0, labels, t, t);
+      await app.commit();
+    }
+    expect(q.shardCount).toBeGreaterThan(1);
+    await q.close();
+    const seen = new Map<string, number[]>();
+    for (const b of bodies)
+      for (const ts of decodeWriteRequest(b).timeseries) {
+        const name = ts.labels[0]!.value;
+        seen.set(name, [...(seen.get(name) ?? []), ...ts.samples.map((x) => Number(x.timestamp))]);
+      }
+    expect(seen.size).toBe(20);
+    for (const ts of seen.values()) expect(ts).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
   it('reads Retry-After in seconds and as a date', () => {

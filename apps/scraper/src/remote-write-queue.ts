@@ -1,10 +1,10 @@
 import { Labels, LabelsBuilder } from '@argus/model';
 import { relabel } from '@argus/relabel';
-import { REMOTE_WRITE_HEADERS, encodeWriteRequest, labelsToRemoteLabels } from '@argus/remote';
-import type { RemoteTimeSeries } from '@argus/remote';
+import { REMOTE_WRITE_HEADERS } from '@argus/remote';
 import type { Appendable, Appender } from '@argus/storage';
 import type { RemoteWriteConfig } from './config/scraper-config.ts';
 import { authorizationHeader } from './http-scrape.ts';
+import { WriteRequestEncoder } from './write-request-encoder.ts';
 
 /** Sends one encoded request; resolves with the HTTP status and `Retry-After` header. */
 export type SendFunc = (
@@ -23,12 +23,6 @@ export interface RemoteWriteStats {
   sentBatches: number;
 }
 
-interface PendingSample {
-  readonly labels: Labels;
-  readonly t: number;
-  readonly v: number;
-}
-
 /** Options of {@link RemoteWriteQueue}; `send` defaults to HTTP POST to `config.url`. */
 export interface RemoteWriteQueueOptions {
   readonly config: RemoteWriteConfig;
@@ -38,12 +32,15 @@ export interface RemoteWriteQueueOptions {
   readonly onError?: (message: string) => void;
   /** Sleep used for backoff; injected by tests. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** How often the shard count is reconsidered (upstream: 10 s); 0 turns resharding off. */
+  readonly reshardIntervalMs?: number;
 }
 
 /**
  * A remote-write 1.0 sender that is also an {@link Appendable}, as upstream's queue manager:
  * committed samples get external labels (where absent) and `write_relabel_configs`, go to
- * one of `min_shards` shards by series hash, and leave in batches of `max_samples_per_send`
+ * one of the shards by series hash (`min_shards` at first, resharded between `min_shards`
+ * and `max_shards` by throughput, resharding below), and leave in batches of `max_samples_per_send`
  * or after `batch_send_deadline`. Each shard holds at most `capacity` samples; a commit
  * waits for room (backpressure onto the scrape). 5xx, 429 (with `retry_on_http_429`) and
  * network errors are retried with doubling backoff from `min_backoff` to `max_backoff`,
@@ -60,7 +57,15 @@ export class RemoteWriteQueue implements Appendable {
     sentBatches: 0,
   };
   readonly #o: RemoteWriteQueueOptions;
-  readonly #shards: Shard[];
+  #shards: Shard[];
+  readonly #newShard: () => Shard;
+  /** Set while old shards drain before a new shard count takes over (commits wait for it). */
+  #resharding: Promise<void> | undefined;
+  #reshardTimer: NodeJS.Timeout | undefined;
+  /** Samples committed and commits that had to wait for room, since the last reshard check. */
+  #samplesIn = 0;
+  #blocked = 0;
+  #lastCheck = { at: performance.now(), sentSeconds: 0, sent: 0 };
   readonly #external: Labels;
   /** Outgoing labels per incoming Labels object (scrape caches reuse them): null when dropped. */
   #outgoing = new WeakMap<Labels, Labels | null>();
@@ -73,30 +78,91 @@ export class RemoteWriteQueue implements Appendable {
     const count = Math.max(1, q.min_shards);
     const send = options.send ?? httpSend(options.config, options.baseDir);
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
-    this.#shards = Array.from(
-      { length: count },
-      () => new Shard(q, send, sleep, this.stats, options.config.remote_timeout, options.onError),
-    );
+    const encoder = new WriteRequestEncoder();
+    this.#newShard = () =>
+      new Shard(q, send, sleep, this.stats, options.config.remote_timeout, encoder, options.onError);
+    this.#shards = Array.from({ length: count }, this.#newShard);
+    const every = options.reshardIntervalMs ?? 10_000;
+    if (every > 0 && q.max_shards > count)
+      this.#reshardTimer = setInterval(() => this.#considerResharding(), every).unref();
+  }
+
+  get shardCount(): number {
+    return this.#shards.length;
+  }
+
+  /**
+   * Upstream's dynamic resharding, simplified: the shards needed are the incoming sample
+   * rate times the send time per sample (shard-seconds), with 30% headroom, between
+   * `min_shards` and `max_shards`; changes within ±30% are ignored. Our commits wait when
+   * shards are full (upstream's WAL never makes a scrape wait), so the measured rate is
+   * capped by what was sent: when commits waited, the count at least doubles.
+   */
+  #considerResharding(): void {
+    if (this.#resharding || this.#closed) return;
+    const q = this.#o.config.queue_config;
+    const now = performance.now();
+    const seconds = (now - this.#lastCheck.at) / 1000;
+    const sentSeconds = this.stats.sentBatchDurationSecondsSum;
+    const samplesSent = this.stats.samplesTotal;
+    const perSample =
+      samplesSent > this.#lastCheck.sent
+        ? (sentSeconds - this.#lastCheck.sentSeconds) / (samplesSent - this.#lastCheck.sent)
+        : 0;
+    const inRate = this.#samplesIn / Math.max(seconds, 0.001);
+    const current = this.#shards.length;
+    let desired = Math.ceil(inRate * perSample * 1.3);
+    if (this.#blocked > 0) desired = Math.max(desired, current * 2);
+    desired = Math.min(q.max_shards, Math.max(Math.max(1, q.min_shards), desired));
+    this.#lastCheck = { at: now, sentSeconds, sent: samplesSent };
+    this.#samplesIn = 0;
+    this.#blocked = 0;
+    if (desired === current || (desired > current * 0.7 && desired < current * 1.3)) return;
+    this.#resharding = this.#reshard(desired);
+  }
+
+  /** Drains the current shards (keeping each series' order), then switches to `count` shards. */
+  async #reshard(count: number): Promise<void> {
+    const old = this.#shards;
+    await Promise.all(old.map((s) => s.close()));
+    this.#shards = Array.from({ length: count }, this.#newShard);
+    this.#resharding = undefined;
   }
 
   appender(): Appender {
-    const pending: PendingSample[] = [];
+    // Parallel arrays, not an object per sample: this runs for every scraped sample.
+    const labelsIn: Labels[] = [];
+    const tIn: number[] = [];
+    const vIn = new Float64List();
     return {
       append: (ref, labels, t, v) => {
-        pending.push({ labels, t, v });
+        labelsIn.push(labels);
+        tIn.push(t);
+        vIn.push(v);
         return ref;
       },
       commit: async () => {
         if (this.#closed) return;
-        for (const s of pending) {
-          const labels = this.#outgoingLabels(s.labels);
+        if (this.#resharding) await this.#resharding;
+        this.#samplesIn += labelsIn.length;
+        let waited = false;
+        for (let i = 0; i < labelsIn.length; i++) {
+          const labels = this.#outgoingLabels(labelsIn[i]!);
           if (labels === undefined) continue;
-          const shard = this.#shards[labels.hash() % this.#shards.length]!;
-          await shard.enqueue({ labels, t: s.t, v: s.v });
+          // The common case stays synchronous: an await per sample would cost more than the sample.
+          let shard = this.#shards[labels.hash() % this.#shards.length]!;
+          if (shard.tryEnqueue(labels, tIn[i]!, vIn.at(i))) continue;
+          waited = true;
+          if (this.#resharding) await this.#resharding;
+          shard = this.#shards[labels.hash() % this.#shards.length]!;
+          await shard.enqueue(labels, tIn[i]!, vIn.at(i));
         }
+        if (waited) this.#blocked++;
       },
       rollback: async () => {
-        pending.length = 0;
+        labelsIn.length = 0;
+        tIn.length = 0;
+        vIn.clear();
       },
     };
   }
@@ -104,6 +170,8 @@ export class RemoteWriteQueue implements Appendable {
   /** Sends what is queued (retrying as configured) and stops the timers. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#reshardTimer);
+    if (this.#resharding) await this.#resharding;
     await Promise.all(this.#shards.map((s) => s.close()));
   }
 
@@ -129,7 +197,10 @@ export class RemoteWriteQueue implements Appendable {
 }
 
 class Shard {
-  #queue: PendingSample[] = [];
+  // Queued samples as parallel arrays.
+  #labels: Labels[] = [];
+  #t: number[] = [];
+  readonly #v = new Float64List();
   #sending: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #waiters: (() => void)[] = [];
@@ -140,22 +211,31 @@ class Shard {
     readonly sleep: (ms: number) => Promise<void>,
     readonly stats: RemoteWriteStats,
     readonly timeoutMs: number,
+    readonly encoder: WriteRequestEncoder,
     readonly onError: ((message: string) => void) | undefined,
   ) {}
 
-  async enqueue(sample: PendingSample): Promise<void> {
-    while (this.#queue.length >= this.q.capacity) {
+  async enqueue(labels: Labels, t: number, v: number): Promise<void> {
+    while (!this.tryEnqueue(labels, t, v)) {
       this.#flush();
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
-    this.#queue.push(sample);
+  }
+
+  /** Queues the sample when there is room; false when the shard is full. */
+  tryEnqueue(labels: Labels, t: number, v: number): boolean {
+    if (this.#labels.length >= this.q.capacity) return false;
+    this.#labels.push(labels);
+    this.#t.push(t);
+    this.#v.push(v);
     this.stats.samplesPending++;
-    if (this.#queue.length >= this.q.max_samples_per_send) this.#flush();
+    if (this.#labels.length >= this.q.max_samples_per_send) this.#flush();
     else this.#timer ??= setTimeout(() => this.#flush(), this.q.batch_send_deadline).unref();
+    return true;
   }
 
   async close(): Promise<void> {
-    while (this.#queue.length > 0 || this.#sending) {
+    while (this.#labels.length > 0 || this.#sending) {
       this.#flush();
       await this.#sending;
     }
@@ -166,22 +246,22 @@ class Shard {
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#sending || this.#queue.length === 0) return;
-    const batch = this.#queue.splice(0, this.q.max_samples_per_send);
-    this.#sending = this.#sendWithRetry(batch).finally(() => {
+    if (this.#sending || this.#labels.length === 0) return;
+    const n = Math.min(this.#labels.length, this.q.max_samples_per_send);
+    const body = this.encoder.encode(this.#labels.splice(0, n), this.#t.splice(0, n), this.#v.shift(n));
+    this.#sending = this.#sendWithRetry(body, n).finally(() => {
       this.#sending = undefined;
-      this.stats.samplesPending -= batch.length;
+      this.stats.samplesPending -= n;
       const waiters = this.#waiters;
       this.#waiters = [];
       for (const w of waiters) w();
-      if (this.#queue.length >= this.q.max_samples_per_send) this.#flush();
-      else if (this.#queue.length > 0)
+      if (this.#labels.length >= this.q.max_samples_per_send) this.#flush();
+      else if (this.#labels.length > 0)
         this.#timer ??= setTimeout(() => this.#flush(), this.q.batch_send_deadline).unref();
     });
   }
 
-  async #sendWithRetry(batch: PendingSample[]): Promise<void> {
-    const body = encodeWriteRequest({ timeseries: toTimeSeries(batch) });
+  async #sendWithRetry(body: Buffer, samples: number): Promise<void> {
     let backoff = this.q.min_backoff;
     for (;;) {
       const started = performance.now();
@@ -197,16 +277,16 @@ class Shard {
       this.stats.sentBatches++;
       this.stats.sentBatchDurationSecondsSum += (performance.now() - started) / 1000;
       if (status >= 200 && status < 300) {
-        this.stats.samplesTotal += batch.length;
+        this.stats.samplesTotal += samples;
         return;
       }
       const retryable = status === 0 || status >= 500 || (status === 429 && this.q.retry_on_http_429);
       if (!retryable) {
-        this.stats.samplesFailedTotal += batch.length;
-        this.onError?.(`non-recoverable error sending ${batch.length} samples: ${reason}`);
+        this.stats.samplesFailedTotal += samples;
+        this.onError?.(`non-recoverable error sending ${samples} samples: ${reason}`);
         return;
       }
-      this.stats.samplesRetriedTotal += batch.length;
+      this.stats.samplesRetriedTotal += samples;
       this.onError?.(`failed to send batch, retrying: ${reason}`);
       const wait = retryAfterMs(retryAfter) ?? backoff;
       await this.sleep(wait);
@@ -215,28 +295,42 @@ class Shard {
   }
 }
 
-const remoteLabelsCache = new WeakMap<Labels, ReturnType<typeof labelsToRemoteLabels>>();
-
 /**
- * Groups a batch by series object, keeping sample order within each. Equal label sets held
- * by different objects become separate entries, which remote write allows.
+ * A growable list of doubles in a Float64Array. Plain arrays would do, but V8 canonicalises
+ * NaN stored in them, and StaleNaN is a NaN whose bits matter.
  */
-function toTimeSeries(batch: PendingSample[]): RemoteTimeSeries[] {
-  const bySeries = new Map<Labels, RemoteTimeSeries>();
-  for (const s of batch) {
-    let ts = bySeries.get(s.labels);
-    if (ts === undefined) {
-      let labels = remoteLabelsCache.get(s.labels);
-      if (labels === undefined) {
-        labels = labelsToRemoteLabels(s.labels);
-        remoteLabelsCache.set(s.labels, labels);
-      }
-      ts = { labels, samples: [] };
-      bySeries.set(s.labels, ts);
-    }
-    ts.samples.push({ value: s.v, timestamp: s.t });
+class Float64List {
+  #a = new Float64Array(1024);
+  #n = 0;
+
+  get length(): number {
+    return this.#n;
   }
-  return [...bySeries.values()];
+
+  push(v: number): void {
+    if (this.#n === this.#a.length) {
+      const next = new Float64Array(this.#a.length * 2);
+      next.set(this.#a);
+      this.#a = next;
+    }
+    this.#a[this.#n++] = v;
+  }
+
+  at(i: number): number {
+    return this.#a[i]!;
+  }
+
+  /** Removes and returns the first `n` values. */
+  shift(n: number): Float64Array {
+    const out = this.#a.slice(0, n);
+    this.#a.copyWithin(0, n, this.#n);
+    this.#n -= n;
+    return out;
+  }
+
+  clear(): void {
+    this.#n = 0;
+  }
 }
 
 /** `Retry-After` as seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */

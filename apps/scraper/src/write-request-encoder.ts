@@ -1,0 +1,119 @@
+import type { Labels } from '@argus/model';
+import { compressBlock } from '@argus/remote';
+
+/**
+ * A remote-write 1.0 `WriteRequest` encoder for the queue's hot path, written straight into
+ * one growing buffer instead of building protobufjs objects: each series' `Label` messages
+ * are encoded once and cached per {@link Labels} object (scrape caches hand the same object
+ * every scrape), and every sample becomes one `TimeSeries` entry (remote write allows a
+ * series to repeat; order within a series is kept). Snappy-compressed as remote write wants.
+ */
+export class WriteRequestEncoder {
+  readonly #labelBytes = new WeakMap<Labels, Buffer>();
+  #buf = Buffer.allocUnsafe(64 * 1024);
+  #pos = 0;
+
+  /**
+   * Encodes and compresses samples given as parallel arrays (`labels[i]`, `t[i]`, `v[i]`).
+   * Values come in a Float64Array: V8 canonicalises NaN stored in a plain number array,
+   * which would turn StaleNaN into an ordinary NaN.
+   */
+  encode(labels: readonly Labels[], t: readonly number[], v: Float64Array): Buffer {
+    this.#pos = 0;
+    for (let i = 0; i < labels.length; i++) {
+      const lb = this.#labelsOf(labels[i]!);
+      const sampleLen = 9 + 1 + varintSize(t[i]!);
+      const tsLen = lb.length + 1 + varintSize(sampleLen) + sampleLen;
+      this.#ensure(1 + 10 + tsLen);
+      this.#byte(0x0a); // WriteRequest.timeseries
+      this.#varint(tsLen);
+      lb.copy(this.#buf, this.#pos);
+      this.#pos += lb.length;
+      this.#byte(0x12); // TimeSeries.samples
+      this.#varint(sampleLen);
+      this.#byte(0x09); // Sample.value, fixed64
+      // Through a Float64Array so NaN payloads (StaleNaN) keep their bits.
+      F64[0] = v[i]!;
+      this.#buf.set(F64_BYTES, this.#pos);
+      this.#pos += 8;
+      this.#byte(0x10); // Sample.timestamp, varint
+      this.#varint(t[i]!);
+    }
+    return compressBlock(this.#buf.subarray(0, this.#pos));
+  }
+
+  /** The series' `TimeSeries.labels` fields, encoded once per Labels object. */
+  #labelsOf(labels: Labels): Buffer {
+    let b = this.#labelBytes.get(labels);
+    if (b !== undefined) return b;
+    const parts: Buffer[] = [];
+    labels.forEach((name, value) => {
+      const n = Buffer.from(name, 'utf8');
+      const val = Buffer.from(value, 'utf8');
+      const inner = 1 + varintSize(n.length) + n.length + 1 + varintSize(val.length) + val.length;
+      const out = Buffer.allocUnsafe(1 + varintSize(inner) + inner);
+      let p = 0;
+      out[p++] = 0x0a; // TimeSeries.labels
+      p = writeVarint(out, p, inner);
+      out[p++] = 0x0a; // Label.name
+      p = writeVarint(out, p, n.length);
+      p += n.copy(out, p);
+      out[p++] = 0x12; // Label.value
+      p = writeVarint(out, p, val.length);
+      val.copy(out, p);
+      parts.push(out);
+    });
+    b = Buffer.concat(parts);
+    this.#labelBytes.set(labels, b);
+    return b;
+  }
+
+  #ensure(n: number): void {
+    if (this.#pos + n <= this.#buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#pos + n));
+    this.#buf.copy(next, 0, 0, this.#pos);
+    this.#buf = next;
+  }
+
+  #byte(b: number): void {
+    this.#buf[this.#pos++] = b;
+  }
+
+  #varint(n: number): void {
+    this.#pos = writeVarint(this.#buf, this.#pos, n);
+  }
+}
+
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+
+/** Bytes of `n` as a protobuf varint; negative int64 values take ten. */
+function varintSize(n: number): number {
+  if (n < 0) return 10;
+  let size = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Writes `n` (an integer within ±2^53) as a protobuf int64 varint; returns the new position. */
+function writeVarint(buf: Buffer, pos: number, n: number): number {
+  if (n < 0) {
+    // Two's complement in 64 bits, as Go writes a negative int64.
+    let big = BigInt.asUintN(64, BigInt(n));
+    for (let i = 0; i < 9; i++) {
+      buf[pos++] = Number(big & 0x7fn) | 0x80;
+      big >>= 7n;
+    }
+    buf[pos++] = Number(big);
+    return pos;
+  }
+  while (n >= 128) {
+    buf[pos++] = (n % 128) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  buf[pos++] = n;
+  return pos;
+}
