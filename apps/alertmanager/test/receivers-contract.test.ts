@@ -275,6 +275,14 @@ describe.each(Object.entries(KINDS))('%s receiver', (_name, kind) => {
     },
   );
 
+  it('keeps a secret the server echoes back out of the error', async () => {
+    sink.answers.push(['/', { status: 500, body: `no such key or hook: ${SECRET}` }]);
+    const error = await failure(notifierFor(kind.yaml(sink.url, '')).notify(ctx(), ALERTS));
+    expect(error.message).not.toContain(SECRET);
+    // Where upstream shows the body, it shows with the secret blanked.
+    if (error.message.includes('no such key')) expect(error.message).toContain('hook: <secret>');
+  });
+
   it('retries a refused connection without showing the URL', async () => {
     const closed = await startSink();
     await closed.close();

@@ -1,5 +1,6 @@
 import { defaultSendResolved } from '../config/receiver-schema.ts';
 import type { IntegrationKind, ReceiverConfig } from '../config/receiver-schema.ts';
+import { NotifyError } from '../dispatch/notifier.ts';
 import type { Notifier } from '../dispatch/notifier.ts';
 import { DiscordNotifier } from './discord.ts';
 import { EmailNotifier } from './email.ts';
@@ -7,6 +8,7 @@ import type { Fields, IntegrationEnv } from './integration.ts';
 import { MsteamsNotifier, MsteamsV2Notifier } from './msteams.ts';
 import { OpsgenieNotifier } from './opsgenie.ts';
 import { PagerdutyNotifier } from './pagerduty.ts';
+import { scrubSecrets } from './secrets.ts';
 import { SlackNotifier } from './slack.ts';
 import { TelegramNotifier } from './telegram.ts';
 import { WebhookNotifier } from './webhook.ts';
@@ -25,6 +27,28 @@ export const SENDERS: Partial<Record<IntegrationKind, Factory>> = {
   msteams_configs: (...a) => new MsteamsNotifier(...a),
   msteamsv2_configs: (...a) => new MsteamsV2Notifier(...a),
 };
+
+/**
+ * Wraps a notifier so its errors never carry a secret value, even one the remote server
+ * echoed back in its answer; the original error stays as `cause` (never logged).
+ */
+function scrubbing(n: Notifier): Notifier {
+  return {
+    integration: n.integration,
+    index: n.index,
+    sendResolved: n.sendResolved,
+    notify: async (ctx, alerts) => {
+      try {
+        await n.notify(ctx, alerts);
+      } catch (error) {
+        const retry = error instanceof NotifyError ? error.retry : true;
+        throw new NotifyError(scrubSecrets((error as Error).message ?? String(error)), retry, {
+          cause: error,
+        });
+      }
+    },
+  };
+}
 
 /**
  * The notifiers of one receiver, each with its index among the receiver's integrations
@@ -49,7 +73,7 @@ export function buildIntegrations(
         typeof fields['send_resolved'] === 'boolean'
           ? fields['send_resolved']
           : defaultSendResolved(kind as IntegrationKind);
-      out.push(factory(fields, index, sendResolved, env));
+      out.push(scrubbing(factory(fields, index, sendResolved, env)));
     });
   }
   return out;

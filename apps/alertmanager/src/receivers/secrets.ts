@@ -1,10 +1,47 @@
 import { readFile } from 'node:fs/promises';
 import { NotifyError } from '../dispatch/notifier.ts';
 
+/** Every secret value revealed or read so far, so error texts can be scrubbed of them. */
+const known = new Set<string>();
+const MAX_KNOWN = 1000;
+
+function add(value: string): void {
+  // Very short values would blank out ordinary words; a set cap bounds rotated secrets.
+  if (value.length >= 4 && known.size < MAX_KNOWN) known.add(value);
+}
+
+/**
+ * Records a secret value. For a URL (Slack, Discord, Teams webhooks carry their token in
+ * the path) the long path segments, query values and password are recorded too, so an
+ * echoed token is caught on its own.
+ */
+function remember(value: string): string {
+  add(value);
+  if (/^https?:\/\//i.test(value)) {
+    try {
+      const url = new URL(value);
+      for (const seg of url.pathname.split('/')) if (seg.length >= 16) add(decodeURIComponent(seg));
+      for (const v of url.searchParams.values()) if (v.length >= 8) add(v);
+      if (url.password) add(decodeURIComponent(url.password));
+    } catch {
+      // Not a URL after all: the whole value is recorded.
+    }
+  }
+  return value;
+}
+
+/** `text` with every known secret value replaced by `<secret>` (a server may echo a token back). */
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const s of known) if (out.includes(s)) out = out.split(s).join('<secret>');
+  return out;
+}
+
 /** A config value that may be a `Secret` (`reveal()`), a plain string or absent. */
 export function plain(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'object' && 'reveal' in value) return (value as { reveal(): string }).reveal();
+  if (typeof value === 'object' && 'reveal' in value)
+    return remember((value as { reveal(): string }).reveal());
   return String(value);
 }
 
@@ -15,11 +52,11 @@ export function plain(value: unknown): string {
  */
 export async function readSecret(fields: Record<string, unknown>, field: string): Promise<string> {
   const direct = plain(fields[field]);
-  if (direct !== '') return direct;
+  if (direct !== '') return remember(direct);
   const file = plain(fields[`${field}_file`]);
   if (file === '') return '';
   try {
-    return (await readFile(file, 'utf8')).trim();
+    return remember((await readFile(file, 'utf8')).trim());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error';
     throw new NotifyError(`could not read ${field}_file ${file}: ${code}`, false, { cause: error });
