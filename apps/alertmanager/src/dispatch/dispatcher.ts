@@ -2,7 +2,8 @@ import type { Logger } from '@argus/service-kit';
 import type { AlertmanagerCore } from '../alertmanager-core.ts';
 import { groupLabels } from '../alertmanager-core.ts';
 import type { ClusterPeer } from '../cluster/cluster-peer.ts';
-import type { Alert } from '../domain/alert.ts';
+import type { Alert, LabelSet } from '../domain/alert.ts';
+import type { Route } from '../domain/route.ts';
 import { AggregationGroup } from './aggregation-group.ts';
 import type { Stage } from './stage.ts';
 
@@ -82,8 +83,7 @@ export class Dispatcher {
 
   #route(alert: Alert, nowMs: number): void {
     for (const route of this.core.config.route.match(alert.labels)) {
-      const labels = groupLabels(route, alert.labels);
-      const key = `${route.idx}\u0000${JSON.stringify(Object.entries(labels).sort())}`;
+      const key = groupKeyOf(route, alert.labels);
       const existing = this.#groups.get(key);
       if (existing?.insert(alert, nowMs)) continue;
       const limit = this.options.maxAggregationGroups ?? 0;
@@ -102,7 +102,7 @@ export class Dispatcher {
       }
       const group = new AggregationGroup(
         route,
-        labels,
+        groupLabels(route, alert.labels),
         (g, alerts, now) => this.#flush(g, alerts, now),
         this.options.startAtMs ?? 0,
       );
@@ -157,4 +157,15 @@ export class Dispatcher {
       this.#waits.add(wake);
     });
   }
+}
+
+/**
+ * The dispatcher's map key of the group an alert falls in on `route`: built without
+ * allocating the group-label object, as this runs for every alert on every matching route
+ * (a missing label and an empty value differ: null vs "").
+ */
+function groupKeyOf(route: Route, labels: LabelSet): string {
+  const o = route.options;
+  if (o.groupByAll) return `${route.idx}\u0000${JSON.stringify(Object.entries(labels).sort())}`;
+  return `${route.idx}\u0000${JSON.stringify(o.groupBy.map((n) => labels[n] ?? null))}`;
 }
