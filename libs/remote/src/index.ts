@@ -33,3 +33,12 @@ export {
   snappyDecodedLength,
 } from './snappy-block.ts';
 export { MalformedRequestError, RemoteError, RequestTooLargeError } from './errors.ts';
+export {
+  SAMPLES_STREAM,
+  SAMPLES_STREAM_LIMITS,
+  SAMPLES_SUBJECTS,
+  SAMPLES_SUBJECT_ROOT,
+  parseSamplesSubject,
+  samplesMsgId,
+  samplesSubject,
+} from './sample-stream.ts';
