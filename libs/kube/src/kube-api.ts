@@ -4,12 +4,15 @@
  * server-side behaviour clients rely on (resourceVersion conflicts, finalizers,
  * namespace termination, status subresources, CRDs turning into served types).
  */
-import type { KubeObject, ObjectStore, StoreEvent } from './object-store.ts';
+import type { KubeObject, ObjectStore } from './object-store.ts';
 import { type ResourceRegistry, type ResourceType, apiVersionOf, typeKey } from './resource-types.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { jsonMergePatch, jsonPatch, strategicMergePatch } from './patch.ts';
 import { prepareCreate, prepareUpdate, validateObject, nowTimestamp } from './object-rules.ts';
 import { establishedStatus, resourceTypeFromCrd, storageVersion } from './crd.ts';
+import { collectDependents } from './garbage-collector.ts';
+import { pageOf } from './list-paging.ts';
+import { subscribeWatch } from './watch-filter.ts';
 import { KubeApiError, alreadyExists, badRequest, conflict, notFound } from './status.ts';
 
 /** Where a request points: a type read in one version, in a namespace or (undefined) cluster-wide. */
@@ -153,19 +156,9 @@ export class KubeApi {
       .list(this.key(scope), this.ns(scope))
       .map((o) => this.present(scope.type, scope.version, o))
       .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
-    const metadata: KubeList['metadata'] = { resourceVersion };
-    if (options.continue) {
-      const after = decodeContinue(options.continue);
-      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
-    }
-    if (options.limit && options.limit > 0 && items.length > options.limit) {
-      const last = items[options.limit - 1];
-      metadata.remainingItemCount = items.length - options.limit;
-      metadata.continue = Buffer.from(
-        JSON.stringify({ after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` }),
-      ).toString('base64');
-      items = items.slice(0, options.limit);
-    }
+    const page = pageOf(items, options.limit, options.continue);
+    const metadata: KubeList['metadata'] = { resourceVersion, ...page.metadata };
+    items = page.items;
     return {
       kind: scope.type.listKind,
       apiVersion: apiVersionOf(scope.type.group, scope.version),
@@ -380,38 +373,20 @@ export class KubeApi {
   private collectDependents(
     ownerType: ResourceType,
     owner: KubeObject,
-    policy: DeleteOptions['propagationPolicy'],
+    policy: DeleteOptions['propagationPolicy'] = 'Background',
   ): void {
-    const uid = owner.metadata.uid;
-    if (!uid) return;
-    const liveUids = new Set<string>();
-    const dependents: Array<{ type: ResourceType; obj: KubeObject }> = [];
-    for (const type of this.registry.all()) {
-      if (ownerType.namespaced && !type.namespaced) continue;
-      const objects = this.store.list(
-        typeKey(type.group, type.plural),
-        ownerType.namespaced ? owner.metadata.namespace : undefined,
-      );
-      for (const obj of objects) {
-        if (obj.metadata.uid) liveUids.add(obj.metadata.uid);
-        const refs = (obj.metadata.ownerReferences ?? []) as Array<{ uid?: string }>;
-        if (refs.some((r) => r.uid === uid)) dependents.push({ type, obj });
-      }
+    const { remove, unlink } = collectDependents(this.store, this.registry, ownerType, owner, policy);
+    for (const { type, object, remainingOwners } of unlink) {
+      const unlinked = structuredClone(object);
+      if (remainingOwners.length > 0) unlinked.metadata.ownerReferences = remainingOwners;
+      else delete unlinked.metadata.ownerReferences;
+      this.store.update(typeKey(type.group, type.plural), unlinked);
     }
-    for (const { type, obj } of dependents) {
-      const refs = (obj.metadata.ownerReferences ?? []) as Array<{ uid?: string }>;
-      const others = refs.filter((r) => r.uid !== uid);
-      const scope: Scope = { type, version: type.versions[0], namespace: obj.metadata.namespace };
-      if (policy === 'Orphan' || others.some((r) => r.uid !== undefined && liveUids.has(r.uid))) {
-        const unlinked = structuredClone(obj);
-        if (others.length > 0) unlinked.metadata.ownerReferences = others;
-        else delete unlinked.metadata.ownerReferences;
-        this.store.update(typeKey(type.group, type.plural), unlinked);
-      } else if (
-        this.store.get(typeKey(type.group, type.plural), obj.metadata.namespace, obj.metadata.name as string)
-      ) {
-        this.delete(scope, obj.metadata.name as string);
-      }
+    for (const { type, object } of remove) {
+      const name = object.metadata.name as string;
+      // An earlier removal in this loop may have taken it already (a dependent of a dependent).
+      if (!this.store.get(typeKey(type.group, type.plural), object.metadata.namespace, name)) continue;
+      this.delete({ type, version: type.versions[0], namespace: object.metadata.namespace }, name);
     }
   }
 
@@ -523,44 +498,9 @@ export class KubeApi {
    * history no longer reaches `resourceVersion`.
    */
   watch(scope: Scope, options: WatchOptions, send: (e: WatchEvent) => void, onEnd?: () => void): () => void {
-    const labels = parseLabelSelector(options.labelSelector ?? '');
-    const fields = parseFieldSelector(options.fieldSelector ?? '');
     const key = this.key(scope);
-    const ns = this.ns(scope);
-    const matches = (o: KubeObject | undefined): o is KubeObject =>
-      o !== undefined &&
-      (ns === undefined || o.metadata.namespace === ns) &&
-      matchesLabels(labels, o.metadata.labels) &&
-      matchesFields(fields, this.present(scope.type, scope.version, o));
-    const out = (type: WatchEvent['type'], o: KubeObject): void =>
-      send({
-        type,
-        object: this.present(scope.type, scope.version, o) as unknown as Record<string, unknown>,
-      });
-
-    const rvText = options.resourceVersion ?? '';
-    const initial = rvText === '' || rvText === '0' || options.sendInitialEvents === true;
-    let from: number;
-    if (initial) {
-      from = this.store.resourceVersion;
-      for (const o of this.store.list(key, ns)) if (matches(o)) out('ADDED', o);
-    } else {
-      from = Number(rvText);
-      if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: "${rvText}"`);
-    }
-    const listener = (e: StoreEvent): void => {
-      if (e.typeKey !== key) return;
-      const now = matches(e.object);
-      if (e.type !== 'MODIFIED') {
-        if (now) out(e.type, e.object);
-        return;
-      }
-      const before = matches(e.previous);
-      if (now && before) out('MODIFIED', e.object);
-      else if (now) out('ADDED', e.object);
-      else if (before) out('DELETED', e.object);
-    };
-    const unsubscribe = this.store.subscribe(from, listener);
+    const present = (o: KubeObject): KubeObject => this.present(scope.type, scope.version, o);
+    const unsubscribe = subscribeWatch(this.store, key, this.ns(scope), options, present, send);
     if (!onEnd) return unsubscribe;
     // Watches of a custom resource end (after its DELETED events) when the CRD is deleted.
     const enders = this.watchEnders.get(key) ?? new Set<() => void>();
@@ -576,14 +516,4 @@ export class KubeApi {
       enders.delete(end);
     };
   }
-}
-
-function decodeContinue(token: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string') return parsed.after;
-  } catch {
-    // fall through to the error below
-  }
-  throw badRequest(`invalid continue token: "${token}"`);
 }

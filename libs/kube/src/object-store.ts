@@ -86,13 +86,11 @@ export class ObjectStore {
     const all = [...(this.byType.get(typeKey)?.values() ?? [])];
     const picked =
       namespace === undefined ? all : all.filter((o) => (o.metadata.namespace ?? '') === namespace);
+    const key = (o: KubeObject): string => objectKey(o.metadata.namespace, o.metadata.name ?? '');
+    // Plain code-unit order, which list paging's continue tokens rely on.
     return picked
       .map((o) => structuredClone(o))
-      .sort((a, b) =>
-        objectKey(a.metadata.namespace, a.metadata.name ?? '').localeCompare(
-          objectKey(b.metadata.namespace, b.metadata.name ?? ''),
-        ),
-      );
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
   /** Type keys that hold at least one object. */
