@@ -496,3 +496,34 @@ describe('Slack Web API (app_token)', () => {
     expect(error.message).toContain('received an error response from Slack: invalid_payload');
   });
 });
+
+describe('proxy selection', () => {
+  const hookVia = (http: string) =>
+    notifierFor(`webhook_configs: [{url: '${sink.url}/p', http_config: ${http}}]`);
+
+  it('no_proxy sends matching hosts direct, others through proxy_url', async () => {
+    sink.answers.push(['/', { status: 200 }]);
+    const before = proxy.tunnels.length;
+    await hookVia(`{proxy_url: '${proxy.url}', no_proxy: '127.0.0.1'}`).notify(ctx(), ALERTS);
+    expect(proxy.tunnels.length).toBe(before);
+    await hookVia(`{proxy_url: '${proxy.url}', no_proxy: 'example.org'}`).notify(ctx(), ALERTS);
+    expect(proxy.tunnels.slice(before)).toEqual([new URL(sink.url).host]);
+    expect(sink.received.length).toBe(2);
+  });
+
+  it('proxy_from_environment uses HTTP_PROXY', async () => {
+    sink.answers.push(['/', { status: 200 }]);
+    const before = proxy.tunnels.length;
+    const saved = { lower: process.env['http_proxy'], upper: process.env['HTTP_PROXY'] };
+    delete process.env['http_proxy'];
+    process.env['HTTP_PROXY'] = proxy.url;
+    try {
+      await hookVia('{proxy_from_environment: true}').notify(ctx(), ALERTS);
+    } finally {
+      if (saved.upper === undefined) delete process.env['HTTP_PROXY'];
+      else process.env['HTTP_PROXY'] = saved.upper;
+      if (saved.lower !== undefined) process.env['http_proxy'] = saved.lower;
+    }
+    expect(proxy.tunnels.slice(before)).toEqual([new URL(sink.url).host]);
+  });
+});

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Agent, ProxyAgent, fetch } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, fetch } from 'undici';
 import type { Dispatcher } from 'undici';
 import { NotifyError } from '../dispatch/notifier.ts';
 import { plain, readSecret } from './secrets.ts';
@@ -64,6 +64,15 @@ export async function tlsOptions(tls: Fields | undefined): Promise<Record<string
   return out;
 }
 
+/** `proxy_connect_header`: headers for the proxy's CONNECT (each a list of secrets, joined). */
+function connectHeaders(cfg: Fields): Record<string, string> {
+  const out: Record<string, string> = {};
+  const headers = (cfg['proxy_connect_header'] ?? {}) as Record<string, unknown[]>;
+  for (const [name, values] of Object.entries(headers))
+    out[name] = (Array.isArray(values) ? values : [values]).map(plain).join(', ');
+  return out;
+}
+
 /** Describes a transport failure without the URL (it may carry a token, as Slack's and Discord's do). */
 function transportError(method: string, error: unknown, timedOut: boolean): NotifyError {
   const e = error as Error & { cause?: { code?: string; message?: string } };
@@ -75,7 +84,8 @@ function transportError(method: string, error: unknown, timedOut: boolean): Noti
 
 /**
  * An HTTP client configured from one integration's `http_config`, as Prometheus's
- * `config.NewClientFromConfig`: TLS (`tls_config`), `proxy_url`, `follow_redirects`
+ * `config.NewClientFromConfig`: TLS (`tls_config`), `proxy_url` with `no_proxy` and
+ * `proxy_connect_header`, `proxy_from_environment`, `follow_redirects`
  * (default true), and one of `basic_auth`, `authorization`, `bearer_token` whose
  * `*_file` variants are read on every request. A header the integration sets itself
  * (`Authorization: GenieKey …`) wins over the configured credentials, as in Go.
@@ -93,7 +103,24 @@ export class HttpClient {
       const cfg = this.config ?? {};
       const tls = await tlsOptions(cfg['tls_config'] as Fields | undefined);
       const proxy = plain(cfg['proxy_url']);
-      if (proxy !== '') return new ProxyAgent({ uri: proxy, requestTls: tls, proxyTls: tls });
+      const noProxy = plain(cfg['no_proxy']);
+      // EnvHttpProxyAgent hands its options to the ProxyAgents it makes (TLS, CONNECT headers).
+      type EnvOptions = ConstructorParameters<typeof EnvHttpProxyAgent>[0];
+      if (cfg['proxy_from_environment'] === true)
+        return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls } as EnvOptions);
+      if (proxy !== '' && noProxy !== '')
+        // Hosts matching no_proxy go direct, the rest through the proxy (Go's httpproxy rules).
+        return new EnvHttpProxyAgent({
+          httpProxy: proxy,
+          httpsProxy: proxy,
+          noProxy,
+          connect: tls,
+          requestTls: tls,
+          proxyTls: tls,
+          headers: connectHeaders(cfg),
+        } as EnvOptions);
+      if (proxy !== '')
+        return new ProxyAgent({ uri: proxy, requestTls: tls, proxyTls: tls, headers: connectHeaders(cfg) });
       return new Agent({ connect: tls });
     })();
     // A failed load (missing CA file) is retried on the next request, not cached.
