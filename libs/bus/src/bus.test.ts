@@ -9,6 +9,7 @@ import {
   kvKey,
   openKvBucket,
   publishToStream,
+  UnprocessableMessageError,
 } from './index.ts';
 import type { Bus, KvRecord, StreamMessage } from './index.ts';
 
@@ -103,6 +104,30 @@ describe('bus against a real nats-server', () => {
     await waitUntil(() => later.length === 1);
     expect(later).toEqual(['m4']);
     await second.stop();
+  });
+
+  it('terminates a message whose handler throws UnprocessableMessageError', async () => {
+    await ensureStream(a, { name: 'TEST_TERM', subjects: ['test.term.>'] });
+    await publishToStream(a, 'test.term.1', 'bad');
+    await publishToStream(a, 'test.term.1', 'good');
+    const seen: string[] = [];
+    const consumer = await consumeStream(b, {
+      stream: 'TEST_TERM',
+      durable: 'term-reader',
+      retryDelayMs: 20,
+      handler: async (m) => {
+        seen.push(text(m.data)!);
+        if (text(m.data) === 'bad') throw new UnprocessableMessageError('does not decode');
+      },
+    });
+    await waitUntil(() => seen.includes('good'));
+    await new Promise((r) => setTimeout(r, 300));
+    await consumer.stop();
+    expect(seen).toEqual(['bad', 'good']);
+    await b.nc.flush();
+    const info = await b.jsm.consumers.info('TEST_TERM', 'term-reader');
+    expect(info.num_pending + info.num_ack_pending + info.num_redelivered).toBe(0);
+    expect(info.ack_floor.stream_seq).toBe(2);
   });
 
   it('names the servers when the first connection fails', async () => {

@@ -74,6 +74,14 @@ export async function publishToStream(
   return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
 }
 
+/**
+ * Thrown by a consumer's handler for a message that can never be handled (it does not
+ * decode): the message is terminated instead of being redelivered forever.
+ */
+export class UnprocessableMessageError extends Error {
+  override name = 'UnprocessableMessageError';
+}
+
 /** One message handed to a consumer's handler. */
 export interface StreamMessage {
   readonly subject: string;
@@ -93,7 +101,8 @@ export interface ConsumeOptions {
   readonly deliver?: 'all' | 'new';
   /**
    * Handles one message. Resolving acknowledges it; throwing asks the server to deliver
-   * it again after `retryDelayMs`. Messages are handled one at a time, in order.
+   * it again after `retryDelayMs`, except {@link UnprocessableMessageError}, which
+   * terminates it (never delivered again). Messages are handled one at a time, in order.
    */
   readonly handler: (message: StreamMessage) => Promise<void>;
   readonly retryDelayMs?: number;
@@ -142,7 +151,9 @@ export async function consumeStream(bus: Bus, options: ConsumeOptions): Promise<
       m.ack();
     } catch (error) {
       options.onError?.(error, message);
-      m.nak(options.retryDelayMs ?? 1_000);
+      // No reason text: nats-server 2.9 (Debian's) does not parse `+TERM <reason>`.
+      if (error instanceof UnprocessableMessageError) m.term();
+      else m.nak(options.retryDelayMs ?? 1_000);
     }
   }
   return {
