@@ -14,6 +14,7 @@ import { buildPipeline } from './dispatch/pipeline.ts';
 import type { Stage } from './dispatch/stage.ts';
 import { NflogSnapshot } from './nflog-snapshot.ts';
 import { SilenceSnapshot } from './silence-snapshot.ts';
+import { registerRootRedirect, registerUi } from './ui/ui-routes.ts';
 
 /** Argus's version, reported by `--version` and as the revision in `/api/v2/status`. */
 export const VERSION = '0.1.0';
@@ -104,13 +105,15 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
     registry: new Registry(),
     metricsNamespace: 'alertmanager',
     buildInfo: { version: VERSION },
-    routes: (app) =>
+    routes: (app) => {
       registerApiV2(app, core, {
         version: UPSTREAM_VERSION,
         revision: `argus-${VERSION}`,
         startedAtMs,
         cluster: cluster === undefined ? undefined : () => cluster.peer.status(),
-      }),
+      });
+      registerUi(app);
+    },
     reload: async () => {
       const next = await loadConfigFile(options.configFile);
       dispatcher.stop();
@@ -149,5 +152,6 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
       nflogSnapshot?.close();
     },
   });
+  registerRootRedirect(service.app, options.routePrefix);
   return Object.assign(service, { core, nflog, peer: cluster?.peer, dispatcher: () => dispatcher });
 }
