@@ -1,51 +1,17 @@
 // One contract every HTTP receiver passes against a local sink: the request it sends for a
 // fixed alert group, how each status code is classified (retry or not), transport errors
 // and timeouts, TLS, proxy and credentials from http_config, `*_file` secrets read at
-// send time, send_resolved, and no secret in any error message or log line.
+// send time, the retry stage, and no secret in any error message or log line.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLogger } from '@argus/service-kit';
 import { makeTempDir, makeTestCerts } from '@argus/testkit';
 import type { TempDir, TestCerts } from '@argus/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/config.ts';
-import { NotifyError } from '../src/dispatch/notifier.ts';
-import type { Notifier } from '../src/dispatch/notifier.ts';
 import { retryStage } from '../src/dispatch/retry-stage.ts';
-import type { NotifyContext } from '../src/dispatch/stage.ts';
-import { makeAlert } from '../src/domain/alert.ts';
-import { DEFAULT_ROUTE_OPTIONS } from '../src/domain/route.ts';
-import { buildIntegrations } from '../src/receivers/build.ts';
+import { ALERTS, GROUP_KEY, SECRET, ctx, failure, logger, logs, notifierFor } from './receivers-fixtures.ts';
 import { startProxy, startSink, startTlsSink } from './receivers-sink.ts';
 import type { Answer, Proxy, Sink } from './receivers-sink.ts';
-
-const SECRET = 'S3CR3T-token-value';
-const NOW = Date.parse('2026-01-02T03:04:05Z');
-const ALERTS = [
-  makeAlert({
-    labels: { alertname: 'DiskFull', instance: 'db-1', severity: 'critical' },
-    annotations: { summary: 'disk <full>' },
-    startsAtMs: NOW - 60_000,
-    endsAtMs: NOW + 3_600_000,
-    generatorURL: 'http://prom/graph',
-    updatedAtMs: NOW,
-    timeout: false,
-  }),
-  makeAlert({
-    labels: { alertname: 'DiskFull', instance: 'db-2', severity: 'critical' },
-    annotations: { summary: 'disk <full>' },
-    startsAtMs: NOW - 120_000,
-    endsAtMs: NOW - 1_000,
-    generatorURL: 'http://prom/graph',
-    updatedAtMs: NOW,
-    timeout: false,
-  }),
-];
-const RESOLVED = [ALERTS[1]!];
-const GROUP_KEY = '{}:{alertname="DiskFull"}';
 
 interface Kind {
   /** The receiver entry; `base` is the sink URL, `http` an http_config mapping (YAML flow) or ''. */
@@ -174,46 +140,6 @@ const KINDS: Record<string, Kind> = {
     secretIn: 'path',
   },
 };
-
-const logs: string[] = [];
-const logger = createLogger({
-  level: 'debug',
-  format: 'logfmt',
-  sink: { write: (l: string) => logs.push(l) },
-});
-
-function notifierFor(entry: string): Notifier {
-  const config = parseConfig(`route: {receiver: team}\nreceivers:\n  - name: team\n    ${entry}\n`);
-  const env = {
-    templates: config.templates,
-    externalURL: 'http://am.test',
-    userAgent: 'Alertmanager/0.25.0',
-    logger,
-    global: {},
-  };
-  const [n] = buildIntegrations(config.receivers.get('team')!, env);
-  return n!;
-}
-
-function ctx(deadlineInMs = 5_000): NotifyContext {
-  return {
-    groupKey: GROUP_KEY,
-    receiver: 'team',
-    groupLabels: { alertname: 'DiskFull' },
-    route: DEFAULT_ROUTE_OPTIONS,
-    nowMs: NOW,
-    deadlineMs: Date.now() + deadlineInMs,
-  };
-}
-
-async function failure(p: Promise<unknown>): Promise<NotifyError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(NotifyError);
-  return error as NotifyError;
-}
 
 let sink: Sink;
 let tlsSink: Sink;
@@ -354,176 +280,5 @@ describe.each(Object.entries(KINDS))('%s receiver', (_name, kind) => {
     await stage.exec(ctx(), ALERTS);
     expect(sink.received.length).toBe(2);
     expect(logs.some((l) => l.includes('Notify attempt failed'))).toBe(true);
-  });
-});
-
-describe('send_resolved', () => {
-  it('is off by default for Slack: a resolved-only batch sends nothing', async () => {
-    const stage = retryStage(notifierFor(KINDS['slack']!.yaml(sink.url, '')), logger);
-    await stage.exec(ctx(), RESOLVED);
-    expect(sink.received.length).toBe(0);
-  });
-
-  it('is on by default for PagerDuty: a resolved-only batch resolves the incident', async () => {
-    sink.answers.push(['/', KINDS['pagerduty']!.ok]);
-    const stage = retryStage(notifierFor(KINDS['pagerduty']!.yaml(sink.url, '')), logger);
-    await stage.exec(ctx(), RESOLVED);
-    expect(JSON.parse(sink.received[0]!.body)).toMatchObject({ event_action: 'resolve' });
-  });
-
-  it('send_resolved: false drops resolved alerts from a mixed batch', async () => {
-    sink.answers.push(['/', { status: 200 }]);
-    const stage = retryStage(
-      notifierFor(`webhook_configs: [{url: '${sink.url}/hook', send_resolved: false}]`),
-      logger,
-    );
-    await stage.exec(ctx(), ALERTS);
-    const body = JSON.parse(sink.received[0]!.body) as { alerts: unknown[] };
-    expect(body.alerts.length).toBe(1);
-  });
-});
-
-describe('http_config details', () => {
-  const hook = (path: string, http: string) =>
-    notifierFor(`webhook_configs: [{url: '${sink.url}${path}'${h(http)}}]`);
-
-  it('follows redirects by default; follow_redirects: false fails on the 3xx without retry', async () => {
-    const redirecting = await startSink();
-    try {
-      redirecting.answers.push(['/', { status: 200 }]);
-      const server = await startRedirector(`${redirecting.url}/target`);
-      try {
-        await notifierFor(`webhook_configs: [{url: '${server.url}/x'}]`).notify(ctx(), ALERTS);
-        expect(redirecting.received.map((r) => r.path)).toEqual(['/target']);
-        const error = await failure(
-          notifierFor(
-            `webhook_configs: [{url: '${server.url}/x', http_config: {follow_redirects: false}}]`,
-          ).notify(ctx(), ALERTS),
-        );
-        expect(error.retry).toBe(false);
-        expect(error.message).toMatch(/^unexpected status code 307/);
-        expect(redirecting.received.length).toBe(1);
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await redirecting.close();
-    }
-  });
-
-  it('sends bearer_token and authorization credentials, the *_file variants read at send time', async () => {
-    sink.answers.push(['/', { status: 200 }]);
-    await hook('/a', `{bearer_token: '${SECRET}'}`).notify(ctx(), ALERTS);
-    await hook('/b', `{authorization: {type: Token, credentials: '${SECRET}'}}`).notify(ctx(), ALERTS);
-    const file = join(dir.path, 'credentials');
-    await writeFile(file, 'from-file\n');
-    await hook('/c', `{authorization: {credentials_file: '${file}'}}`).notify(ctx(), ALERTS);
-    expect(sink.received.map((r) => r.headers['authorization'])).toEqual([
-      `Bearer ${SECRET}`,
-      `Token ${SECRET}`,
-      'Bearer from-file',
-    ]);
-  });
-
-  it('falls back to global.http_config when the integration has none', async () => {
-    sink.answers.push(['/', { status: 200 }]);
-    const config = parseConfig(
-      `global: {http_config: {bearer_token: '${SECRET}'}}\nroute: {receiver: team}\nreceivers:\n  - name: team\n    webhook_configs: [{url: '${sink.url}/g'}]\n`,
-    );
-    const [n] = buildIntegrations(config.receivers.get('team')!, {
-      templates: config.templates,
-      externalURL: 'http://am.test',
-      userAgent: 'Alertmanager/0.25.0',
-      logger,
-      global: config.raw.global as Record<string, unknown>,
-    });
-    await n!.notify(ctx(), ALERTS);
-    expect(sink.received[0]!.headers['authorization']).toBe(`Bearer ${SECRET}`);
-  });
-});
-
-/** A server answering every request with a 307 to `location`. */
-async function startRedirector(location: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((_req, res) => {
-    res.writeHead(307, { location });
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
-
-describe('OpsGenie api_url', () => {
-  it('a bare host gets /v2/alerts, as Go appends to an empty path', async () => {
-    sink.answers.push(['/', { status: 202 }]);
-    await notifierFor(`opsgenie_configs: [{api_key: k, api_url: '${sink.url}'}]`).notify(ctx(), ALERTS);
-    expect(sink.received[0]!.path).toBe('/v2/alerts');
-  });
-});
-
-describe('Slack Web API (app_token)', () => {
-  it('posts to app_url with the token as bearer and reads {"ok":…} answers', async () => {
-    const json = (body: string): Answer => ({
-      status: 200,
-      contentType: 'application/json; charset=utf-8',
-      body,
-    });
-    sink.answers.push([
-      '/',
-      [json('{"ok":true,"ts":"1.2"}'), json('{"ok":false,"error":"channel_not_found"}')],
-    ]);
-    const n = notifierFor(
-      `slack_configs: [{app_token: '${SECRET}', app_url: '${sink.url}/api/chat.postMessage', channel: '#c'}]`,
-    );
-    await n.notify(ctx(), ALERTS);
-    expect(sink.received[0]!.path).toBe('/api/chat.postMessage');
-    expect(sink.received[0]!.headers['authorization']).toBe(`Bearer ${SECRET}`);
-    const error = await failure(n.notify(ctx(), ALERTS));
-    expect(error.retry).toBe(false);
-    expect(error.message).toBe('channel "#c": error response from Slack: channel_not_found');
-  });
-
-  it('an incoming webhook answering 200 with something other than "ok" is a failure', async () => {
-    sink.answers.push(['/', { status: 200, body: 'invalid_payload' }]);
-    const error = await failure(notifierFor(KINDS['slack']!.yaml(sink.url, '')).notify(ctx(), ALERTS));
-    expect(error.retry).toBe(false);
-    expect(error.message).toContain('received an error response from Slack: invalid_payload');
-  });
-});
-
-describe('proxy selection', () => {
-  const hookVia = (http: string) =>
-    notifierFor(`webhook_configs: [{url: '${sink.url}/p', http_config: ${http}}]`);
-
-  it('no_proxy sends matching hosts direct, others through proxy_url', async () => {
-    sink.answers.push(['/', { status: 200 }]);
-    const before = proxy.tunnels.length;
-    await hookVia(`{proxy_url: '${proxy.url}', no_proxy: '127.0.0.1'}`).notify(ctx(), ALERTS);
-    expect(proxy.tunnels.length).toBe(before);
-    await hookVia(`{proxy_url: '${proxy.url}', no_proxy: 'example.org'}`).notify(ctx(), ALERTS);
-    expect(proxy.tunnels.slice(before)).toEqual([new URL(sink.url).host]);
-    expect(sink.received.length).toBe(2);
-  });
-
-  it('proxy_from_environment uses HTTP_PROXY', async () => {
-    sink.answers.push(['/', { status: 200 }]);
-    const before = proxy.tunnels.length;
-    const saved = { lower: process.env['http_proxy'], upper: process.env['HTTP_PROXY'] };
-    delete process.env['http_proxy'];
-    process.env['HTTP_PROXY'] = proxy.url;
-    try {
-      await hookVia('{proxy_from_environment: true}').notify(ctx(), ALERTS);
-    } finally {
-      if (saved.upper === undefined) delete process.env['HTTP_PROXY'];
-      else process.env['HTTP_PROXY'] = saved.upper;
-      if (saved.lower !== undefined) process.env['http_proxy'] = saved.lower;
-    }
-    expect(proxy.tunnels.slice(before)).toEqual([new URL(sink.url).host]);
   });
 });
