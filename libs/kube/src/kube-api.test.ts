@@ -460,3 +460,53 @@ describe('garbage collection by ownerReferences', () => {
     expect(api.get(cms(), 'child').metadata.ownerReferences).toBeUndefined();
   });
 });
+
+describe('defaulting', () => {
+  it('gives ports of pods, Endpoints and EndpointSlices protocol TCP, on create and update', () => {
+    const pod = api.create(pods(), {
+      metadata: { name: 'p' },
+      spec: {
+        containers: [{ name: 'c', ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] }],
+        initContainers: [{ name: 'i', ports: [{ containerPort: 1 }] }],
+      },
+    });
+    expect(pod.spec).toMatchObject({
+      containers: [{ ports: [{ protocol: 'TCP' }, { protocol: 'UDP' }] }],
+      initContainers: [{ ports: [{ protocol: 'TCP' }] }],
+    });
+    const ep = api.create(scope('', 'v1', 'endpoints', 'default'), {
+      metadata: { name: 'e' },
+      subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }],
+    });
+    expect(ep.subsets).toEqual([{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80, protocol: 'TCP' }] }]);
+    const slices = scope('discovery.k8s.io', 'v1', 'endpointslices', 'default');
+    api.create(slices, {
+      metadata: { name: 's' },
+      addressType: 'IPv4',
+      endpoints: [],
+      ports: [{ port: 80 }],
+    });
+    const updated = api.update(slices, 's', {
+      metadata: { name: 's' },
+      addressType: 'IPv4',
+      endpoints: [],
+      ports: [{ port: 81 }],
+    });
+    expect(updated.ports).toEqual([{ port: 81, protocol: 'TCP' }]);
+  });
+});
+
+describe('list paging order', () => {
+  it('pages through names with dots, dashes and digits in one consistent order', () => {
+    const names = ['ab', 'a-b', 'a.b', 'a0', 'a', 'b'];
+    for (const n of names) api.create(cms(), { metadata: { name: n } });
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = api.list(cms(), { limit: 1, continue: token });
+      seen.push(...page.items.map((o) => o.metadata.name as string));
+      token = page.metadata.continue;
+    } while (token);
+    expect(seen).toEqual([...names].sort());
+  });
+});

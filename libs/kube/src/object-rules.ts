@@ -113,6 +113,32 @@ export function prepareCreate(type: ResourceType, obj: KubeObject, allocateClust
   } else if (key === '/pods') {
     if (obj.status === undefined) obj.status = { phase: 'Pending' };
   }
+  defaultProtocols(key, obj);
+}
+
+type Port = Record<string, unknown>;
+
+function portsOf(list: unknown): Port[] {
+  return Array.isArray(list) ? (list.filter((p) => p !== null && typeof p === 'object') as Port[]) : [];
+}
+
+/**
+ * Ports without a protocol get TCP, as the API server's defaulting does for pod
+ * containers, Endpoints and EndpointSlices (Kubernetes SD reports the protocol).
+ */
+export function defaultProtocols(key: string, obj: KubeObject): void {
+  const ports: Port[] = [];
+  if (key === '/pods') {
+    const spec = (obj.spec ?? {}) as Record<string, unknown>;
+    for (const field of ['containers', 'initContainers']) {
+      for (const c of portsOf(spec[field])) ports.push(...portsOf(c.ports));
+    }
+  } else if (key === '/endpoints') {
+    for (const subset of portsOf(obj.subsets)) ports.push(...portsOf(subset.ports));
+  } else if (key === 'discovery.k8s.io/endpointslices') {
+    ports.push(...portsOf(obj.ports));
+  }
+  for (const p of ports) p.protocol ??= 'TCP';
 }
 
 function defaultService(obj: KubeObject, allocateClusterIp: () => string): void {
@@ -157,6 +183,10 @@ export function prepareUpdate(old: KubeObject, next: KubeObject): void {
     delete meta.deletionGracePeriodSeconds;
   }
   if (old.kind === 'Service' && old.apiVersion === 'v1') keepServiceAllocations(old, next);
+  if (old.kind === 'Pod' && old.apiVersion === 'v1') defaultProtocols('/pods', next);
+  if (old.kind === 'Endpoints' && old.apiVersion === 'v1') defaultProtocols('/endpoints', next);
+  if (old.kind === 'EndpointSlice' && old.apiVersion === 'discovery.k8s.io/v1')
+    defaultProtocols('discovery.k8s.io/endpointslices', next);
   const gen = old.metadata.generation ?? 1;
   meta.generation = withoutMetaAndStatus(old) === withoutMetaAndStatus(next) ? gen : gen + 1;
 }
