@@ -1,20 +1,26 @@
 const encoder = new TextEncoder();
-const TWO_32 = 4294967296;
-
 /**
- * FNV-1a 64 kept as two 32-bit halves (the prime is 2^40 + 0x1b3, so one step is
- * `h * 0x1b3 + (h << 40)`), avoiding BigInt on the ingestion path.
+ * FNV-1a 64 kept as four 16-bit limbs in small integers (the prime is 2^40 + 0x1b3, so one
+ * step is `h * 0x1b3 + (h << 40)`): every intermediate stays below 2^31, so V8 keeps it in
+ * integer registers; no BigInt and no float division on the ingestion path.
  */
 class Fnv64 {
-  hi = 0xcbf29ce4;
-  lo = 0x84222325;
+  h3 = 0xcbf2;
+  h2 = 0x9ce4;
+  h1 = 0x8422;
+  h0 = 0x2325;
 
   byte(b: number): void {
-    const lo = (this.lo ^ b) >>> 0;
-    const loMul = lo * 0x1b3;
-    const carry = Math.floor(loMul / TWO_32);
-    this.hi = (this.hi * 0x1b3 + carry + ((lo << 8) >>> 0)) % TWO_32;
-    this.lo = loMul % TWO_32;
+    const h0 = this.h0 ^ b;
+    const h1 = this.h1;
+    const t0 = h0 * 0x1b3;
+    const t1 = h1 * 0x1b3 + (t0 >>> 16);
+    const t2 = this.h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
+    const t3 = this.h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16);
+    this.h0 = t0 & 0xffff;
+    this.h1 = t1 & 0xffff;
+    this.h2 = t2 & 0xffff;
+    this.h3 = t3 & 0xffff;
   }
 
   string(s: string): void {
@@ -29,9 +35,11 @@ class Fnv64 {
   }
 
   hex(): string {
-    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
+    return hex4(this.h3) + hex4(this.h2) + hex4(this.h1) + hex4(this.h0);
   }
 }
+
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
 /**
  * Prometheus's label-set fingerprint: FNV-1a 64 over `name 0xFF value 0xFF` for each
