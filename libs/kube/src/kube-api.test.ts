@@ -177,7 +177,7 @@ describe('update and patch', () => {
     });
   });
 
-  it('server-side apply creates, then merges, and needs a fieldManager', () => {
+  it('server-side apply creates, then merges what another manager applies, and needs a fieldManager', () => {
     expect(failure(() => api.patch(cms(), 'ssa', 'apply', { metadata: { name: 'ssa' } })).code).toBe(422);
     const created = api.patch(
       cms(),
@@ -192,9 +192,24 @@ describe('update and patch', () => {
       'ssa',
       'apply',
       { apiVersion: 'v1', kind: 'ConfigMap', data: { b: '2' } },
-      { fieldManager: 'test' },
+      { fieldManager: 'another' },
     );
     expect(merged.data).toEqual({ a: '1', b: '2' });
+  });
+
+  it('server-side apply removes fields the same manager applied before and dropped, not others', () => {
+    const apply = (data: Record<string, string>, manager: string): Record<string, unknown> =>
+      api.patch(
+        cms(),
+        'owned',
+        'apply',
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { m: manager } }, data },
+        { fieldManager: manager },
+      ).data as Record<string, unknown>;
+    apply({ a: '1', b: '2' }, 'one');
+    api.patch(cms(), 'owned', 'merge', { data: { byHand: 'x' } });
+    expect(apply({ a: '1' }, 'one')).toEqual({ a: '1', byHand: 'x' });
+    expect(apply({ c: '3' }, 'two')).toEqual({ a: '1', byHand: 'x', c: '3' });
   });
 
   it('a patch carrying a stale resourceVersion conflicts', () => {

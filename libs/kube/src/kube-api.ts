@@ -7,7 +7,7 @@
 import type { KubeObject, ObjectStore } from './object-store.ts';
 import { type ResourceRegistry, type ResourceType, apiVersionOf, typeKey } from './resource-types.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { jsonMergePatch, jsonPatch, strategicMergePatch } from './patch.ts';
+import { jsonMergePatch, jsonPatch, removedFields, strategicMergePatch } from './patch.ts';
 import { prepareCreate, prepareUpdate, validateObject, nowTimestamp } from './object-rules.ts';
 import { establishedStatus, resourceTypeFromCrd, storageVersion } from './crd.ts';
 import { collectDependents } from './garbage-collector.ts';
@@ -73,6 +73,8 @@ const CRDS = typeKey('apiextensions.k8s.io', 'customresourcedefinitions');
 
 export class KubeApi {
   private nextClusterIp = 10;
+  /** The last configuration each field manager applied to each object (by uid), for server-side apply. */
+  private readonly appliedConfigs = new Map<string, unknown>();
   /** Per type key: how to end the watches of that type when its CRD goes away. */
   private readonly watchEnders = new Map<string, Set<() => void>>();
 
@@ -241,20 +243,34 @@ export class KubeApi {
       if (patch === null || typeof patch !== 'object') throw badRequest('an apply patch must be an object');
       const body = structuredClone(patch) as KubeObject;
       body.metadata = { ...(body.metadata ?? {}), name };
-      return this.create(scope, body, options);
+      const created = this.create(scope, body, options);
+      if (!options.dryRun) this.rememberApplied(created, options.fieldManager, patch);
+      return created;
     }
     const current = this.present(type, scope.version, old);
     let next: unknown;
     if (patchType === 'json') next = jsonPatch(current, patch);
     else if (patchType === 'merge') next = jsonMergePatch(current, patch);
-    else next = strategicMergePatch(current, patch);
+    else if (patchType === 'apply') {
+      // Fields this manager applied before and left out now are removed, as server-side apply does for fields it owns.
+      const previous = this.appliedConfigs.get(`${old.metadata.uid}|${options.fieldManager}`);
+      const base = previous === undefined ? current : jsonMergePatch(current, removedFields(previous, patch));
+      next = strategicMergePatch(base, patch);
+    } else next = strategicMergePatch(current, patch);
     const obj = next as KubeObject;
     if (!obj || typeof obj !== 'object' || typeof obj.metadata !== 'object')
       throw badRequest("the patch removed the object's metadata");
     const rv = obj.metadata.resourceVersion;
     if (rv !== undefined && rv !== old.metadata.resourceVersion)
       throw conflict(type.group, type.plural, name);
-    return this.replace(scope, old, obj, options);
+    const result = this.replace(scope, old, obj, options);
+    if (patchType === 'apply' && !options.dryRun) this.rememberApplied(result, options.fieldManager, patch);
+    return result;
+  }
+
+  private rememberApplied(obj: KubeObject, fieldManager: string | undefined, applied: unknown): void {
+    if (obj.metadata.uid)
+      this.appliedConfigs.set(`${obj.metadata.uid}|${fieldManager}`, structuredClone(applied));
   }
 
   /** The common end of update and patch: subresource rules, finalizers, CRD bookkeeping. */

@@ -272,3 +272,22 @@ function applyOrder(field: string, list: Json[], order: Json[]): Json[] {
   };
   return [...list].sort((a, b) => pos(a) - pos(b));
 }
+
+/**
+ * A merge patch that deletes what `previous` set and `next` no longer does (map keys,
+ * recursively through maps both still set). Lists and scalars that remain are left to
+ * the patch that follows.
+ */
+export function removedFields(previous: unknown, next: unknown): JsonObject {
+  const out: JsonObject = {};
+  if (!isObject(previous)) return out;
+  const nextObj = isObject(next) ? next : {};
+  for (const [k, v] of Object.entries(previous)) {
+    if (!(k in nextObj)) out[k] = null;
+    else if (isObject(v) && isObject(nextObj[k])) {
+      const inner = removedFields(v, nextObj[k]);
+      if (Object.keys(inner).length > 0) out[k] = inner;
+    }
+  }
+  return out;
+}
