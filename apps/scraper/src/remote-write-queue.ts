@@ -4,7 +4,8 @@ import { REMOTE_WRITE_HEADERS } from '@argus/remote';
 import type { Appendable, Appender } from '@argus/storage';
 import type { RemoteWriteConfig } from './config/scraper-config.ts';
 import { authorizationHeader } from './http-scrape.ts';
-import { WriteRequestEncoder } from './write-request-encoder.ts';
+import { WriteRequestEncoder, encodeLabels } from './write-request-encoder.ts';
+import type { OutgoingSeries } from './write-request-encoder.ts';
 
 /** Sends one encoded request; resolves with the HTTP status and `Retry-After` header. */
 export type SendFunc = (
@@ -68,7 +69,7 @@ export class RemoteWriteQueue implements Appendable {
   #lastCheck = { at: performance.now(), sentSeconds: 0, sent: 0 };
   readonly #external: Labels;
   /** Outgoing labels per incoming Labels object (scrape caches reuse them): null when dropped. */
-  #outgoing = new WeakMap<Labels, Labels | null>();
+  #outgoing = new WeakMap<Labels, OutgoingSeries | null>();
   #closed = false;
 
   constructor(options: RemoteWriteQueueOptions) {
@@ -147,15 +148,15 @@ export class RemoteWriteQueue implements Appendable {
         this.#samplesIn += labelsIn.length;
         let waited = false;
         for (let i = 0; i < labelsIn.length; i++) {
-          const labels = this.#outgoingLabels(labelsIn[i]!);
-          if (labels === undefined) continue;
+          const series = this.#outgoingSeries(labelsIn[i]!);
+          if (series === undefined) continue;
           // The common case stays synchronous: an await per sample would cost more than the sample.
-          let shard = this.#shards[labels.hash() % this.#shards.length]!;
-          if (shard.tryEnqueue(labels, tIn[i]!, vIn.at(i))) continue;
+          let shard = this.#shards[series.hash % this.#shards.length]!;
+          if (shard.tryEnqueue(series, tIn[i]!, vIn.at(i))) continue;
           waited = true;
           if (this.#resharding) await this.#resharding;
-          shard = this.#shards[labels.hash() % this.#shards.length]!;
-          await shard.enqueue(labels, tIn[i]!, vIn.at(i));
+          shard = this.#shards[series.hash % this.#shards.length]!;
+          await shard.enqueue(series, tIn[i]!, vIn.at(i));
         }
         if (waited) this.#blocked++;
       },
@@ -175,12 +176,14 @@ export class RemoteWriteQueue implements Appendable {
     await Promise.all(this.#shards.map((s) => s.close()));
   }
 
-  #outgoingLabels(labels: Labels): Labels | undefined {
+  /** The outgoing series of a scraped one, computed once per Labels object (one lookup per sample). */
+  #outgoingSeries(labels: Labels): OutgoingSeries | undefined {
     const cached = this.#outgoing.get(labels);
     if (cached !== undefined) return cached ?? undefined;
     const out = this.#computeOutgoing(labels);
-    this.#outgoing.set(labels, out ?? null);
-    return out;
+    const series = out === undefined ? undefined : { hash: out.hash() >>> 0, bytes: encodeLabels(out) };
+    this.#outgoing.set(labels, series ?? null);
+    return series;
   }
 
   #computeOutgoing(labels: Labels): Labels | undefined {
@@ -198,7 +201,7 @@ export class RemoteWriteQueue implements Appendable {
 
 class Shard {
   // Queued samples as parallel arrays.
-  #labels: Labels[] = [];
+  #labels: OutgoingSeries[] = [];
   #t: number[] = [];
   readonly #v = new Float64List();
   #sending: Promise<void> | undefined;
@@ -215,7 +218,7 @@ class Shard {
     readonly onError: ((message: string) => void) | undefined,
   ) {}
 
-  async enqueue(labels: Labels, t: number, v: number): Promise<void> {
+  async enqueue(labels: OutgoingSeries, t: number, v: number): Promise<void> {
     while (!this.tryEnqueue(labels, t, v)) {
       this.#flush();
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
@@ -223,7 +226,7 @@ class Shard {
   }
 
   /** Queues the sample when there is room; false when the shard is full. */
-  tryEnqueue(labels: Labels, t: number, v: number): boolean {
+  tryEnqueue(labels: OutgoingSeries, t: number, v: number): boolean {
     if (this.#labels.length >= this.q.capacity) return false;
     this.#labels.push(labels);
     this.#t.push(t);

@@ -1,15 +1,42 @@
 import type { Labels } from '@argus/model';
 import { compressBlock } from '@argus/remote';
 
+/** A series as the queue ships it: its shard hash and its `TimeSeries.labels` bytes, made once. */
+export interface OutgoingSeries {
+  readonly hash: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The `TimeSeries.labels` fields of a label set (sorted, as receivers expect). */
+export function encodeLabels(labels: Labels): Uint8Array {
+  const parts: Buffer[] = [];
+  labels.forEach((name, value) => {
+    const n = Buffer.from(name, 'utf8');
+    const val = Buffer.from(value, 'utf8');
+    const inner = 1 + varintSize(n.length) + n.length + 1 + varintSize(val.length) + val.length;
+    const out = Buffer.allocUnsafe(1 + varintSize(inner) + inner);
+    let p = 0;
+    out[p++] = 0x0a; // TimeSeries.labels
+    p = writeVarint(out, p, inner);
+    out[p++] = 0x0a; // Label.name
+    p = writeVarint(out, p, n.length);
+    p += n.copy(out, p);
+    out[p++] = 0x12; // Label.value
+    p = writeVarint(out, p, val.length);
+    val.copy(out, p);
+    parts.push(out);
+  });
+  return Buffer.concat(parts);
+}
+
 /**
  * A remote-write 1.0 `WriteRequest` encoder for the queue's hot path, written straight into
  * one growing buffer instead of building protobufjs objects: each series' `Label` messages
- * are encoded once and cached per {@link Labels} object (scrape caches hand the same object
- * every scrape), and every sample becomes one `TimeSeries` entry (remote write allows a
+ * are encoded once (the queue keeps them per scraped Labels object, which scrape caches hand
+ * over every scrape), and every sample becomes one `TimeSeries` entry (remote write allows a
  * series to repeat; order within a series is kept). Snappy-compressed as remote write wants.
  */
 export class WriteRequestEncoder {
-  readonly #labelBytes = new WeakMap<Labels, Buffer>();
   #buf = Buffer.allocUnsafe(64 * 1024);
   #pos = 0;
 
@@ -18,16 +45,16 @@ export class WriteRequestEncoder {
    * Values come in a Float64Array: V8 canonicalises NaN stored in a plain number array,
    * which would turn StaleNaN into an ordinary NaN.
    */
-  encode(labels: readonly Labels[], t: readonly number[], v: Float64Array): Buffer {
+  encode(series: readonly OutgoingSeries[], t: readonly number[], v: Float64Array): Buffer {
     this.#pos = 0;
-    for (let i = 0; i < labels.length; i++) {
-      const lb = this.#labelsOf(labels[i]!);
+    for (let i = 0; i < series.length; i++) {
+      const lb = series[i]!.bytes;
       const sampleLen = 9 + 1 + varintSize(t[i]!);
       const tsLen = lb.length + 1 + varintSize(sampleLen) + sampleLen;
       this.#ensure(1 + 10 + tsLen);
       this.#byte(0x0a); // WriteRequest.timeseries
       this.#varint(tsLen);
-      lb.copy(this.#buf, this.#pos);
+      this.#buf.set(lb, this.#pos);
       this.#pos += lb.length;
       this.#byte(0x12); // TimeSeries.samples
       this.#varint(sampleLen);
@@ -40,32 +67,6 @@ export class WriteRequestEncoder {
       this.#varint(t[i]!);
     }
     return compressBlock(this.#buf.subarray(0, this.#pos));
-  }
-
-  /** The series' `TimeSeries.labels` fields, encoded once per Labels object. */
-  #labelsOf(labels: Labels): Buffer {
-    let b = this.#labelBytes.get(labels);
-    if (b !== undefined) return b;
-    const parts: Buffer[] = [];
-    labels.forEach((name, value) => {
-      const n = Buffer.from(name, 'utf8');
-      const val = Buffer.from(value, 'utf8');
-      const inner = 1 + varintSize(n.length) + n.length + 1 + varintSize(val.length) + val.length;
-      const out = Buffer.allocUnsafe(1 + varintSize(inner) + inner);
-      let p = 0;
-      out[p++] = 0x0a; // TimeSeries.labels
-      p = writeVarint(out, p, inner);
-      out[p++] = 0x0a; // Label.name
-      p = writeVarint(out, p, n.length);
-      p += n.copy(out, p);
-      out[p++] = 0x12; // Label.value
-      p = writeVarint(out, p, val.length);
-      val.copy(out, p);
-      parts.push(out);
-    });
-    b = Buffer.concat(parts);
-    this.#labelBytes.set(labels, b);
-    return b;
   }
 
   #ensure(n: number): void {
