@@ -5,6 +5,7 @@ import { FanoutAppendable } from './fanout-appendable.ts';
 import { FileSd } from './file-sd.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
 import { ScrapePool } from './scrape-pool.ts';
+import { httpSdProviders, kubernetesSdProviders } from './sd-providers.ts';
 import type { Sharding, TargetGroup } from './target.ts';
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
@@ -21,7 +22,7 @@ export interface DiscoveryProvider {
   stop(): void;
 }
 
-/** The providers of one job's config: static groups and file SD (more kinds plug in here). */
+/** The providers of one job's config: static groups, file, HTTP and Kubernetes SD. */
 export function discoveryProviders(sc: ScrapeConfig, baseDir: string, log: Log): DiscoveryProvider[] {
   const providers: DiscoveryProvider[] = [
     {
@@ -48,6 +49,7 @@ export function discoveryProviders(sc: ScrapeConfig, baseDir: string, log: Log):
       stop: () => sd?.stop(),
     });
   });
+  providers.push(...httpSdProviders(sc, baseDir, log), ...kubernetesSdProviders(sc, baseDir, log));
   return providers;
 }
 

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { isValidLegacyLabelName } from '@argus/model';
+import { KUBERNETES_ROLES, httpSdConfigError, kubernetesSdConfigError } from '@argus/discovery';
 import { isScrapeProtocol } from '@argus/exposition';
 import type { ScrapeProtocol } from '@argus/exposition';
 import { parseRelabelConfig } from '@argus/relabel';
@@ -85,6 +86,58 @@ function checkHttpClient(
     fail('at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
 }
 
+/** `http_sd_configs` entries: upstream's `http.SDConfig` (url, refresh_interval, HTTP client). */
+const httpSdConfig = s.refine(
+  s.object({ url: s.string(), refresh_interval: s.optional(s.duration(), 60_000), ...httpClientFields }),
+  (c, fail) => {
+    checkHttpClient(c, fail);
+    const problem = httpSdConfigError(c.url);
+    return problem === undefined ? c : fail(problem);
+  },
+);
+
+const kubernetesRole = s.oneOf(...KUBERNETES_ROLES);
+
+/** `kubernetes_sd_configs` entries: upstream's `kubernetes.SDConfig`, checked with its cross-field rules. */
+const kubernetesSdConfig = s.refine(
+  s.object({
+    role: kubernetesRole,
+    api_server: s.optional(s.string()),
+    kubeconfig_file: s.optional(s.string()),
+    namespaces: s.optional(
+      s.object({ own_namespace: s.optional(s.bool(), false), names: s.optional(s.list(s.string()), []) }),
+    ),
+    selectors: s.optional(
+      s.list(
+        s.object({ role: kubernetesRole, label: s.optional(s.string()), field: s.optional(s.string()) }),
+      ),
+      [],
+    ),
+    attach_metadata: s.optional(
+      s.object({ node: s.optional(s.bool(), false), namespace: s.optional(s.bool(), false) }),
+    ),
+    ...httpClientFields,
+  }),
+  (c, fail) => {
+    checkHttpClient(c, fail);
+    // Only the presence of client settings matters to the rules; secrets stay wrapped here.
+    const problem = kubernetesSdConfigError({
+      role: c.role,
+      api_server: c.api_server,
+      kubeconfig_file: c.kubeconfig_file,
+      namespaces: c.namespaces,
+      selectors: c.selectors,
+      basic_auth: c.basic_auth && { username: c.basic_auth.username },
+      authorization: c.authorization && { type: c.authorization.type },
+      bearer_token: c.bearer_token && '',
+      bearer_token_file: c.bearer_token_file,
+      tls_config: c.tls_config && {},
+      proxy_url: c.proxy_url,
+    });
+    return problem === undefined ? c : fail(problem);
+  },
+);
+
 const sizeLimit = s.refine(s.optional(s.string(), '0'), (text, fail) => {
   try {
     return parseBytes(text);
@@ -119,6 +172,8 @@ const scrapeConfigRaw = s.object({
     s.list(s.object({ files: s.list(s.string()), refresh_interval: s.optional(s.duration(), 300_000) })),
     [],
   ),
+  http_sd_configs: s.optional(s.list(httpSdConfig), []),
+  kubernetes_sd_configs: s.optional(s.list(kubernetesSdConfig), []),
   relabel_configs: s.optional(s.list(relabelConfig), []),
   metric_relabel_configs: s.optional(s.list(relabelConfig), []),
   sample_limit: s.optional(s.int(), 0),
