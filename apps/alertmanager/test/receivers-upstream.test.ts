@@ -2,11 +2,11 @@
 // Telegram, Discord, e-mail) pointed at the same local sinks and the same alert group,
 // firing then resolved; the requests each sends must agree (method, path, content type,
 // user agent, authorization, body), and so must the e-mails (headers and decoded parts).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger } from '@argus/service-kit';
-import { makeTempDir, startAlertmanager, waitFor } from '@argus/testkit';
+import { makeTempDir, makeTestCerts, startAlertmanager, waitFor } from '@argus/testkit';
 import type { RunningProgram, TempDir } from '@argus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertmanagerService } from '../src/alertmanager-service.ts';
@@ -18,7 +18,7 @@ import type { Recorded, Sink, SmtpSink } from './receivers-sink.ts';
 const EMAIL_TMPL = '/usr/share/prometheus/alertmanager/email.tmpl';
 const EXTERNAL = 'http://am.example:9093';
 
-const config = (sink: string, side: string, smtpPort: number) => `global:
+const config = (sink: string, side: string, smtpPort: number, tlsPort: number, ca: string) => `global:
   smtp_smarthost: '127.0.0.1:${smtpPort}'
   smtp_from: 'Alertmanager <am@example.org>'
   smtp_require_tls: false
@@ -76,6 +76,14 @@ receivers:
         send_resolved: true
         headers: {X-Team: '{{ .CommonLabels.team }}'}
         text: 'plain {{ .Status }} {{ range .Alerts }}{{ .Labels.instance }} {{ end }}'
+      - to: 'secure@example.org'
+        send_resolved: true
+        smarthost: '127.0.0.1:${tlsPort}'
+        require_tls: true
+        auth_username: alice
+        auth_password: smtp-secret
+        tls_config: {ca_file: '${ca}'}
+        text: 'tls {{ .Status }}'
 `;
 
 const ANSWERS: Sink['answers'] = [
@@ -99,6 +107,7 @@ function tgOk(): string {
 
 let sink: Sink;
 let smtp: SmtpSink;
+let smtpTls: SmtpSink;
 let upstream: RunningProgram;
 let ours: AlertmanagerService;
 let dir: TempDir;
@@ -126,11 +135,21 @@ beforeAll(async () => {
   sink = await startSink();
   sink.answers.push(...ANSWERS);
   smtp = await startSmtp({ authOptional: true, disabledCommands: ['STARTTLS'] });
-  upstream = await startAlertmanager(config(sink.url, 'u', smtp.port), {
+  dir = await makeTempDir('am-receivers-diff');
+  const certs = makeTestCerts(dir.path);
+  const ca = join(dir.path, certs.caCert);
+  smtpTls = await startSmtp(
+    {
+      key: readFileSync(join(dir.path, certs.serverKey)),
+      cert: readFileSync(join(dir.path, certs.serverCert)),
+      authMethods: ['PLAIN', 'LOGIN'],
+    },
+    { alice: 'smtp-secret' },
+  );
+  upstream = await startAlertmanager(config(sink.url, 'u', smtp.port, smtpTls.port, ca), {
     args: [`--web.external-url=${EXTERNAL}`],
   });
-  dir = await makeTempDir('am-receivers-diff');
-  await writeFile(join(dir.path, 'am.yml'), config(sink.url, 'o', smtp.port));
+  await writeFile(join(dir.path, 'am.yml'), config(sink.url, 'o', smtp.port, smtpTls.port, ca));
   ours = await createAlertmanagerService({
     configFile: join(dir.path, 'am.yml'),
     listenAddress: '127.0.0.1:0',
@@ -153,7 +172,8 @@ beforeAll(async () => {
     () =>
       sink.received.filter(side('u')).length >= INTEGRATIONS.length + 2 &&
       sink.received.filter(side('o')).length >= INTEGRATIONS.length + 2 &&
-      smtp.mails.length >= 2,
+      smtp.mails.length >= 2 &&
+      smtpTls.mails.length >= 2,
     { timeoutMs: 20_000 },
   );
   const resolved = firing.map((a) => ({ ...a, endsAt: new Date().toISOString() }));
@@ -163,7 +183,8 @@ beforeAll(async () => {
     () =>
       sink.received.filter(side('u')).length >= 2 * INTEGRATIONS.length + 2 &&
       sink.received.filter(side('o')).length >= 2 * INTEGRATIONS.length + 2 &&
-      smtp.mails.length >= 4,
+      smtp.mails.length >= 4 &&
+      smtpTls.mails.length >= 4,
     { timeoutMs: 20_000 },
   );
 }, 90_000);
@@ -172,6 +193,7 @@ afterAll(async () => {
   await Promise.all([upstream?.stop(), ours?.stop()]);
   await sink?.close();
   await smtp?.close();
+  await smtpTls?.close();
   await dir?.remove();
 });
 
@@ -246,5 +268,27 @@ describe('receivers against Debian Alertmanager 0.25', () => {
     }
     expect(firing[0]!.to).toEqual(['oncall@example.org', 'second@example.org']);
     expect(firing[0]!.text).toBe('plain firing db-1:9100 db-2:9100 ');
+  });
+
+  it('e-mail over STARTTLS with AUTH: both negotiate TLS and log in the same way', () => {
+    const view = smtpTls.mails.map((m) => {
+      const { headers, parts } = readMime(m.raw);
+      return {
+        secure: m.secure,
+        user: m.user,
+        from: m.from,
+        to: m.to,
+        subject: decodeHeader(headers['subject'] ?? ''),
+        text: parts['text/plain'],
+      };
+    });
+    expect(view.length).toBe(4);
+    for (const v of view)
+      expect(v).toMatchObject({ secure: true, user: 'alice', to: ['secure@example.org'] });
+    const bySubject = (prefix: string) => view.filter((v) => v.subject.startsWith(prefix));
+    for (const pair of [bySubject('[FIRING'), bySubject('[RESOLVED')]) {
+      expect(pair.length).toBe(2);
+      expect(pair[1]).toEqual(pair[0]);
+    }
   });
 });
