@@ -375,6 +375,8 @@ export class KubeApi {
     const key = typeKey(type.group, type.plural);
     const removed = this.store.remove(key, obj.metadata.namespace, obj.metadata.name as string) ?? obj;
     if (key === CRDS) this.dropCrdType(removed);
+    for (const k of [...this.appliedConfigs.keys()])
+      if (k.startsWith(`${removed.metadata.uid}|`)) this.appliedConfigs.delete(k);
     this.collectDependents(type, removed, policy);
     const ns = removed.metadata.namespace;
     if (type.namespaced && ns) this.finishNamespaceIfEmpty(ns);
