@@ -34,7 +34,11 @@ function h(tag, attrs = {}, ...children) {
 async function api(path, init = {}) {
   const res = await fetch(API + path, {
     ...init,
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    // fastify refuses an empty body announced as JSON (DELETE), so the type goes with a body only.
+    headers:
+      init.body === undefined
+        ? { accept: 'application/json' }
+        : { accept: 'application/json', 'content-type': 'application/json' },
   });
   const text = await res.text();
   let body = text;
@@ -49,6 +53,9 @@ async function api(path, init = {}) {
 }
 
 const errorBox = (error) => h('div', { class: 'error', role: 'alert' }, String(error.message ?? error));
+
+/** `2030-01-02T15:04:05Z` (milliseconds only when there are some): the silence form's times. */
+const isoTime = (ms) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 const fmtTime = (iso) =>
   new Date(iso)
@@ -439,7 +446,8 @@ async function renderSilenceForm(id, params) {
   const recreate = silence?.status.state === 'expired';
   const matchers =
     silence?.matchers ?? JSON.parse(params.get('matchers') ?? '[{"name":"","value":"","isRegex":false}]');
-  const startMs = silence && !recreate ? Date.parse(silence.startsAt) : Date.now();
+  // An edit keeps the exact start: upstream updates an active silence in place only if it is unchanged.
+  const startMs = silence && !recreate ? Date.parse(silence.startsAt) : Math.floor(Date.now() / 1000) * 1000;
   const endMs = silence && !recreate ? Date.parse(silence.endsAt) : startMs + 2 * HOUR_MS;
 
   const rows = h(
@@ -449,10 +457,10 @@ async function renderSilenceForm(id, params) {
   );
   const start = h('input', {
     name: 'startsAt',
-    value: new Date(startMs).toISOString(),
+    value: isoTime(startMs),
     'aria-label': 'Start',
   });
-  const end = h('input', { name: 'endsAt', value: new Date(endMs).toISOString(), 'aria-label': 'End' });
+  const end = h('input', { name: 'endsAt', value: isoTime(endMs), 'aria-label': 'End' });
   const duration = h('input', {
     name: 'duration',
     value: formatDuration(endMs - startMs),
@@ -461,7 +469,7 @@ async function renderSilenceForm(id, params) {
   });
   const syncEnd = () => {
     const ms = Date.parse(start.value) + parseDuration(duration.value);
-    if (!Number.isNaN(ms)) end.value = new Date(ms).toISOString();
+    if (!Number.isNaN(ms)) end.value = isoTime(ms);
   };
   const syncDuration = () => {
     const ms = Date.parse(end.value) - Date.parse(start.value);
