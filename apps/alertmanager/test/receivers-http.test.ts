@@ -214,3 +214,46 @@ describe('proxy selection', () => {
     expect(proxy.tunnels.slice(before)).toEqual([new URL(sink.url).host]);
   });
 });
+
+describe('http_config.oauth2', () => {
+  it('fetches a client-credentials token once and sends it as bearer', async () => {
+    sink.answers.push(
+      [
+        '/token',
+        {
+          status: 200,
+          contentType: 'application/json',
+          body: '{"access_token":"tok-1","token_type":"bearer","expires_in":3600}',
+        },
+      ],
+      ['/', { status: 200 }],
+    );
+    const n = notifierFor(
+      `webhook_configs: [{url: '${sink.url}/hook', http_config: {oauth2: {client_id: app, client_secret: '${SECRET}', ` +
+        `token_url: '${sink.url}/token', scopes: [read, write], endpoint_params: {audience: am}}}}]`,
+    );
+    await n.notify(ctx(), ALERTS);
+    await n.notify(ctx(), ALERTS);
+    expect(sink.received.map((r) => r.path)).toEqual(['/token', '/hook', '/hook']);
+    const token = sink.received[0]!;
+    expect(token.headers['authorization']).toBe(`Basic ${Buffer.from(`app:${SECRET}`).toString('base64')}`);
+    expect(Object.fromEntries(new URLSearchParams(token.body))).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'read write',
+      audience: 'am',
+    });
+    expect(sink.received[1]!.headers['authorization']).toBe('Bearer tok-1');
+  });
+
+  it('a refused token request fails the notification without the secret', async () => {
+    sink.answers.push(['/token', { status: 401, body: `bad client ${SECRET}` }]);
+    const error = await failure(
+      notifierFor(
+        `webhook_configs: [{url: '${sink.url}/hook', http_config: {oauth2: {client_id: app, client_secret: '${SECRET}', token_url: '${sink.url}/token'}}}]`,
+      ).notify(ctx(), ALERTS),
+    );
+    expect(error.retry).toBe(false);
+    expect(error.message).toBe('oauth2: cannot fetch token: status 401');
+    expect(sink.received.map((r) => r.path)).toEqual(['/token']);
+  });
+});

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, fetch } from 'undici';
 import type { Dispatcher } from 'undici';
 import { NotifyError } from '../dispatch/notifier.ts';
+import { OAuth2Source } from './oauth2.ts';
 import { plain, readSecret } from './secrets.ts';
 
 /** The decoded `http_config` / `tls_config` of an integration (see receiver-schema.ts). */
@@ -86,12 +87,14 @@ function transportError(method: string, error: unknown, timedOut: boolean): Noti
  * An HTTP client configured from one integration's `http_config`, as Prometheus's
  * `config.NewClientFromConfig`: TLS (`tls_config`), `proxy_url` with `no_proxy` and
  * `proxy_connect_header`, `proxy_from_environment`, `follow_redirects`
- * (default true), and one of `basic_auth`, `authorization`, `bearer_token` whose
+ * (default true), and one of `basic_auth`, `authorization`, `oauth2` (client credentials),
+ * `bearer_token` whose
  * `*_file` variants are read on every request. A header the integration sets itself
  * (`Authorization: GenieKey …`) wins over the configured credentials, as in Go.
  */
 export class HttpClient {
   #dispatcher: Promise<Dispatcher> | undefined;
+  #oauth2: OAuth2Source | undefined;
 
   constructor(
     readonly config: Fields | undefined,
@@ -128,8 +131,13 @@ export class HttpClient {
     return this.#dispatcher;
   }
 
-  async #authorization(): Promise<string | undefined> {
+  async #authorization(deadlineMs: number): Promise<string | undefined> {
     const cfg = this.config ?? {};
+    const oauth2 = cfg['oauth2'] as Fields | undefined;
+    if (oauth2 !== undefined) {
+      this.#oauth2 ??= new OAuth2Source(oauth2, await tlsOptions(oauth2['tls_config'] as Fields | undefined));
+      return this.#oauth2.authorization(deadlineMs);
+    }
     const basic = cfg['basic_auth'] as Fields | undefined;
     if (basic !== undefined) {
       const user = await readSecret(basic, 'username');
@@ -150,7 +158,7 @@ export class HttpClient {
     const method = req.method ?? 'POST';
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...lower(req.headers ?? {}) };
     if (headers['authorization'] === undefined) {
-      const auth = await this.#authorization();
+      const auth = await this.#authorization(req.deadlineMs);
       if (auth !== undefined) headers['authorization'] = auth;
     }
     const remaining = Math.max(1, req.deadlineMs - Date.now());
