@@ -85,8 +85,9 @@ export async function evalRangeCall(
   let maxWindow = 0;
   const checkCounterName = name === 'rate' || name === 'increase';
   let lastMetric = '';
-  for (const s of series) {
+  for (const source of series) {
     ev.checkAbort();
+    const s = source.load();
     w.ts = s.timestamps;
     w.vs = s.values;
     w.sts = s.startTimestamps;

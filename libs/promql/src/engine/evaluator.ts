@@ -18,6 +18,12 @@ import { dropMetadata } from './labels-util.ts';
 import { StepVector } from './step-vector.ts';
 import type { RangeSeries } from './step-vector.ts';
 
+/** A series of a range argument whose samples are read when needed. */
+export interface RangeSource {
+  readonly labels: Labels;
+  load(): RangeSeries;
+}
+
 /** What one node evaluates to over a grid. */
 export type Value =
   | { kind: 'scalar'; values: Float64Array }
@@ -336,20 +342,38 @@ export class Evaluator {
     afterMs = 0,
     startTimestamps = false,
   ): Promise<{ series: RangeSeries[]; rangeMs: number; refs: Float64Array }> {
+    const { sources, rangeMs, refs } = await this.matrixSources(ms, g, beforeMs, afterMs, startTimestamps);
+    return { series: sources.map((s) => s.load()), rangeMs, refs };
+  }
+
+  /**
+   * As {@link matrixSeries}, but each series' samples are decoded only when its
+   * `load()` is called: a range function then holds one series' samples at a time, and
+   * the garbage collector reclaims each block young instead of promoting all of them.
+   */
+  async matrixSources(
+    ms: MatrixSelector,
+    g: Grid,
+    beforeMs = 0,
+    afterMs = 0,
+    startTimestamps = false,
+  ): Promise<{ sources: RangeSource[]; rangeMs: number; refs: Float64Array }> {
     const vs = ms.vectorSelector;
     const rangeMs = this.rangeMs(ms);
     const { refs, min, max } = this.refTimes(g, this.atMs(vs.at), this.offsetMs(vs));
-    if (g.steps === 0) return { series: [], rangeMs, refs };
+    if (g.steps === 0) return { sources: [], rangeMs, refs };
     const minT = min - rangeMs - beforeMs + 1;
     const maxT = max + afterMs;
     const series = await this.select(vs.matchers, minT, maxT, undefined, rangeMs);
-    const out: RangeSeries[] = [];
-    for (const s of series) {
-      const block = s.samples(minT, maxT);
-      const sts = startTimestamps ? (block.startTimestamps ?? new Float64Array(block.length)) : undefined;
-      out.push(withoutStale(s.labels, block.timestamps, block.values, block.length, sts));
-    }
-    return { series: out, rangeMs, refs };
+    const sources = series.map((s): RangeSource => ({
+      labels: s.labels,
+      load: () => {
+        const block = s.samples(minT, maxT);
+        const sts = startTimestamps ? (block.startTimestamps ?? new Float64Array(block.length)) : undefined;
+        return withoutStale(s.labels, block.timestamps, block.values, block.length, sts);
+      },
+    }));
+    return { sources, rangeMs, refs };
   }
 
   /**
@@ -457,19 +481,26 @@ export class Evaluator {
     afterMs = 0,
     startTimestamps = false,
   ): Promise<{
-    series: RangeSeries[];
+    series: RangeSource[];
     rangeMs: number;
     refs: Float64Array;
     selector: VectorSelector | undefined;
   }> {
     let e = arg;
     while (e.kind === 'ParenExpr') e = e.expr;
-    if (e.kind === 'MatrixSelector')
+    if (e.kind === 'MatrixSelector') {
+      const { sources, rangeMs, refs } = await this.matrixSources(e, g, beforeMs, afterMs, startTimestamps);
+      return { series: sources, rangeMs, refs, selector: e.vectorSelector };
+    }
+    if (e.kind === 'SubqueryExpr') {
+      const { series, rangeMs, refs } = await this.subquerySeries(e, g);
       return {
-        ...(await this.matrixSeries(e, g, beforeMs, afterMs, startTimestamps)),
-        selector: e.vectorSelector,
+        series: series.map((s) => ({ labels: s.labels, load: () => s })),
+        rangeMs,
+        refs,
+        selector: undefined,
       };
-    if (e.kind === 'SubqueryExpr') return { ...(await this.subquerySeries(e, g)), selector: undefined };
+    }
     throw new EvaluationError(`expected range vector, got ${e.kind}`);
   }
 }
