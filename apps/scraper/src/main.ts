@@ -15,6 +15,11 @@ const flags = defineFlags({
     default: 1,
     help: 'Number of scraper replicas sharing the targets (hashmod on __address__, as prometheus-operator).',
   },
+  'nats.url': {
+    type: 'string',
+    default: '',
+    help: 'NATS server URL(s), comma-separated: also publish samples to the JetStream stream ARGUS_SAMPLES (subject argus.samples.<shard>).',
+  },
 });
 
 await runMain({
@@ -28,5 +33,6 @@ await runMain({
       webConfigFile: f['web.config.file'],
       logger,
       sharding: { shard: f.shard, shards: f.shards },
+      natsUrl: f['nats.url'] || undefined,
     }),
 });

@@ -1,5 +1,6 @@
 import { hashString } from '@argus/model';
 import { Secret } from '@argus/service-kit';
+import type { Appendable } from '@argus/storage';
 import type { ScrapeConfig, ScraperConfig } from './config/scraper-config.ts';
 import { FanoutAppendable } from './fanout-appendable.ts';
 import { FileSd } from './file-sd.ts';
@@ -73,6 +74,8 @@ export interface ScrapeManagerOptions {
   readonly log: Log;
   /** `--shard`/`--shards`: scrape only this replica's share of every job's targets. */
   readonly sharding?: Sharding;
+  /** Fed every committed sample besides the remote-write queues (the NATS publisher). */
+  readonly destinations?: readonly Appendable[];
 }
 
 /**
@@ -89,11 +92,13 @@ export class ScrapeManager {
   #queues = new Map<string, RunningQueue>();
   readonly #log: Log;
   readonly #sharding: Sharding | undefined;
+  readonly #extra: readonly Appendable[];
   readonly #shutdown = new AbortController();
 
   constructor(options: ScrapeManagerOptions) {
     this.#log = options.log;
     this.#sharding = options.sharding;
+    this.#extra = options.destinations ?? [];
   }
 
   get pools(): ReadonlyMap<string, ScrapePool> {
@@ -126,7 +131,7 @@ export class ScrapeManager {
     });
     for (const [key, q] of this.#queues) if (queues.get(key) !== q) closing.push(q.queue.close());
     this.#queues = queues;
-    this.appendable.destinations = [...queues.values()].map((q) => q.queue);
+    this.appendable.destinations = [...[...queues.values()].map((q) => q.queue), ...this.#extra];
 
     const wanted = new Set(config.scrapeConfigs.map((c) => c.job_name));
     for (const [name, job] of this.#jobs) {

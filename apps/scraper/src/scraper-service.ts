@@ -3,6 +3,7 @@ import { createService } from '@argus/service-kit';
 import type { Logger, Service } from '@argus/service-kit';
 import { loadScraperConfig } from './config/scraper-config.ts';
 import type { ScraperConfig } from './config/scraper-config.ts';
+import { NatsSamplePublisher, registerNatsPublisherMetrics } from './nats-sample-publisher.ts';
 import { ScrapeManager } from './scrape-manager.ts';
 import type { Sharding } from './target.ts';
 import { registerTargetsApi } from './targets-api.ts';
@@ -16,6 +17,8 @@ export interface ScraperOptions {
   readonly logger: Logger;
   /** `--shard`/`--shards`: this replica scrapes the targets with `hashmod(__address__, shards) == shard`. */
   readonly sharding?: Sharding;
+  /** `--nats.url`: also publish every sample to JetStream (`argus.samples.<shard>`). */
+  readonly natsUrl?: string;
 }
 
 /**
@@ -38,11 +41,18 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
     throw new Error(
       `--shard must be in [0, ${sharding.shards - 1}] for --shards=${sharding.shards}, got ${sharding.shard}`,
     );
-  const manager = new ScrapeManager({
-    log: (message, fields) => logger.warn({ ...fields }, message),
-    sharding,
-  });
+  const log = (message: string, fields?: Record<string, unknown>) => logger.warn({ ...fields }, message);
+  const nats = options.natsUrl
+    ? await NatsSamplePublisher.start({
+        url: options.natsUrl,
+        shard: sharding?.shard ?? 0,
+        externalLabels: config.externalLabels,
+        log,
+      })
+    : undefined;
+  const manager = new ScrapeManager({ log, sharding, destinations: nats ? [nats] : [] });
   const registry = new Registry();
+  if (nats) registerNatsPublisherMetrics(registry, nats);
   const remoteGauge = (
     name: string,
     help: string,
@@ -91,9 +101,11 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
     },
     onStop: async () => {
       await manager.stop();
+      await nats?.close();
     },
     reload: async () => {
       const next = await loadScraperConfig(options.configFile);
+      await nats?.setExternalLabels(next.externalLabels);
       await manager.apply(next);
       config = next;
       logger.info({ file: options.configFile }, 'Completed loading of configuration file');
