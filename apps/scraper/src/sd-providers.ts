@@ -12,6 +12,8 @@ type KubernetesSdEntry = ScrapeConfig['kubernetes_sd_configs'][number];
 
 /** How long changes from Kubernetes are collected before the job's targets are re-synced. */
 const KUBERNETES_UPDATE_DELAY_MS = 100;
+/** How long a job's start waits for its Kubernetes lists. */
+const KUBERNETES_SYNC_TIMEOUT_MS = 5_000;
 
 /**
  * Discovered groups as the scrape pool takes them: one group per target with the group's
@@ -106,6 +108,9 @@ export function kubernetesSdProviders(sc: ScrapeConfig, baseDir: string, log: Lo
         sd = new KubernetesSd({
           config: kubernetesConfig(c),
           baseDir,
+          // An unreachable API server delays the job's start this long at most; its
+          // targets come once the lists succeed.
+          syncTimeoutMs: KUBERNETES_SYNC_TIMEOUT_MS,
           onUpdate: (groups) => {
             set.update(groups);
             if (started && timer === undefined) timer = setTimeout(emit, KUBERNETES_UPDATE_DELAY_MS);

@@ -3,7 +3,8 @@
 // annotated prometheus.io/scrape is kept, its address becomes podIP:prometheus.io/port
 // (the pod's IP is 127.0.0.1 and the port a local metrics server's), /api/v1/targets shows
 // it with its discovered __meta_kubernetes_* labels, it is scraped, and it goes away when
-// the pod is deleted. Plus the config rules for the two new SD kinds.
+// the pod is deleted. An http_sd_configs job in the same scraper is fed by a local SD
+// endpoint. Plus the config rules for the two new SD kinds.
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { writeFile } from 'node:fs/promises';
@@ -66,6 +67,11 @@ async function targets(): Promise<{
 beforeAll(async () => {
   dir = await makeTempDir('scraper-k8s-sd');
   metrics = createServer((req, res) => {
+    if (req.url === '/sd') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify([{ targets: [`127.0.0.1:${metricsPort}`], labels: { src: 'http' } }]));
+      return;
+    }
     scrapes.push(req.headers);
     res.end('# TYPE app_requests_total counter\napp_requests_total 7\n');
   });
@@ -105,6 +111,10 @@ scrape_configs:
         target_label: namespace
       - source_labels: [__meta_kubernetes_pod_name]
         target_label: pod
+  - job_name: http-sd
+    http_sd_configs:
+      - url: http://127.0.0.1:${metricsPort}/sd
+        refresh_interval: 1s
 `,
   );
   const port = await freePort();
@@ -126,11 +136,14 @@ afterAll(async () => {
 
 describe('kubernetes_sd_configs in the built scraper', () => {
   it('discovers the annotated pod, relabels it to podIP:port, scrapes it and drops it when deleted', async () => {
-    await waitFor(async () => (await targets()).activeTargets.some((t) => t.health === 'up'), {
+    const pods = (all: ApiTarget[]): ApiTarget[] => all.filter((t) => t.scrapePool === 'kubernetes-pods');
+    await waitFor(async () => pods((await targets()).activeTargets).some((t) => t.health === 'up'), {
       timeoutMs: 15_000,
       description: 'the pod target scraped',
     });
-    const { activeTargets, droppedTargets } = await targets();
+    const all = await targets();
+    const activeTargets = pods(all.activeTargets);
+    const { droppedTargets } = all;
     expect(activeTargets).toHaveLength(1);
     const [t] = activeTargets;
     expect(t).toMatchObject({
@@ -168,10 +181,28 @@ describe('kubernetes_sd_configs in the built scraper', () => {
     expect(scrapes[0]!['x-prometheus-scrape-timeout-seconds']).toBe('0.5');
 
     await kubectl('delete', 'pod', 'web');
-    await waitFor(async () => (await targets()).activeTargets.length === 0, {
+    await waitFor(async () => pods((await targets()).activeTargets).length === 0, {
       timeoutMs: 10_000,
       description: 'the deleted pod target gone',
     });
+  });
+});
+
+describe('http_sd_configs in the built scraper', () => {
+  it('scrapes the target the SD endpoint lists, with __meta_url among its discovered labels', async () => {
+    const sdUrl = `http://127.0.0.1:${metricsPort}/sd`;
+    await waitFor(
+      async () =>
+        (await targets()).activeTargets.some((t) => t.scrapePool === 'http-sd' && t.health === 'up'),
+      { timeoutMs: 15_000, description: 'the HTTP SD target scraped' },
+    );
+    const t = (await targets()).activeTargets.find((x) => x.scrapePool === 'http-sd')!;
+    expect(t.discoveredLabels).toMatchObject({
+      __address__: `127.0.0.1:${metricsPort}`,
+      __meta_url: sdUrl,
+      src: 'http',
+    });
+    expect(t.labels).toEqual({ instance: `127.0.0.1:${metricsPort}`, job: 'http-sd', src: 'http' });
   });
 });
 

@@ -52,6 +52,12 @@ export function kubeClientSettings(
     }
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`kubeconfig_file ${c.kubeconfig_file} has no current cluster`);
+    const user = kc.getCurrentUser();
+    // client-node refuses a plain http server (e.g. `kubectl proxy`) unless TLS checks are
+    // off; Go's client just connects, and there is no TLS to check.
+    if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify && user) {
+      kc.loadFromClusterAndUser({ ...cluster, skipTLSVerify: true }, user);
+    }
     return { kc, ownNamespace: undefined };
   }
   if (c.api_server !== undefined) {
