@@ -103,8 +103,13 @@ describe('kubectl against the test API server', () => {
     const onNode = await getJson(['-A', 'pods', '--field-selector', 'spec.nodeName=node-1']);
     expect(onNode.items.map((p: Json) => p.metadata.name)).toEqual(['web-0']);
     const table = await ok(['get', '-n', 'shop', 'configmaps']);
-    expect(table.split('\n')[0]).toMatch(/^NAME\s+AGE$/);
-    expect(table).toMatch(/\na\s+\d+s\n/);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+DATA\s+AGE$/);
+    expect(table).toMatch(/\na\s+1\s+\d+s\n/);
+    const wide = (await ok(['get', '-n', 'shop', 'pods', '-o', 'wide'])).split('\n');
+    expect(wide[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE$/);
+    expect(wide[1]).toMatch(/^web-0\s+0\/2\s+Pending\s+0\s+\d+s\s+<none>\s+node-1$/);
+    const svc = (await ok(['get', '-n', 'shop', 'svc'])).split('\n');
+    expect(svc[1]).toMatch(/^web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP\s+\d+s$/);
     const chunked = await getJson(['-n', 'shop', 'cm', '--chunk-size=1']);
     expect(chunked.items.map((c: Json) => c.metadata.name)).toEqual(['a', 'b']);
   });

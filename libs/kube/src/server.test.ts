@@ -174,10 +174,10 @@ describe('HTTP verbs', () => {
       accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
     });
     expect(body.kind).toBe('Table');
-    expect((body.columnDefinitions as Json[]).map((c) => c.name)).toEqual(['Name', 'Age']);
+    expect((body.columnDefinitions as Json[]).map((c) => c.name)).toEqual(['Name', 'Status', 'Age']);
     const rows = body.rows as Array<{ cells: string[]; object: Json }>;
     expect(rows.map((r) => r.cells[0])).toContain('default');
-    expect(rows[0].cells[1]).toMatch(/^\d+s$/);
+    expect(rows[0].cells.slice(1)).toEqual(['Active', expect.stringMatching(/^\d+s$/)]);
     expect(rows[0].object).toMatchObject({
       kind: 'PartialObjectMetadata',
       metadata: { name: expect.any(String) },

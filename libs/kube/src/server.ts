@@ -15,6 +15,7 @@ import { parseResourcePath } from './api-path.ts';
 import { SERVER_VERSION, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery-docs.ts';
 import { KubeApiError, badRequest } from './status.ts';
 import { toTable, wantsTable } from './table.ts';
+import { columnsFor, type PrinterColumn } from './printer-columns.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { openApiV3GroupVersion, openApiV3Root } from './openapi.ts';
 import { decodeProtobufObject } from './protobuf-body.ts';
@@ -221,6 +222,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
           return table
             ? toTable(
                 [obj],
+                columns(scope),
                 { resourceVersion: obj.metadata.resourceVersion ?? '' },
                 q(query, 'includeObject'),
               )
@@ -232,7 +234,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
           limit: q(query, 'limit') ? Number(q(query, 'limit')) : undefined,
           continue: q(query, 'continue'),
         });
-        return table ? toTable(list.items, list.metadata, q(query, 'includeObject')) : list;
+        return table ? toTable(list.items, columns(scope), list.metadata, q(query, 'includeObject')) : list;
       }
       case 'POST': {
         if (name !== undefined)
@@ -336,6 +338,19 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
     }
   }
 
+  function columns(scope: Scope): PrinterColumn[] {
+    const type = scope.type;
+    const crd = type.crdName
+      ? api.store.get('apiextensions.k8s.io/customresourcedefinitions', undefined, type.crdName)
+      : undefined;
+    return columnsFor(
+      type.group === '' ? scope.version : `${type.group}/${scope.version}`,
+      type.kind,
+      crd,
+      scope.version,
+    );
+  }
+
   function watchParams(query: Query): {
     labelSelector?: string;
     resourceVersion?: string;
@@ -377,6 +392,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
         table && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')
           ? toTable(
               [e.object as never],
+              columns(scope),
               {
                 resourceVersion: String(
                   (e.object.metadata as { resourceVersion?: string }).resourceVersion ?? '',
