@@ -130,6 +130,36 @@ describe('bus against a real nats-server', () => {
     expect(info.ack_floor.stream_seq).toBe(2);
   });
 
+  it('resumes at the ack floor: what a dead consumer took comes back first, in order', async () => {
+    await ensureStream(a, { name: 'TEST_RESUME', subjects: ['test.resume.>'] });
+    for (const m of ['m1', 'm2', 'm3']) await publishToStream(a, 'test.resume.1', m);
+    const crashing = await connectBus({ servers: nats.url, name: 'crashing' });
+    const took: string[] = [];
+    await consumeStream(crashing, {
+      stream: 'TEST_RESUME',
+      durable: 'resumer',
+      handler: async (m) => {
+        took.push(text(m.data)!);
+        if (text(m.data) === 'm2') await new Promise(() => undefined); // hangs, as a process killed mid-write
+      },
+    });
+    await waitUntil(() => took.length === 2);
+    await crashing.nc.close(); // no drain: m2 and m3 stay delivered, unacknowledged
+    await publishToStream(a, 'test.resume.1', 'm4');
+    const got: string[] = [];
+    const started = Date.now();
+    const resumed = await consumeStream(b, {
+      stream: 'TEST_RESUME',
+      durable: 'resumer',
+      resumeFromAckFloor: true,
+      handler: async (m) => void got.push(text(m.data)!),
+    });
+    await waitUntil(() => got.length === 3);
+    await resumed.stop();
+    expect(got).toEqual(['m2', 'm3', 'm4']);
+    expect(Date.now() - started).toBeLessThan(10_000); // not after the 30 s ack wait
+  });
+
   it('names the servers when the first connection fails', async () => {
     const error = await connectBus({ servers: 'nats://127.0.0.1:1', connectTimeoutMs: 300 }).catch((e) => e);
     expect(error).toBeInstanceOf(BusConnectError);

@@ -109,6 +109,13 @@ export interface ConsumeOptions {
   /** Server redelivers an unacknowledged message after this long (ms); default 30 000. */
   readonly ackWaitMs?: number;
   readonly onError?: (error: unknown, message: StreamMessage) => void;
+  /**
+   * At start, deliver again at once (in order) what an earlier process took and never
+   * acknowledged, instead of after `ackWaitMs` behind newer messages: the durable is
+   * recreated at its ack floor. For a durable that one process consumes (a crashed
+   * consumer's in-flight messages then come back before anything newer).
+   */
+  readonly resumeFromAckFloor?: boolean;
 }
 
 export interface StreamConsumer {
@@ -129,10 +136,19 @@ export async function consumeStream(bus: Bus, options: ConsumeOptions): Promise<
     deliver_policy: options.deliver === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
     ...(options.filterSubject !== undefined ? { filter_subject: options.filterSubject } : {}),
   };
+  let existing: Awaited<ReturnType<typeof bus.jsm.consumers.info>> | undefined;
   try {
-    await bus.jsm.consumers.info(options.stream, options.durable);
+    existing = await bus.jsm.consumers.info(options.stream, options.durable);
   } catch {
     await bus.jsm.consumers.add(options.stream, config);
+  }
+  if (existing && options.resumeFromAckFloor && existing.num_ack_pending > 0) {
+    await bus.jsm.consumers.delete(options.stream, options.durable);
+    await bus.jsm.consumers.add(options.stream, {
+      ...config,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: existing.ack_floor.stream_seq + 1,
+    });
   }
   const consumer = await bus.js.consumers.get(options.stream, options.durable);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
