@@ -55,6 +55,16 @@ const flags = defineFlags({
     default: [],
     help: 'Base URL of a scraper (repeatable); /api/v1/targets, /api/v1/targets/metadata and /api/v1/scrape_pools ask them all.',
   },
+  'nats.url': {
+    type: 'string',
+    default: '',
+    help: 'NATS server URL(s), comma-separated: also consume the samples scrapers publish to the JetStream stream ARGUS_SAMPLES.',
+  },
+  'nats.consumer': {
+    type: 'string',
+    default: 'tsdb',
+    help: 'Durable JetStream consumer name of this tsdb (give each tsdb replica its own).',
+  },
   'enable-feature': {
     type: 'list',
     default: [],
@@ -81,6 +91,8 @@ await runMain({
       queryMaxSamples: f['query.max-samples'],
       queryMaxConcurrency: f['query.max-concurrency'],
       scraperUrls: f['scraper.url'],
+      natsUrl: f['nats.url'] || undefined,
+      natsConsumer: f['nats.consumer'],
       features: f['enable-feature'].flatMap((v: string) => v.split(',')).filter(Boolean),
       flags: Object.fromEntries(
         Object.entries(f).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),

@@ -21,6 +21,7 @@ import { registerStatusApi } from './api/status-api.ts';
 import { registerTargetsApi } from './api/targets-api.ts';
 import { registerFederate } from './federate.ts';
 import { MetadataStore } from './metadata-store.ts';
+import { startNatsSampleConsumer } from './nats-sample-consumer.ts';
 import { registerRemoteWrite } from './remote-write-receiver.ts';
 import { registerTsdbMetrics } from './tsdb-metrics.ts';
 
@@ -52,6 +53,10 @@ export interface TsdbServiceOptions {
   readonly compactionIntervalMs?: number;
   /** `--scraper.url`: scrapers asked for `/api/v1/targets`, `/targets/metadata`, `/scrape_pools`. */
   readonly scraperUrls?: readonly string[];
+  /** `--nats.url`: also append the samples scrapers publish to JetStream `ARGUS_SAMPLES`. */
+  readonly natsUrl?: string;
+  /** `--nats.consumer`: this tsdb's durable consumer name (default `tsdb`). */
+  readonly natsConsumer?: string;
 }
 
 export interface TsdbService extends Service {
@@ -115,6 +120,20 @@ export async function createTsdbService(options: TsdbServiceOptions): Promise<Ts
   const metadata = new MetadataStore();
   const registry = new Registry();
   const { samplesRejected } = registerTsdbMetrics(registry, tsdb);
+  const nats = options.natsUrl
+    ? await startNatsSampleConsumer({
+        url: options.natsUrl,
+        durable: options.natsConsumer || 'tsdb',
+        appendable: tsdb,
+        metadata,
+        logger: options.logger,
+        registry,
+        samplesRejected,
+      }).catch(async (err: unknown) => {
+        await tsdb.close();
+        throw err;
+      })
+    : undefined;
   let compactionTimer: NodeJS.Timeout | undefined;
   const compact = async () => {
     try {
@@ -171,6 +190,7 @@ export async function createTsdbService(options: TsdbServiceOptions): Promise<Ts
     },
     onStop: async () => {
       clearInterval(compactionTimer);
+      await nats?.stop();
       await tsdb.close();
     },
   });
