@@ -245,13 +245,23 @@ describe.each(Object.entries(KINDS))('%s receiver', (_name, kind) => {
 
   it('goes through http_config.proxy_url and sends http_config credentials', async () => {
     sink.answers.push(['/', kind.ok]);
-    const before = proxy.tunnels.length;
+    const before = proxy.forwarded.length;
     const http = `{proxy_url: '${proxy.url}', basic_auth: {username: u, password: '${SECRET}-pw'}}`;
     await notifierFor(kind.yaml(sink.url, http)).notify(ctx(), ALERTS);
-    expect(proxy.tunnels.slice(before)).toEqual([new URL(sink.url).host]);
+    // Plain HTTP goes to the proxy as an absolute-form request, as Go's transport does.
+    expect(proxy.forwarded.slice(before)).toEqual([new URL(sink.url).host]);
     const auth = sink.received[0]!.headers['authorization'];
     if (kind.httpAuth) expect(auth).toBe(`Basic ${Buffer.from(`u:${SECRET}-pw`).toString('base64')}`);
     else expect(auth).toBe(`GenieKey ${SECRET}`);
+  });
+
+  it('tunnels HTTPS through proxy_url with CONNECT, verifying the target with tls_config', async () => {
+    tlsSink.answers.push(['/', kind.ok]);
+    const before = proxy.tunnels.length;
+    const http = `{proxy_url: '${proxy.url}', tls_config: {ca_file: '${join(dir.path, certs.caCert)}'}}`;
+    await notifierFor(kind.yaml(tlsSink.url, http)).notify(ctx(), ALERTS);
+    expect(proxy.tunnels.slice(before)).toEqual([new URL(tlsSink.url).host]);
+    expect(tlsSink.received.length).toBe(1);
   });
 
   it('reads the *_file secret at send time', async () => {

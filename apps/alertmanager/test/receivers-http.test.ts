@@ -190,17 +190,17 @@ describe('proxy selection', () => {
 
   it('no_proxy sends matching hosts direct, others through proxy_url', async () => {
     sink.answers.push(['/', { status: 200 }]);
-    const before = proxy.tunnels.length;
+    const before = proxy.forwarded.length;
     await hookVia(`{proxy_url: '${proxy.url}', no_proxy: '127.0.0.1'}`).notify(ctx(), ALERTS);
-    expect(proxy.tunnels.length).toBe(before);
+    expect(proxy.forwarded.length).toBe(before);
     await hookVia(`{proxy_url: '${proxy.url}', no_proxy: 'example.org'}`).notify(ctx(), ALERTS);
-    expect(proxy.tunnels.slice(before)).toEqual([new URL(sink.url).host]);
+    expect(proxy.forwarded.slice(before)).toEqual([new URL(sink.url).host]);
     expect(sink.received.length).toBe(2);
   });
 
   it('proxy_from_environment uses HTTP_PROXY', async () => {
     sink.answers.push(['/', { status: 200 }]);
-    const before = proxy.tunnels.length;
+    const before = proxy.forwarded.length;
     const saved = { lower: process.env['http_proxy'], upper: process.env['HTTP_PROXY'] };
     delete process.env['http_proxy'];
     process.env['HTTP_PROXY'] = proxy.url;
@@ -211,7 +211,7 @@ describe('proxy selection', () => {
       else process.env['HTTP_PROXY'] = saved.upper;
       if (saved.lower !== undefined) process.env['http_proxy'] = saved.lower;
     }
-    expect(proxy.tunnels.slice(before)).toEqual([new URL(sink.url).host]);
+    expect(proxy.forwarded.slice(before)).toEqual([new URL(sink.url).host]);
   });
 });
 

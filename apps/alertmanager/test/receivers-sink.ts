@@ -1,7 +1,7 @@
 // Local endpoints the receiver tests send to: an HTTP(S) sink that records every request
 // and answers per path, a CONNECT proxy that records the tunnels it opens, and an SMTP
 // server (smtp-server) that records every message.
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect } from 'node:net';
@@ -79,17 +79,40 @@ export function startTlsSink(cert: string, key: string): Promise<Sink> {
 
 export interface Proxy {
   readonly url: string;
-  /** `host:port` of every CONNECT. */
+  /** `host:port` of every CONNECT tunnel (HTTPS targets). */
   readonly tunnels: string[];
+  /** `host:port` of every absolute-form request forwarded (plain-HTTP targets). */
+  readonly forwarded: string[];
   close(): Promise<void>;
 }
 
-/** A forward proxy that only speaks CONNECT (what undici's ProxyAgent uses). */
+/** A forward proxy: CONNECT tunnels and absolute-form HTTP requests, each recorded. */
 export async function startProxy(): Promise<Proxy> {
   const tunnels: string[] = [];
-  const server = createHttpServer((_req, res) => {
-    res.statusCode = 405;
-    res.end();
+  const forwarded: string[] = [];
+  const server = createHttpServer((req, res) => {
+    let target: URL;
+    try {
+      target = new URL(req.url ?? '');
+    } catch {
+      res.statusCode = 400;
+      res.end();
+      return;
+    }
+    forwarded.push(target.host);
+    const out = httpRequest(
+      target,
+      { method: req.method, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => {
+      res.statusCode = 502;
+      res.end();
+    });
+    req.pipe(out);
   });
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
@@ -107,6 +130,7 @@ export async function startProxy(): Promise<Proxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     tunnels,
+    forwarded,
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -110,7 +110,12 @@ export class HttpClient {
       // EnvHttpProxyAgent hands its options to the ProxyAgents it makes (TLS, CONNECT headers).
       type EnvOptions = ConstructorParameters<typeof EnvHttpProxyAgent>[0];
       if (cfg['proxy_from_environment'] === true)
-        return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls } as EnvOptions);
+        return new EnvHttpProxyAgent({
+          connect: tls,
+          requestTls: tls,
+          proxyTls: tls,
+          proxyTunnel: false,
+        } as EnvOptions);
       if (proxy !== '' && noProxy !== '')
         // Hosts matching no_proxy go direct, the rest through the proxy (Go's httpproxy rules).
         return new EnvHttpProxyAgent({
@@ -120,10 +125,19 @@ export class HttpClient {
           connect: tls,
           requestTls: tls,
           proxyTls: tls,
+          proxyTunnel: false,
           headers: connectHeaders(cfg),
         } as EnvOptions);
       if (proxy !== '')
-        return new ProxyAgent({ uri: proxy, requestTls: tls, proxyTls: tls, headers: connectHeaders(cfg) });
+        return new ProxyAgent({
+          uri: proxy,
+          requestTls: tls,
+          proxyTls: tls,
+          headers: connectHeaders(cfg),
+          // As Go: plain-HTTP targets go to the proxy as absolute-form requests, HTTPS ones
+          // through a CONNECT tunnel (many proxies refuse CONNECT to port 80).
+          proxyTunnel: false,
+        });
       return new Agent({ connect: tls });
     })();
     // A failed load (missing CA file) is retried on the next request, not cached.
