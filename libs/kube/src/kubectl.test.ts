@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conformancePath } from '@argus/testkit';
+import { conformancePath, requireProgram } from '@argus/testkit';
 import { runKubectl, startTestApiServer, type KubectlResult, type TestApiServer } from './index.ts';
 
 const shopYaml = readFileSync(join(import.meta.dirname, 'testdata', 'shop.yaml'), 'utf8');
@@ -39,6 +39,7 @@ function configMap(name: string): string {
 }
 
 beforeAll(async () => {
+  requireProgram('kubectl');
   server = await startTestApiServer();
   cacheRoot = mkdtempSync(join(tmpdir(), 'kubectl-test-'));
 });

@@ -2,12 +2,13 @@
 // asked, serves kubectl, and stops on SIGTERM.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { makeTempDir, repoRoot, startProcess, type TempDir } from '@argus/testkit';
+import { makeTempDir, repoRoot, requireProgram, startProcess, type TempDir } from '@argus/testkit';
 import { runKubectl } from './kubectl.ts';
 
 let dir: TempDir;
 
 beforeAll(async () => {
+  requireProgram('kubectl');
   dir = await makeTempDir('kube-main');
 });
 
