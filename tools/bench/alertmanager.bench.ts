@@ -5,7 +5,7 @@
 // longer than ingestion takes, so ingestion is measured alone and then all 500 groups
 // flush at once. Reported: alerts/s ingested (first POST to last 200), seconds from the
 // end of group_wait (counted from the first POST) until every group has notified,
-// resident memory per active alert ((RSS 1s after ingestion − RSS idle before) / 10,000),
+// CPU seconds the server spent ingesting (utime + stime, all threads), resident memory per active alert ((RSS 1s after ingestion − RSS idle before) / 10,000),
 // and RSS after ingestion and 1s after every group has notified. Then the cost of Argus's fsynced notification-log
 // journal: appends + fdatasync of 500 entries in the same storage directory.
 import { spawn } from 'node:child_process';
@@ -25,7 +25,7 @@ import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatSpread, rssBytes, spread, writeResult } from './measure.ts';
+import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
 import type { Spread } from './measure.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -104,6 +104,8 @@ function alertBatch(from: number, startsAt: string): string {
 interface RunResult {
   alertsPerSecond: number;
   allNotifiedSeconds: number;
+  ingestCpuSeconds: number;
+  flushCpuSeconds: number;
   rssPerAlertBytes: number;
   rssIngestedMiB: number;
   rssNotifiedMiB: number;
@@ -145,6 +147,7 @@ async function runOnce(program: 'argus' | 'upstream', run: number): Promise<RunR
     await sleep(500);
     const rssIdle = rssBytes(child.pid!);
     const startsAt = new Date().toISOString();
+    const cpu0 = cpuSeconds(child.pid!);
     const t0 = performance.now();
     for (let from = 0; from < ALERTS; from += BATCH) {
       const res = await fetch(`${base}/api/v2/alerts`, {
@@ -156,8 +159,10 @@ async function runOnce(program: 'argus' | 'upstream', run: number): Promise<RunR
       await res.arrayBuffer();
     }
     const ingestMs = performance.now() - t0;
+    const ingestCpuSeconds = cpuSeconds(child.pid!) - cpu0;
     await sleep(1_000);
     const rssIngested = rssBytes(child.pid!);
+    const cpu1 = cpuSeconds(child.pid!);
     const deadline = Date.now() + 120_000;
     while ((firstSeen.get(path)?.size ?? 0) < GROUPS) {
       if (Date.now() > deadline)
@@ -177,11 +182,14 @@ async function runOnce(program: 'argus' | 'upstream', run: number): Promise<RunR
       );
     const allNotifiedMs = seenAt.at(-1)!;
     if (ingestMs > GROUP_WAIT_S * 1000) console.warn(`${program}: ingestion outlasted group_wait`);
+    const flushCpuSeconds = cpuSeconds(child.pid!) - cpu1;
     await sleep(1_000);
     const rssNotified = rssBytes(child.pid!);
     return {
       alertsPerSecond: ALERTS / (ingestMs / 1000),
       allNotifiedSeconds: allNotifiedMs / 1000,
+      ingestCpuSeconds,
+      flushCpuSeconds,
       rssPerAlertBytes: (rssIngested - rssIdle) / ALERTS,
       rssIngestedMiB: rssIngested / 2 ** 20,
       rssNotifiedMiB: rssNotified / 2 ** 20,
@@ -221,7 +229,7 @@ function journalCostMs(): Spread {
 
 const NOTES = `Reading the figures: on a machine whose 2 cores are shared by many processes, the Go
 program's several runnable threads get a larger share of CPU than Node's one JavaScript
-thread, which weighs on both time figures. Profiles of Argus: ingestion spends most of its
+thread, which weighs on both time figures; the CPU-seconds rows show the work itself. Profiles of Argus: ingestion spends most of its
 busy time in socket writes, JSON parsing and GC; the flush of 500 groups is dominated by
 the webhook HTTP client (fetch, ~3 ms CPU per notification), and because all 500 flushes
 run at once the first notification arrives only when most of that work is done. RSS per
@@ -248,7 +256,9 @@ async function main(): Promise<void> {
   const figure = (p: 'argus' | 'upstream', k: keyof RunResult) => spread(results[p].map((r) => r[k]));
   const rows: [string, keyof RunResult, number, 'higher' | 'lower'][] = [
     ['alerts/s ingested', 'alertsPerSecond', 0, 'higher'],
+    ['CPU seconds to ingest them (all threads)', 'ingestCpuSeconds', 2, 'lower'],
     ['seconds after group_wait until every group notified', 'allNotifiedSeconds', 2, 'lower'],
+    ['CPU seconds from ingestion end until every group notified', 'flushCpuSeconds', 2, 'lower'],
     ['RSS bytes per active alert (after ingestion − idle) / alerts', 'rssPerAlertBytes', 0, 'lower'],
     ['RSS after ingestion, MiB', 'rssIngestedMiB', 0, 'lower'],
     ['RSS after every group notified, MiB', 'rssNotifiedMiB', 0, 'lower'],
