@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer, waitFor } from '@argus/testkit';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { requireProgram, startNatsServer, waitFor } from '@argus/testkit';
 import type { RunningProgram } from '@argus/testkit';
 import { clusterOf, getJson, postAlerts, sleep, startReplica, startWebhookSink } from './ha-harness.ts';
 import type { Replica, WebhookSink } from './ha-harness.ts';
 
 // Three built replicas share a real nats-server; every alert is posted to all three, as
 // Prometheus does, and one webhook sink counts what reaches users.
-const PEER_TIMEOUT_MS = 1_500;
+const run = promisify(execFile);
+// Long enough for the first replica's send and KV put to reach the others on a busy machine.
+const PEER_TIMEOUT_MS = 3_000;
 const GROUP_WAIT_MS = 1_000;
 
 describe('HA over NATS: three replicas', () => {
@@ -71,6 +75,20 @@ describe('HA over NATS: three replicas', () => {
         { name: 'am-c', address: 'am-c.example:9094' },
       ],
     });
+  });
+
+  it('is shown by amtool 0.25 `cluster show`', async () => {
+    const { stdout } = await run(requireProgram('amtool'), [
+      `--alertmanager.url=${byName('am-c').url}`,
+      'cluster',
+      'show',
+      '-o',
+      'json',
+    ]);
+    const shown = JSON.parse(stdout) as { name: string; status: string; peers: { name: string }[] };
+    expect(shown.status).toBe('ready');
+    expect(shown.name).toBe('am-c');
+    expect(shown.peers.map((p) => p.name)).toEqual(['am-a', 'am-b', 'am-c']);
   });
 
   it('sends exactly one notification per group when all three receive the same alerts', async () => {
