@@ -139,7 +139,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     expect(await xss.innerText()).toContain(`evil=${JSON.stringify(XSS_LABEL)}`);
     expect(await xss.locator('dd').innerText()).toBe(XSS_SUMMARY);
     expect(await xss.locator('a', { hasText: 'Source' }).count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('#view script, #view img').count()).toBe(0);
     await screenshot('ui-alerts.png');
   });

@@ -106,12 +106,11 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
         Object.keys(labels).length === 0
           ? 'at least one label pair required'
           : endsAtMs < startsAtMs
-            ? 'end time must not be before start time'
+            ? 'start time must be before end time'
             : Object.keys(labels).find((n) => !isValidLegacyLabelName(n));
       if (problem !== undefined) {
         errors.push(
-          problem === 'at least one label pair required' ||
-            problem === 'end time must not be before start time'
+          problem === 'at least one label pair required' || problem === 'start time must be before end time'
             ? problem
             : `invalid label set: invalid name ${JSON.stringify(problem)}`,
         );
@@ -232,13 +231,14 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
     }
     const nowMs = now();
     const rank = { active: 0, pending: 1, expired: 2 } as const;
+    // As upstream: a filter matcher selects the silences that have an equivalent matcher
+    // (same name, type and value), not those whose values it would match.
     return core.silences
       .all()
       .filter((s) =>
-        matchers.every((f) => {
-          const own = s.matchers.find((m) => m.name === f.name);
-          return own !== undefined && f.matches(own.value);
-        }),
+        matchers.every((f) =>
+          s.matchers.some((m) => m.name === f.name && m.type === f.type && m.value === f.value),
+        ),
       )
       .sort((a, b) => {
         const sa = silenceState(a, nowMs);
