@@ -92,7 +92,7 @@ describe('HttpSd', () => {
     },
   ])('keeps the last groups after $name and reports why', async ({ status, type, body, want }) => {
     answer = { status: 200, type: 'application/json', body: good };
-    const { sd, reports, errors } = start(100);
+    const { sd, reports, errors } = start(500);
     await sd.start();
     expect(reports).toHaveLength(1);
     answer = { status, type, body };
@@ -106,7 +106,7 @@ describe('HttpSd', () => {
 
   it('picks up a changed answer at the next refresh', async () => {
     answer = { status: 200, type: 'application/json', body: good };
-    const { sd, reports } = start(100);
+    const { sd, reports } = start(500);
     await sd.start();
     answer = {
       status: 200,
@@ -118,7 +118,7 @@ describe('HttpSd', () => {
     expect(reports.at(-1)).toEqual([
       { source: `${url}:0`, targets: [{ __address__: 'd:1' }], labels: { v: '2', __meta_url: url } },
     ]);
-    expect(requests.at(-1)!['x-prometheus-refresh-interval-seconds']).toBe('0.1');
+    expect(requests.at(-1)!['x-prometheus-refresh-interval-seconds']).toBe('0.5');
   });
 });
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKubectl, startTestApiServer } from '@argus/kube';
-import type { TestApiServer } from '@argus/kube';
+import type { KubeObject, TestApiServer } from '@argus/kube';
 import { makeTempDir, makeTestCerts, waitFor } from '@argus/testkit';
 import type { LabelSet, TargetGroup } from '../target-group.ts';
 import type { KubernetesSdConfig } from './config.ts';
@@ -352,11 +352,16 @@ describe('changes', () => {
   });
 });
 
-describe('in-cluster', () => {
-  it('uses the service account token and CA, and own_namespace', async () => {
-    const dir = await makeTempDir('k8s-sd-incluster');
+describe('https with a token: in-cluster and api_server', () => {
+  let dir: Awaited<ReturnType<typeof makeTempDir>>;
+  let secure: TestApiServer;
+  let caPem: string;
+
+  beforeAll(async () => {
+    dir = await makeTempDir('k8s-sd-https');
     const certs = makeTestCerts(dir.path);
-    const secure = await startTestApiServer({
+    caPem = certs.caPem;
+    secure = await startTestApiServer({
       token: 'sa-token',
       tls: {
         cert: readFileSync(dir.join(certs.serverCert), 'utf8'),
@@ -365,38 +370,69 @@ describe('in-cluster', () => {
       },
       namespaces: ['default', 'monitoring'],
     });
-    try {
-      const { pathPrefix, env } = secure.writeServiceAccount(dir.path, { namespace: 'monitoring' });
-      secure.api.apply([
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name: 'mine', namespace: 'monitoring' },
-          spec: { containers: [{ name: 'c', image: 'i' }] },
-          status: { podIP: '10.2.0.1' },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name: 'theirs', namespace: 'default' },
-          spec: { containers: [{ name: 'c', image: 'i' }] },
-          status: { podIP: '10.2.0.2' },
-        },
-      ]);
-      const groups = new Map<string, TargetGroup>();
-      const sd = new KubernetesSd({
-        config: { role: 'pod', namespaces: { own_namespace: true } },
-        baseDir: '/',
-        inCluster: { pathPrefix, env },
-        onUpdate: (gs) => gs.forEach((g) => groups.set(g.source, g)),
-      });
-      running.push(sd);
-      await sd.start();
-      expect([...groups.keys()]).toEqual(['pod/monitoring/mine']);
-    } finally {
-      await secure.stop();
-      await dir.remove();
-    }
+    const pod = (name: string, namespace: string, ip: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+      status: { podIP: ip },
+    });
+    secure.api.apply([pod('mine', 'monitoring', '10.2.0.1'), pod('theirs', 'default', '10.2.0.2')]);
+  });
+
+  afterAll(async () => {
+    await secure?.stop();
+    await dir?.remove();
+  });
+
+  async function sources(
+    config: KubernetesSdConfig,
+    inCluster?: { pathPrefix: string; env: Record<string, string> },
+  ) {
+    const groups = new Map<string, TargetGroup>();
+    const errors: string[] = [];
+    const sd = new KubernetesSd({
+      config,
+      baseDir: dir.path,
+      inCluster,
+      syncTimeoutMs: 1_500,
+      onUpdate: (gs) => gs.forEach((g) => groups.set(g.source, g)),
+      onError: (m) => errors.push(m),
+    });
+    running.push(sd);
+    await sd.start();
+    return { sources: [...groups.keys()].sort(), errors };
+  }
+
+  it('in-cluster: the service account token and CA, own_namespace from its namespace file', async () => {
+    const sa = secure.writeServiceAccount(dir.path, { namespace: 'monitoring' });
+    const got = await sources({ role: 'pod', namespaces: { own_namespace: true } }, sa);
+    expect(got).toEqual({ sources: ['pod/monitoring/mine'], errors: [] });
+  });
+
+  it('api_server with bearer_token and tls_config.ca', async () => {
+    const config: KubernetesSdConfig = {
+      role: 'pod',
+      api_server: secure.url,
+      bearer_token: 'sa-token',
+      tls_config: { ca: caPem },
+    };
+    expect(await sources(config)).toEqual({
+      sources: ['pod/default/theirs', 'pod/monitoring/mine'],
+      errors: [],
+    });
+  });
+
+  it('api_server with a wrong token: the 401 is reported, no groups', async () => {
+    const got = await sources({
+      role: 'pod',
+      api_server: secure.url,
+      bearer_token: 'wrong',
+      tls_config: { ca: caPem },
+    });
+    expect(got.sources).toEqual([]);
+    expect(got.errors[0]).toMatch(/Pod list\/watch: .*401/);
+    expect(got.errors.join('\n')).not.toContain('wrong');
   });
 
   it('without KUBERNETES_SERVICE_HOST the error says so', async () => {
