@@ -124,6 +124,12 @@ const hashWith = (path, params) => {
   return `#/${path}${q ? `?${q}` : ''}`;
 };
 
+/** Goes to `hash`; the same hash again (a repeated "Filter") renders afresh. */
+function navigate(hash) {
+  if (location.hash === hash) void render();
+  else location.hash = hash;
+}
+
 const silenceLink = (matchers) => hashWith('silences/new', { matchers: JSON.stringify(matchers) });
 
 // ---- Shared pieces ----
@@ -136,7 +142,7 @@ function labelChips(labels, onPick) {
       h(
         onPick ? 'button' : 'span',
         {
-          type: 'button',
+          type: onPick ? 'button' : undefined,
           class: onPick ? 'chip' : 'chip static',
           onclick: onPick && (() => onPick(name, value)),
         },
@@ -219,8 +225,7 @@ async function renderAlerts(params) {
   const silenced = params.get('silenced') === 'true';
   const inhibited = params.get('inhibited') === 'true';
   const receiver = params.get('receiver') ?? '';
-  const go = (next) =>
-    (location.hash = hashWith('alerts', { filter, silenced, inhibited, receiver, ...next }));
+  const go = (next) => navigate(hashWith('alerts', { filter, silenced, inhibited, receiver, ...next }));
   const addToFilter = (name, value) => {
     const m = matcherText({ name, value, isRegex: false });
     const all = splitMatchers(filter);
@@ -371,7 +376,7 @@ async function renderSilences(params) {
       class: 'toolbar',
       onsubmit: (e) => {
         e.preventDefault();
-        location.hash = hashWith('silences', { state, filter: input.value.trim() });
+        navigate(hashWith('silences', { state, filter: input.value.trim() }));
       },
     },
     input,
