@@ -165,6 +165,10 @@ describe('HTTP verbs', () => {
       'application/vnd.kubernetes.protobuf',
     );
     expect([protobuf.status, protobuf.body.reason]).toEqual([415, 'UnsupportedMediaType']);
+    const clusterWide = await send('POST', '/api/v1/configmaps', {
+      metadata: { name: 'x', namespace: 'default' },
+    });
+    expect([clusterWide.status, clusterWide.body.reason]).toEqual([405, 'MethodNotAllowed']);
     const badSelector = await get('/api/v1/pods?labelSelector=a%20b');
     expect([badSelector.status, badSelector.body.reason]).toEqual([400, 'BadRequest']);
   });

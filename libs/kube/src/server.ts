@@ -80,6 +80,14 @@ function truthy(v: string | undefined): boolean {
   return v === 'true' || v === '1';
 }
 
+function methodNotAllowed(): KubeApiError {
+  return new KubeApiError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+  );
+}
+
 function sendStatus(reply: FastifyReply, err: KubeApiError): FastifyReply {
   return reply.code(err.code).type('application/json').send(err.toStatus());
 }
@@ -237,43 +245,21 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
         return table ? toTable(list.items, columns(scope), list.metadata, q(query, 'includeObject')) : list;
       }
       case 'POST': {
-        if (name !== undefined)
-          return sendStatus(
-            reply,
-            new KubeApiError(
-              405,
-              'MethodNotAllowed',
-              'the server does not allow this method on the requested resource',
-            ),
-          );
+        // Namespaced objects are created under /namespaces/<ns>/, as upstream routes them.
+        if (name !== undefined || (type.namespaced && path.namespace === undefined))
+          return sendStatus(reply, methodNotAllowed());
         const created = api.create(scope, parseBody(req.body, req.headers['content-type']), { dryRun });
         return reply.code(201).send(created);
       }
       case 'PUT': {
-        if (name === undefined)
-          return sendStatus(
-            reply,
-            new KubeApiError(
-              405,
-              'MethodNotAllowed',
-              'the server does not allow this method on the requested resource',
-            ),
-          );
+        if (name === undefined) return sendStatus(reply, methodNotAllowed());
         return api.update(scope, name, parseBody(req.body, req.headers['content-type']), {
           dryRun,
           subresource,
         });
       }
       case 'PATCH': {
-        if (name === undefined)
-          return sendStatus(
-            reply,
-            new KubeApiError(
-              405,
-              'MethodNotAllowed',
-              'the server does not allow this method on the requested resource',
-            ),
-          );
+        if (name === undefined) return sendStatus(reply, methodNotAllowed());
         const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
         const patchType = patchTypes[contentType];
         if (!patchType) {
@@ -327,14 +313,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
         return reply.code(result.code).send(result.body);
       }
       default:
-        return sendStatus(
-          reply,
-          new KubeApiError(
-            405,
-            'MethodNotAllowed',
-            'the server does not allow this method on the requested resource',
-          ),
-        );
+        return sendStatus(reply, methodNotAllowed());
     }
   }
 
