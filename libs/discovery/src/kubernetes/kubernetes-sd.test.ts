@@ -288,6 +288,24 @@ describe('roles', () => {
       __meta_kubernetes_namespace_labelpresent_kubernetes_io_metadata_name: 'true',
     });
     expect(first).not.toHaveProperty('__meta_kubernetes_node_provider_id');
+
+    // A node change rebuilds the pods on it.
+    await kubectl('label', 'node', 'n1', 'pool=blue');
+    await waitFor(() => d.targets('pod/default/web-1')[0]?.__meta_kubernetes_node_label_pool === 'blue');
+    await kubectl('label', 'node', 'n1', 'pool-');
+  });
+
+  it('attach_metadata.node on endpoints and endpointslice targets follows the endpoint node', async () => {
+    const eps = await discover({ role: 'endpoints', attach_metadata: { node: true } });
+    const [onNode, noNode] = eps.targets('endpoints/default/web');
+    expect(onNode).toMatchObject({ __address__: '10.1.0.5:8080', __meta_kubernetes_node_name: 'n1' });
+    expect(noNode).toMatchObject({ __address__: '10.1.0.6:8080' });
+    expect(noNode).not.toHaveProperty('__meta_kubernetes_node_name');
+    const slices = await discover({ role: 'endpointslice', attach_metadata: { node: true } });
+    expect(slices.targets('endpointslice/default/web-abcde')[0]).toMatchObject({
+      __meta_kubernetes_node_name: 'n1',
+      __meta_kubernetes_node_label_kubernetes_io_hostname: 'n1',
+    });
   });
 });
 
