@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { registerDispatchMetrics } from './dispatch/dispatch-metrics.ts';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service } from '@argus/service-kit';
 import { AlertmanagerCore } from './alertmanager-core.ts';
@@ -73,8 +74,11 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
           { ...options.cluster, logger: options.logger, retentionMs: options.retentionMs ?? 120 * 3_600_000 },
           { nflog, silences: core.silences },
         );
+  const registry = new Registry();
+  const dispatchMetrics = registerDispatchMetrics(registry, () => dispatcher, cluster?.peer);
   const dispatcherOptions: DispatcherOptions = {
     ...options.dispatch,
+    onLimitReached: dispatchMetrics.limitReached,
     startAtMs: startedAtMs + (options.dispatch?.startDelayMs ?? 0),
     peer: cluster?.peer,
   };
@@ -102,7 +106,7 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
     listenAddress: options.listenAddress,
     webConfigFile: options.webConfigFile,
     routePrefix: options.routePrefix || undefined,
-    registry: new Registry(),
+    registry,
     metricsNamespace: 'alertmanager',
     buildInfo: { version: VERSION },
     routes: (app) => {

@@ -77,6 +77,14 @@ describe('HA over NATS: three replicas', () => {
     });
   });
 
+  it("exports upstream's cluster self-metrics", async () => {
+    const text = await (await fetch(`${byName('am-b').url}/metrics`)).text();
+    expect(text).toMatch(/^alertmanager_cluster_enabled 1$/m);
+    expect(text).toMatch(/^alertmanager_cluster_members 3$/m);
+    expect(text).toMatch(/^alertmanager_peer_position 1$/m);
+    expect(text).toMatch(/^alertmanager_dispatcher_aggregation_groups \d+$/m);
+  });
+
   it('is shown by amtool 0.25 `cluster show`', async () => {
     const { stdout } = await run(requireProgram('amtool'), [
       `--alertmanager.url=${byName('am-c').url}`,

@@ -100,11 +100,13 @@ describe('Dispatcher --dispatch.* behaviour', () => {
   });
 
   it('drops alerts that would need a group beyond --dispatch.max-aggregation-groups and logs an error', async () => {
-    const { core, d } = setup({ maxAggregationGroups: 2 });
+    let told = 0;
+    const { core, d } = setup({ maxAggregationGroups: 2, onLimitReached: () => told++ });
     core.alerts.put([alert('A', 'x'), alert('B', 'x'), alert('C', 'x'), alert('A', 'y')]);
     expect(d.groups().map((g) => g.groupKey)).toEqual(['{}:{alertname="A"}', '{}:{alertname="B"}']);
     expect(d.groups()[0]!.alerts.size).toBe(2);
     expect(d.limitReached).toBe(1);
+    expect(told).toBe(1);
     expect(lines.join('\n')).toContain('Failed to create aggregation group');
     expect(lines.join('\n')).toContain('too many aggregation groups, cannot create new group for alert');
   });

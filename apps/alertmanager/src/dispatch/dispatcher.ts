@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   readonly peer?: ClusterPeer;
   /** `--cluster.peer-timeout`: the wait per position before notifying. */
   readonly peerTimeoutMs?: number;
+  /** Told each time an alert is dropped for the group limit (the self-metric). */
+  readonly onLimitReached?: () => void;
 }
 
 /**
@@ -89,6 +91,7 @@ export class Dispatcher {
       const limit = this.options.maxAggregationGroups ?? 0;
       if (limit > 0 && this.#groups.size >= limit) {
         this.limitReached++;
+        this.options.onLimitReached?.();
         this.logger.error(
           {
             err: 'too many aggregation groups, cannot create new group for alert',
