@@ -277,4 +277,22 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     const back = await textsWhen('.group .alert', (t) => t.length === 2, 'both Disk alerts active');
     expect(back.every((a) => /^ACTIVE/i.test(a))).toBe(true);
   });
+  it('filters silences by matcher and shows the status page', async () => {
+    await page.goto(`${base}/#/silences?state=expired`);
+    await textsWhen('.silence', (t) => t.length === 1, 'the expired silence');
+    // As upstream, a filter selects equivalent matchers, not matching values.
+    await page.fill('input[name=filter]', 'instance="a"');
+    await page.press('input[name=filter]', 'Enter');
+    await textsWhen('.empty', (t) => t[0] === 'No expired silences.', 'no silence');
+    await page.fill('input[name=filter]', '{alertname="Disk", instance=~"a|c"}');
+    await page.press('input[name=filter]', 'Enter');
+    await textsWhen('.silence', (t) => t.length === 1, 'the silence found by its matchers');
+
+    await page.goto(`${base}/#/status`);
+    const config = await textsWhen('pre.config', (t) => t.length === 1, 'the config');
+    expect(config[0]).toContain('group_by');
+    expect(await page.locator('table.info').innerText()).toMatch(/Cluster\s+disabled/);
+    await page.goto(`${base}/#/silences/00000000-0000-0000-0000-000000000000`);
+    await textsWhen('.error', (t) => t.length === 1, 'an error for an unknown silence');
+  });
 });
