@@ -7,11 +7,12 @@
 // endpoint. Plus the config rules for the two new SD kinds.
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
+import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKubectl, startTestApiServer } from '@argus/kube';
 import type { TestApiServer } from '@argus/kube';
-import { freePort, makeTempDir, startService, waitFor } from '@argus/testkit';
+import { conformancePath, freePort, makeTempDir, startService, waitFor } from '@argus/testkit';
 import type { TempDir, TestProcess } from '@argus/testkit';
 import { parseScraperConfig } from '../src/config/scraper-config.ts';
 
@@ -244,6 +245,16 @@ describe('config', () => {
   ])('refuses $name', ({ sd, want }) => {
     expect(() => parse(sd)).toThrow(want);
   });
+
+  const golden = conformancePath('operator', 'golden');
+  it.each(readdirSync(golden).filter((f) => f.endsWith('.yaml')))(
+    "decodes prometheus-operator's generated config %s (kubernetes_sd_configs included)",
+    (file) => {
+      const text = readFileSync(`${golden}/${file}`, 'utf8');
+      const c = parseScraperConfig(text, file, '/etc/prometheus');
+      expect(c.scrapeConfigs.some((j) => j.kubernetes_sd_configs.length > 0)).toBe(true);
+    },
+  );
 
   it('decodes both kinds with upstream defaults', () => {
     const c = parseScraperConfig(
