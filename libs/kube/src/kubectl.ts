@@ -1,12 +1,9 @@
 /**
- * Runs the machine's `kubectl` against a test API server: its own kubeconfig and a
- * private discovery cache, so runs never share cached discovery (a CRD created in one
- * test is seen by the next) and never touch ~/.kube.
+ * Runs the machine's `kubectl` against a test API server with its kubeconfig and a
+ * discovery cache of its own, never ~/.kube.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface KubectlResult {
   code: number;
@@ -17,7 +14,12 @@ export interface KubectlResult {
 export interface KubectlOptions {
   /** Written to kubectl's standard input (for `-f -`). */
   input?: string;
-  /** Discovery/HTTP cache directory; a fresh temporary one by default. */
+  /**
+   * Discovery/HTTP cache directory; by default `.kubectl-cache` beside the kubeconfig
+   * (for a test server: its temporary directory, removed by `stop()`). kubectl
+   * re-discovers when a kind is missing from its cache, but a cache that still lists a
+   * deleted CRD's resource makes kubectl report NotFound instead of an unknown type.
+   */
   cacheDir?: string;
   /** kubectl binary; `$KUBECTL` or `kubectl` on PATH by default. */
   kubectl?: string;
@@ -30,7 +32,7 @@ export function runKubectl(
   args: string[],
   options: KubectlOptions = {},
 ): Promise<KubectlResult> {
-  const cacheDir = options.cacheDir ?? mkdtempSync(join(tmpdir(), 'argus-kubectl-cache-'));
+  const cacheDir = options.cacheDir ?? join(dirname(kubeconfigPath), '.kubectl-cache');
   const bin = options.kubectl ?? process.env['KUBECTL'] ?? 'kubectl';
   return new Promise((resolve, reject) => {
     const child = execFile(
