@@ -295,4 +295,28 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await page.goto(`${base}/#/silences/00000000-0000-0000-0000-000000000000`);
     await textsWhen('.error', (t) => t.length === 1, 'an error for an unknown silence');
   });
+  it("pre-fills the silence form from an alert's labels and from upstream-style links", async () => {
+    const rows = async () => {
+      const out: string[] = [];
+      for (const row of await page.locator('.matcher-row').all())
+        out.push(
+          `${await row.locator('[name=name]').inputValue()} ${await row.locator('[name=op]').inputValue()} ${await row.locator('[name=value]').inputValue()}`,
+        );
+      return out;
+    };
+    const rowsWhen = (want: string[]) =>
+      waitFor(async () => JSON.stringify(await rows()) === JSON.stringify(want), {
+        description: `matcher rows ${want.join(', ')}`,
+      });
+    await page.goto(`${base}/#/alerts`);
+    await page.locator('.group', { hasText: 'CPU' }).getByRole('link', { name: 'Silence' }).click();
+    await page.waitForURL(/#\/silences\/new\?filter=/);
+    await rowsWhen(['alertname = CPU', 'instance = a', 'severity = warning']);
+    // The link Prometheus and Grafana build for upstream's UI.
+    await page.goto(`${base}/#/alerts`);
+    await page.goto(
+      `${base}/#/silences/new?filter=${encodeURIComponent('{alertname="X", "odd name"=~"a|b\\"c"}')}`,
+    );
+    await rowsWhen(['alertname = X', 'odd name =~ a|b"c']);
+  });
 });

@@ -96,6 +96,14 @@ function splitMatchers(text) {
   return out.map((m) => m.trim()).filter((m) => m !== '');
 }
 
+/** Parses one matcher (`name="value"`, `name=~value`, `"odd name"!="v"`) for the silence form. */
+function parseMatcher(text) {
+  const m = /^\s*("(?:[^"\\]|\\.)*"|[^\s=!~"]+)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s.exec(text);
+  if (m === null) throw new Error(`bad matcher ${JSON.stringify(text)}`);
+  const unquote = (t) => (t.startsWith('"') ? JSON.parse(t) : t);
+  return { name: unquote(m[1]), value: unquote(m[3]), ...OPERATORS[m[2]] };
+}
+
 /** Parses `90s`, `2h`, `1d12h`, `1w` (Prometheus durations) into milliseconds; NaN if invalid. */
 function parseDuration(text) {
   const m = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
@@ -130,7 +138,9 @@ function navigate(hash) {
   else location.hash = hash;
 }
 
-const silenceLink = (matchers) => hashWith('silences/new', { matchers: JSON.stringify(matchers) });
+/** Upstream's link to a pre-filled form (`#/silences/new?filter={a="b"}`), which Grafana also builds. */
+const silenceLink = (matchers) =>
+  hashWith('silences/new', { filter: `{${matchers.map(matcherText).join(', ')}}` });
 
 // ---- Shared pieces ----
 
@@ -450,7 +460,10 @@ async function renderSilenceForm(id, params) {
   // Editing an expired silence creates a new one from it, as upstream's "Recreate".
   const recreate = silence?.status.state === 'expired';
   const matchers =
-    silence?.matchers ?? JSON.parse(params.get('matchers') ?? '[{"name":"","value":"","isRegex":false}]');
+    silence?.matchers ??
+    (params.has('filter')
+      ? splitMatchers(params.get('filter')).map(parseMatcher)
+      : [{ name: '', value: '' }]);
   // An edit keeps the exact start: upstream updates an active silence in place only if it is unchanged.
   const startMs = silence && !recreate ? Date.parse(silence.startsAt) : Math.floor(Date.now() / 1000) * 1000;
   const endMs = silence && !recreate ? Date.parse(silence.endsAt) : startMs + 2 * HOUR_MS;
