@@ -1,3 +1,5 @@
+import { fieldSelectorError, labelSelectorError } from './selector-syntax.ts';
+
 /** The roles of `kubernetes_sd_configs`. */
 export const KUBERNETES_ROLES = ['node', 'pod', 'service', 'endpoints', 'endpointslice', 'ingress'] as const;
 export type KubernetesRole = (typeof KUBERNETES_ROLES)[number];
@@ -101,6 +103,8 @@ export function kubernetesSdConfigError(c: KubernetesSdConfig): string | undefin
     seen.add(s.role);
     const allowed = ALLOWED_SELECTORS[c.role];
     if (!allowed.includes(s.role)) return `${c.role} role supports only ${allowed.join(', ')} selectors`;
+    const problem = fieldSelectorError(s.field ?? '') ?? labelSelectorError(s.label ?? '');
+    if (problem !== undefined) return problem;
   }
   return undefined;
 }
