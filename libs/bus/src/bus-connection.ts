@@ -31,6 +31,8 @@ export interface Bus {
   readonly jsm: JetStreamManager;
   /** True while the connection is up (false during reconnects and after close). */
   readonly connected: boolean;
+  /** Adds a listener for connection events; returns the function that removes it. */
+  onEvent(listener: (event: BusEvent) => void): () => void;
   /** Drains subscriptions and closes; resolves when closed. */
   close(): Promise<void>;
 }
@@ -84,17 +86,27 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
   }
   const conn = nc;
   let connected = true;
+  const listeners = new Set<(event: BusEvent) => void>();
+  const emit = (event: BusEvent) => {
+    for (const l of [options.onEvent, ...listeners]) {
+      try {
+        l?.(event);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  };
   void (async () => {
     for await (const s of conn.status()) {
       if (s.type === 'disconnect') {
         connected = false;
-        options.onEvent?.({ type: 'disconnect', server: s.server });
+        emit({ type: 'disconnect', server: s.server });
       } else if (s.type === 'reconnect') {
         connected = true;
         attempt = 0;
-        options.onEvent?.({ type: 'reconnect', server: s.server });
+        emit({ type: 'reconnect', server: s.server });
       } else if (s.type === 'error') {
-        options.onEvent?.({ type: 'error', message: s.error.message });
+        emit({ type: 'error', message: s.error.message });
       }
     }
   })().catch(() => undefined);
@@ -106,6 +118,10 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     jsm,
     get connected() {
       return connected && !conn.isClosed();
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     async close() {
       connected = false;

@@ -29,6 +29,17 @@ export interface KvWatch {
   stop(): void;
 }
 
+export interface KvWatchOptions {
+  /** A key or subject wildcard; default all keys. */
+  readonly key?: string;
+  readonly onError?: (error: unknown) => void;
+  /**
+   * Called each time the watch has caught up: after the initial values, and again after
+   * every re-watch (which hands over the last value of every key once more).
+   */
+  readonly onSynced?: () => void;
+}
+
 /** A JetStream key-value bucket with byte values. Keys follow NATS subject rules (see `kvKey`). */
 export interface KvBucket {
   readonly name: string;
@@ -39,12 +50,11 @@ export interface KvBucket {
   /**
    * Calls `onRecord` with the last value of every key (matching `key`, a subject
    * wildcard, default all), then with every change, in revision order. A handler that
-   * throws is reported through `onError` and the watch goes on.
+   * throws is reported through `onError` and the watch goes on. After a reconnect (the
+   * server may have lost its consumers) or a failed watch, it watches again from the
+   * last values, so a handler must accept a value it has seen (merges are idempotent).
    */
-  watch(
-    onRecord: (record: KvRecord) => void,
-    options?: { key?: string; onError?: (error: unknown) => void },
-  ): Promise<KvWatch>;
+  watch(onRecord: (record: KvRecord) => void, options?: KvWatchOptions): Promise<KvWatch>;
 }
 
 const KEY_OK = /^[-/_=.a-zA-Z0-9]+$/;
@@ -93,25 +103,73 @@ export async function openKvBucket(bus: Bus, name: string, options: KvBucketOpti
       await kv.delete(key);
     },
     async watch(onRecord, watchOptions = {}) {
-      const status = await kv.status();
-      const iter = await kv.watch({ key: watchOptions.key ?? '>', include: KvWatchInclude.LastValue });
       let markInitialized: () => void = () => undefined;
       const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
-      // The watcher flags the last value present at its start with isUpdate; an empty
-      // bucket has none, so the bucket's message count decides that case.
-      if (status.values === 0) markInitialized();
-      void (async () => {
+      let stopped = false;
+      let current: { stop(): void } | undefined;
+      const synced = () => {
+        markInitialized();
+        watchOptions.onSynced?.();
+      };
+      // One pass: the last value of every key, then changes, until stopped or broken.
+      const once = async () => {
+        const status = await kv.status();
+        const iter = await kv.watch({ key: watchOptions.key ?? '>', include: KvWatchInclude.LastValue });
+        current = iter;
+        if (stopped) iter.stop();
+        // The watcher flags the last value present at its start with isUpdate; an empty
+        // bucket has none, so the bucket's message count decides that case.
+        let caughtUp = status.values === 0;
+        if (caughtUp) synced();
         for await (const e of iter) {
           try {
             onRecord(toRecord(e));
           } catch (error) {
             watchOptions.onError?.(error);
           }
-          if (e.isUpdate) markInitialized();
+          if (e.isUpdate && !caughtUp) {
+            caughtUp = true;
+            synced();
+          }
         }
-        markInitialized();
-      })().catch((error: unknown) => watchOptions.onError?.(error));
-      return { initialized, stop: () => iter.stop() };
+      };
+      const offEvent = bus.onEvent((event) => {
+        if (event.type === 'reconnect') current?.stop();
+      });
+      const first = once();
+      void (async () => {
+        let pass = first;
+        while (!stopped) {
+          await pass.catch((error: unknown) => watchOptions.onError?.(error));
+          if (stopped) break;
+          await new Promise((r) => setTimeout(r, 250));
+          pass = once();
+        }
+      })();
+      // The first pass must at least have started: errors opening it go to the caller.
+      await new Promise<void>((resolve, reject) => {
+        const check = setInterval(() => {
+          if (current !== undefined) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 5);
+        first.catch((error: unknown) => {
+          if (current !== undefined) return; // a later failure: the loop watches again
+          clearInterval(check);
+          stopped = true;
+          offEvent();
+          reject(error);
+        });
+      });
+      return {
+        initialized,
+        stop: () => {
+          stopped = true;
+          offEvent();
+          current?.stop();
+        },
+      };
     },
   };
 }

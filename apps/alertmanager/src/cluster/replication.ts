@@ -22,8 +22,9 @@ interface ReplicationOptions {
 /**
  * Shares the notification log through a KV bucket: every local write is put (before
  * the next flush of any peer can look, in practice within a millisecond or two), every
- * value in the bucket is merged with upstream's rule. After the initial read, local
- * entries the bucket lacks (a replica that ran alone) are put too.
+ * value in the bucket is merged with upstream's rule. After each full read of the bucket
+ * (at start and after a NATS reconnect) local entries it lacks are put too, so writes
+ * that failed while NATS was away reach the others.
  */
 export async function replicateNflog(
   nflog: NotificationLog,
@@ -42,11 +43,16 @@ export async function replicateNflog(
       inBucket.set(e.key, Math.max(inBucket.get(e.key) ?? 0, e.timestampMs));
       nflog.merge(e, Date.now());
     },
-    { onError: (error) => warn(options, 'nflog', error) },
+    {
+      onError: (error) => warn(options, 'nflog', error),
+      // Each time the bucket has been read (at start, after a reconnect), put what it lacks:
+      // entries written while this replica was alone or NATS was away.
+      onSynced: () => {
+        for (const e of nflog.snapshot()) if ((inBucket.get(e.key) ?? 0) < e.timestampMs) put(e.key, e);
+      },
+    },
   );
-  const initialized = watch.initialized.then(() => {
-    for (const e of nflog.snapshot()) if ((inBucket.get(e.key) ?? 0) < e.timestampMs) put(e.key, e);
-  });
+  const initialized = watch.initialized;
   return {
     initialized,
     stop: () => {
@@ -87,13 +93,16 @@ export async function replicateSilences(
       }
       silences.merge(silenceFromStored(stored), now);
     },
-    { onError: (error) => warn(options, 'silences', error) },
+    {
+      onError: (error) => warn(options, 'silences', error),
+      onSynced: () => {
+        for (const s of silences.all()) {
+          if ((inBucket.get(s.id) ?? 0) < s.updatedAtMs) put(s.id, storedSilence(s));
+        }
+      },
+    },
   );
-  const initialized = watch.initialized.then(() => {
-    for (const s of silences.all()) {
-      if ((inBucket.get(s.id) ?? 0) < s.updatedAtMs) put(s.id, storedSilence(s));
-    }
-  });
+  const initialized = watch.initialized;
   return {
     initialized,
     stop: () => {
