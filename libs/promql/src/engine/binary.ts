@@ -3,7 +3,7 @@ import { METRIC_NAME_LABEL } from '@argus/model';
 import type { BinaryExpr, BinaryOp, Expr, VectorMatching } from '../parser/ast.ts';
 import { EvaluationError } from './errors.ts';
 import type { Evaluator, Value } from './evaluator.ts';
-import { mergeSameLabels } from './evaluator.ts';
+import { mergeSameLabels } from './label-collisions.ts';
 import type { Grid } from './grid.ts';
 import { dropMetadata } from './labels-util.ts';
 import { StepVector, compareLabels } from './step-vector.ts';

@@ -5,7 +5,7 @@ import type { Call } from '../parser/ast.ts';
 import { messages } from './annotations.ts';
 import { EvaluationError } from './errors.ts';
 import type { Evaluator } from './evaluator.ts';
-import { mergeSameLabels } from './evaluator.ts';
+import { mergeSameLabels } from './label-collisions.ts';
 import type { Grid } from './grid.ts';
 import { StepVector, compareLabels } from './step-vector.ts';
 import { stringArg } from './call-util.ts';

@@ -5,7 +5,7 @@ import type { Call } from '../parser/ast.ts';
 import { messages } from './annotations.ts';
 import { EvaluationError } from './errors.ts';
 import type { Evaluator } from './evaluator.ts';
-import { mayCollideWithoutName, mergeSameLabels } from './evaluator.ts';
+import { mayCollideWithoutName, mergeSameLabels } from './label-collisions.ts';
 import type { Grid } from './grid.ts';
 import { anchoredFirst, extendedRate } from './extended-range.ts';
 import { NAME_KEEPING_RANGE_FUNCTIONS, RANGE_KERNELS } from './range-kernels.ts';

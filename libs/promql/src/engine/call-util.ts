@@ -4,7 +4,7 @@ import { Labels, METRIC_NAME_LABEL } from '@argus/model';
 import type { Expr, VectorSelector } from '../parser/ast.ts';
 import { EvaluationError } from './errors.ts';
 import type { Evaluator } from './evaluator.ts';
-import { mayCollideWithoutName, mergeSameLabels } from './evaluator.ts';
+import { mayCollideWithoutName, mergeSameLabels } from './label-collisions.ts';
 import { StepVector } from './step-vector.ts';
 
 export function unwrap(e: Expr): Expr {

@@ -15,7 +15,8 @@ import {
   QueryError,
   QueryTimeoutError,
 } from './errors.ts';
-import { Evaluator, mergeSameLabels } from './evaluator.ts';
+import { Evaluator } from './evaluator.ts';
+import { mergeSameLabels } from './label-collisions.ts';
 import { Grid } from './grid.ts';
 import { dropMetadata } from './labels-util.ts';
 import { QueryGate } from './query-gate.ts';

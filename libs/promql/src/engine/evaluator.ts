@@ -15,8 +15,10 @@ import { EvaluationError, QueryCanceledError, QueryTimeoutError, TooManySamplesE
 import { Grid } from './grid.ts';
 import { extendFloats, smoothedValue } from './extended-range.ts';
 import { dropMetadata } from './labels-util.ts';
+import { mergeSameLabels } from './label-collisions.ts';
 import { StepVector } from './step-vector.ts';
 import type { RangeSeries } from './step-vector.ts';
+import { withoutStale } from './step-vector.ts';
 
 /** A series of a range argument whose samples are read when needed. */
 export interface RangeSource {
@@ -503,109 +505,4 @@ export class Evaluator {
     }
     throw new EvaluationError(`expected range vector, got ${e.kind}`);
   }
-}
-
-/** Copies samples (and start times, if given) without StaleNaN into fresh columns. */
-export function withoutStale(
-  labels: Labels,
-  ts: Float64Array,
-  vs: Float64Array,
-  length: number,
-  sts?: Float64Array,
-): RangeSeries {
-  let stale = 0;
-  for (let i = 0; i < length; i++) {
-    const v = vs[i]!;
-    if (v !== v && isStaleNaN(v)) stale++;
-  }
-  if (stale === 0) {
-    // The storage's columns as they are (possibly with spare capacity past `length`):
-    // cutting views costs two objects per series and every reader bounds by `length`.
-    if (!sts) return { labels, timestamps: ts, values: vs, length };
-    return { labels, timestamps: ts, values: vs, length, startTimestamps: sts };
-  }
-  const n = length - stale;
-  const t2 = new Float64Array(n);
-  const v2 = new Float64Array(n);
-  const st2 = sts ? new Float64Array(n) : undefined;
-  let j = 0;
-  for (let i = 0; i < length; i++) {
-    const v = vs[i]!;
-    if (v !== v && isStaleNaN(v)) continue;
-    if (st2) st2[j] = sts![i]!;
-    t2[j] = ts[i]!;
-    v2[j++] = v;
-  }
-  return st2
-    ? { labels, timestamps: t2, values: v2, length: n, startTimestamps: st2 }
-    : { labels, timestamps: t2, values: v2, length: n };
-}
-
-/** Whether dropping `__name__`/`__type__`/`__unit__` from these label sets can make two of them equal. */
-export function mayCollideWithoutName(labels: readonly Labels[]): boolean {
-  if (labels.length < 2) return false;
-  const first = labels[0]!;
-  const name = first.get('__name__');
-  const type = first.get('__type__');
-  const unit = first.get('__unit__');
-  for (let i = 1; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l.get('__name__') !== name || l.get('__type__') !== type || l.get('__unit__') !== unit) return true;
-  }
-  return false;
-}
-
-/**
- * Merges series with equal label sets into one; two of them present at the same step
- * is upstream's "vector cannot contain metrics with the same labelset".
- */
-export function mergeSameLabels(vec: StepVector): StepVector {
-  if (vec.length < 2) return vec;
-  const first = new Map<number, number>();
-  let dup = false;
-  for (let i = 0; i < vec.length; i++) {
-    const h = vec.labels[i]!.hash();
-    if (first.has(h)) {
-      dup = true;
-      break;
-    }
-    first.set(h, i);
-  }
-  if (!dup) return vec;
-  const byKey = new Map<number, number[]>();
-  for (let i = 0; i < vec.length; i++) {
-    const h = vec.labels[i]!.hash();
-    const list = byKey.get(h);
-    if (list) list.push(i);
-    else byKey.set(h, [i]);
-  }
-  if (!dup) return vec;
-  const out = new StepVector(vec.steps);
-  const taken = new Uint8Array(vec.length);
-  for (let i = 0; i < vec.length; i++) {
-    if (taken[i]) continue;
-    const same = byKey
-      .get(vec.labels[i]!.hash())!
-      .filter((j) => j >= i && vec.labels[j]!.equals(vec.labels[i]!));
-    if (same.length === 1) {
-      out.adopt(vec.labels[i]!, vec.dropName[i]!, vec.values[i]!, vec.present[i]!);
-      continue;
-    }
-    const values = new Float64Array(vec.steps);
-    const present = new Uint8Array(vec.steps);
-    let dropName = false;
-    for (const j of same) {
-      taken[j] = 1;
-      dropName ||= vec.dropName[j]!;
-      const p = vec.present[j]!;
-      for (let k = 0; k < vec.steps; k++) {
-        if (!p[k]) continue;
-        if (present[k]) throw new EvaluationError('vector cannot contain metrics with the same labelset');
-        present[k] = 1;
-        values[k] = vec.values[j]![k]!;
-      }
-    }
-    out.adopt(vec.labels[i]!, dropName, values, present);
-  }
-  return out;
 }

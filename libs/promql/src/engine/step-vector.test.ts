@@ -1,7 +1,7 @@
 import { Labels } from '@argus/model';
 import { describe, expect, it } from 'vitest';
 import { EvaluationError } from './errors.ts';
-import { mergeSameLabels } from './evaluator.ts';
+import { mergeSameLabels } from './label-collisions.ts';
 import { StepVector, compareLabels, compareUtf8 } from './step-vector.ts';
 
 describe('compareUtf8', () => {

@@ -1,3 +1,4 @@
+import { isStaleNaN } from '@argus/model';
 import type { Labels } from '@argus/model';
 
 /**
@@ -104,4 +105,40 @@ export function compareUtf8(a: string, b: string): number {
     return ca - cb;
   }
   return a.length - b.length;
+}
+
+/** Copies samples (and start times, if given) without StaleNaN into fresh columns. */
+export function withoutStale(
+  labels: Labels,
+  ts: Float64Array,
+  vs: Float64Array,
+  length: number,
+  sts?: Float64Array,
+): RangeSeries {
+  let stale = 0;
+  for (let i = 0; i < length; i++) {
+    const v = vs[i]!;
+    if (v !== v && isStaleNaN(v)) stale++;
+  }
+  if (stale === 0) {
+    // The storage's columns as they are (possibly with spare capacity past `length`):
+    // cutting views costs two objects per series and every reader bounds by `length`.
+    if (!sts) return { labels, timestamps: ts, values: vs, length };
+    return { labels, timestamps: ts, values: vs, length, startTimestamps: sts };
+  }
+  const n = length - stale;
+  const t2 = new Float64Array(n);
+  const v2 = new Float64Array(n);
+  const st2 = sts ? new Float64Array(n) : undefined;
+  let j = 0;
+  for (let i = 0; i < length; i++) {
+    const v = vs[i]!;
+    if (v !== v && isStaleNaN(v)) continue;
+    if (st2) st2[j] = sts![i]!;
+    t2[j] = ts[i]!;
+    v2[j++] = v;
+  }
+  return st2
+    ? { labels, timestamps: t2, values: v2, length: n, startTimestamps: st2 }
+    : { labels, timestamps: t2, values: v2, length: n };
 }
