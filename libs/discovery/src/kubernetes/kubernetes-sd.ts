@@ -174,7 +174,7 @@ export class KubernetesSd {
         const name = node.metadata?.name;
         for (const inf of this.#primaries())
           for (const obj of inf.list())
-            if (nodeNames(obj).includes(name ?? '')) this.#enqueue(objectKey(obj));
+            if (nodeNames(this.#role, obj).includes(name ?? '')) this.#enqueue(objectKey(obj));
       });
     }
     this.#namespaces?.onChange((event, ns) => {
@@ -268,18 +268,21 @@ export class KubernetesSd {
 }
 
 /** The nodes an object's targets run on, for rebuilding it when one of them changes. */
-function nodeNames(obj: KubernetesObject): string[] {
-  const o = obj as V1Pod & V1Endpoints & V1EndpointSlice;
-  if (o.kind === 'Pod' || (o.spec as V1Pod['spec'])?.containers) return [(o as V1Pod).spec?.nodeName ?? ''];
+function nodeNames(role: KubernetesRole, obj: KubernetesObject): string[] {
+  if (role === 'pod') return [(obj as V1Pod).spec?.nodeName ?? ''];
   const names: string[] = [];
-  for (const s of (o as V1Endpoints).subsets ?? [])
-    for (const a of [...(s.addresses ?? []), ...(s.notReadyAddresses ?? [])]) {
-      if (a.nodeName) names.push(a.nodeName);
-      else if (a.targetRef?.kind === 'Node' && a.targetRef.name) names.push(a.targetRef.name);
+  if (role === 'endpoints') {
+    for (const s of (obj as V1Endpoints).subsets ?? [])
+      for (const a of [...(s.addresses ?? []), ...(s.notReadyAddresses ?? [])]) {
+        if (a.nodeName) names.push(a.nodeName);
+        else if (a.targetRef?.kind === 'Node' && a.targetRef.name) names.push(a.targetRef.name);
+      }
+  }
+  if (role === 'endpointslice') {
+    for (const e of (obj as V1EndpointSlice).endpoints ?? []) {
+      if (e.targetRef?.kind === 'Node' && e.targetRef.name) names.push(e.targetRef.name);
+      else if (e.nodeName) names.push(e.nodeName);
     }
-  for (const e of (o as V1EndpointSlice).endpoints ?? []) {
-    if (e.targetRef?.kind === 'Node' && e.targetRef.name) names.push(e.targetRef.name);
-    else if (e.nodeName) names.push(e.nodeName);
   }
   return names;
 }
