@@ -32,13 +32,13 @@ afterAll(async () => {
   await dir?.remove();
 });
 
-/** Every sample stored in the stream's subject, as `series@t=v`. */
-async function storedSamples(url: string): Promise<string[]> {
+/** Every sample stored in the stream's subject, as `series@t=v` (from stream sequence `from`). */
+async function storedSamples(url: string, from = 1): Promise<string[]> {
   const bus = await connectBus({ servers: url });
   try {
     const info = await bus.jsm.streams.info(SAMPLES_STREAM);
     const out: string[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    for (let seq = Math.max(from, info.state.first_seq); seq <= info.state.last_seq; seq++) {
       const m = await bus.jsm.streams.getMessage(SAMPLES_STREAM, { seq });
       expect(m.subject).toBe('argus.samples.3');
       for (const ts of decodeWriteRequest(m.data).timeseries) {
@@ -82,7 +82,11 @@ it('holds at most capacity plus one batch while NATS is down, makes commits wait
         committed++;
       }
     })();
-    await waitFor(() => publisher.stats.samplesRetriedTotal > 0, { description: 'a failed publish retried' });
+    // A publish made before the client noticed the disconnect fails after its 10 s timeout.
+    await waitFor(() => publisher.stats.samplesRetriedTotal > 0, {
+      timeoutMs: 20_000,
+      description: 'a failed publish retried',
+    });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(publisher.stats.samplesPending).toBeLessThanOrEqual(140);
     expect(committed).toBeLessThan(30);
@@ -101,4 +105,40 @@ it('holds at most capacity plus one batch while NATS is down, makes commits wait
   } finally {
     await publisher.close();
   }
-}, 40_000);
+}, 60_000);
+
+it('switches external labels on reload for the commits that follow', async () => {
+  nats ??= await startNats();
+  const url = `nats://127.0.0.1:${port}`;
+  const publisher = await NatsSamplePublisher.start({
+    url,
+    shard: 3,
+    externalLabels: { replica: 'r1' },
+    log: (message, fields) => logs.push(`${message} ${JSON.stringify(fields)}`),
+  });
+  try {
+    const bus = await connectBus({ servers: url });
+    const from = (await bus.jsm.streams.info(SAMPLES_STREAM)).state.last_seq + 1;
+    await bus.close();
+    const series = Labels.fromRecord({ __name__: 'reloaded', replica: 'own' });
+    const other = Labels.fromRecord({ __name__: 'reloaded' });
+    const commit = async (t: number) => {
+      const app = publisher.appender();
+      app.append(0, series, t, 1);
+      app.append(0, other, t, 2);
+      await app.commit();
+    };
+    await commit(100_000);
+    await publisher.setExternalLabels({ replica: 'r2', dc: 'x' });
+    await commit(101_000);
+    await waitFor(() => publisher.stats.samplesTotal === 4, { description: 'four samples stored' });
+    expect((await storedSamples(url, from)).sort()).toEqual([
+      '__name__=reloaded,dc=x,replica=own@101000=1',
+      '__name__=reloaded,dc=x,replica=r2@101000=2',
+      '__name__=reloaded,replica=own@100000=1',
+      '__name__=reloaded,replica=r1@100000=2',
+    ]);
+  } finally {
+    await publisher.close();
+  }
+}, 20_000);
