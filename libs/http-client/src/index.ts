@@ -1,1 +1,10 @@
-export {};
+export { HttpClientConfigError, parseProxyUrl } from './config.ts';
+export type { HttpClientConfig, HttpClientOptions, OAuth2Config, Secret, TlsConfig } from './config.ts';
+export { tlsOptions } from './tls.ts';
+export type { TlsOptions } from './tls.ts';
+export { secretReader, staticAuthorization } from './credentials.ts';
+export { OAuth2Error, OAuth2TokenSource } from './oauth2.ts';
+export { HttpClient, TooManyRedirectsError } from './client.ts';
+export type { HttpRequest, HttpResponse } from './client.ts';
+export { HTTP_CLIENT_FIELDS, HttpClientCache, pickHttpClientConfig } from './cache.ts';
+export { validateHttpClientConfig } from './validate.ts';
