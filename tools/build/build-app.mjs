@@ -6,7 +6,8 @@
 // The app's package.json may declare, under "argus":
 //   "workers": { "<out-name>": "<path relative to the app>" }   extra entry points
 //   "external": ["pkg", ...]                                      more externals
-import { readFileSync } from 'node:fs';
+//   "assets": { "<dir under dist>": "<dir relative to the app>" }  files copied as they are
+import { cpSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -45,3 +46,7 @@ await build({
     ].join('\n'),
   },
 });
+
+for (const [to, from] of Object.entries(options.assets ?? {})) {
+  cpSync(resolve(appDir, from), resolve(appDir, 'dist', to), { recursive: true });
+}

@@ -12,10 +12,10 @@ const ASSETS = {
 type AssetName = keyof typeof ASSETS;
 
 /**
- * Where the files live: beside this module when run from source (tests, tsc), and
- * `../src/ui/static` from the esbuild bundle in `dist/` (the bundle does not carry them).
+ * Where the files live: `static/` beside this module when run from source (tests, tsc), and
+ * beside the bundle in `dist/`, where the build copies them (package.json `argus.assets`).
  */
-const CANDIDATE_DIRS = [new URL('./static/', import.meta.url), new URL('../src/ui/static/', import.meta.url)];
+const CANDIDATE_DIRS = [new URL('./static/', import.meta.url)];
 
 /**
  * The browser may run nothing but our own module and fetch nothing but our own API:
