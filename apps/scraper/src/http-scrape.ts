@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DEFAULT_SCRAPE_PROTOCOLS, scrapeAcceptHeader } from '@argus/exposition';
+import { staticAuthorization } from '@argus/http-client';
 import type { ScrapeConfig } from './config/scraper-config.ts';
 import type { ScrapeFunc } from './scrape-loop.ts';
 import type { ScrapeHttpClient } from './http-client.ts';
@@ -33,29 +32,14 @@ export function authorizationHeader(
   c: Pick<ScrapeConfig, 'basic_auth' | 'authorization' | 'bearer_token' | 'bearer_token_file'>,
   baseDir: string,
 ): string | undefined {
-  const readSecret = (file: string): string => readFileSync(resolve(baseDir, file), 'utf8').trim();
-  if (c.basic_auth) {
-    const password = c.basic_auth.password_file
-      ? readSecret(c.basic_auth.password_file)
-      : (c.basic_auth.password?.reveal() ?? '');
-    return `Basic ${Buffer.from(`${c.basic_auth.username}:${password}`).toString('base64')}`;
-  }
-  if (c.authorization) {
-    const credentials = c.authorization.credentials_file
-      ? readSecret(c.authorization.credentials_file)
-      : (c.authorization.credentials?.reveal() ?? '');
-    return `${c.authorization.type} ${credentials}`;
-  }
-  if (c.bearer_token) return `Bearer ${c.bearer_token.reveal()}`;
-  if (c.bearer_token_file) return `Bearer ${readSecret(c.bearer_token_file)}`;
-  return undefined;
+  return staticAuthorization(c, baseDir);
 }
 
 /**
  * A {@link ScrapeFunc} for `url` as Prometheus scrapes: the negotiated `Accept` header,
- * `X-Prometheus-Scrape-Timeout-Seconds`, gzip, auth from the scrape config, the timeout
- * as an abort, and `body_size_limit` on the decompressed body. Connections come from the
- * config's shared {@link ScrapeHttpClient} (`tls_config`, `proxy_url`, `follow_redirects`).
+ * `X-Prometheus-Scrape-Timeout-Seconds`, gzip, the timeout as an abort, and `body_size_limit`
+ * on the decompressed body. Connections and credentials come from the config's shared
+ * {@link ScrapeHttpClient} (`tls_config`, `proxy_url`, auth read at each scrape, `follow_redirects`).
  */
 export function httpScrape(
   url: string,
@@ -72,8 +56,6 @@ export function httpScrape(
       'user-agent': SCRAPER_USER_AGENT,
       'x-prometheus-scrape-timeout-seconds': String(timeoutMs / 1000),
     };
-    const auth = authorizationHeader(config, baseDir);
-    if (auth !== undefined) headers.authorization = auth;
     let client: ScrapeHttpClient;
     try {
       client = clients.client(config, baseDir);

@@ -2,6 +2,7 @@ import { Gauge, Registry } from 'prom-client';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service } from '@argus/service-kit';
 import { loadScraperConfig } from './config/scraper-config.ts';
+import { scrapeHttpClients } from './http-client-cache.ts';
 import type { ScraperConfig } from './config/scraper-config.ts';
 import { NatsSamplePublisher, registerNatsPublisherMetrics } from './nats-sample-publisher.ts';
 import { ScrapeManager } from './scrape-manager.ts';
@@ -101,6 +102,7 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
     },
     onStop: async () => {
       await manager.stop();
+      await scrapeHttpClients.close();
       await nats?.close();
     },
     reload: async () => {
