@@ -40,6 +40,7 @@ async function storedSamples(url: string, from = 1): Promise<string[]> {
     const out: string[] = [];
     for (let seq = Math.max(from, info.state.first_seq); seq <= info.state.last_seq; seq++) {
       const m = await bus.jsm.streams.getMessage(SAMPLES_STREAM, { seq });
+      if (m === null) throw new Error(`stream message ${seq} is missing`);
       expect(m.subject).toBe('argus.samples.3');
       for (const ts of decodeWriteRequest(m.data).timeseries) {
         const name = ts.labels.map((l) => `${l.name}=${l.value}`).join(',');
