@@ -15,7 +15,7 @@ function add(value: string): void {
  * the path) the long path segments, query values and password are recorded too, so an
  * echoed token is caught on its own.
  */
-function remember(value: string): string {
+export function rememberSecret(value: string): string {
   add(value);
   if (/^https?:\/\//i.test(value)) {
     try {
@@ -41,7 +41,7 @@ export function scrubSecrets(text: string): string {
 export function plain(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'object' && 'reveal' in value)
-    return remember((value as { reveal(): string }).reveal());
+    return rememberSecret((value as { reveal(): string }).reveal());
   return String(value);
 }
 
@@ -52,11 +52,11 @@ export function plain(value: unknown): string {
  */
 export async function readSecret(fields: Record<string, unknown>, field: string): Promise<string> {
   const direct = plain(fields[field]);
-  if (direct !== '') return remember(direct);
+  if (direct !== '') return rememberSecret(direct);
   const file = plain(fields[`${field}_file`]);
   if (file === '') return '';
   try {
-    return remember((await readFile(file, 'utf8')).trim());
+    return rememberSecret((await readFile(file, 'utf8')).trim());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error';
     throw new NotifyError(`could not read ${field}_file ${file}: ${code}`, false, { cause: error });
