@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
+import { registerAlertmanagerMetrics } from './metrics/alertmanager-metrics.ts';
+import { instrumentAlertmanagerHttp } from './metrics/http-metrics.ts';
+import { configHashValue } from './metrics/state-metrics.ts';
 import { registerDispatchMetrics } from './dispatch/dispatch-metrics.ts';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service } from '@argus/service-kit';
@@ -76,9 +80,14 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
         );
   const registry = new Registry();
   const dispatchMetrics = registerDispatchMetrics(registry, () => dispatcher, cluster?.peer);
+  const metrics = registerAlertmanagerMetrics(registry, core, nflog);
+  // The hash of the file as loaded; a refused reload leaves it (and the old config) in place.
+  const hashConfigFile = () => metrics.setConfigHash(configHashValue(readFileSync(options.configFile)));
+  hashConfigFile();
   const dispatcherOptions: DispatcherOptions = {
     ...options.dispatch,
     onLimitReached: dispatchMetrics.limitReached,
+    onAlertProcessed: metrics.alertProcessed,
     startAtMs: startedAtMs + (options.dispatch?.startDelayMs ?? 0),
     peer: cluster?.peer,
   };
@@ -86,6 +95,7 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
     externalURL: options.externalURL || 'http://localhost:9093',
     userAgent: `Alertmanager/${UPSTREAM_VERSION}`,
     logger: options.logger,
+    metrics: metrics.notify,
   };
   const newDispatcher = (): Dispatcher => {
     const pipelines = new Map<string, Stage>();
@@ -108,6 +118,7 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
     routePrefix: options.routePrefix || undefined,
     registry,
     metricsNamespace: 'alertmanager',
+    httpMetrics: false,
     buildInfo: { version: VERSION },
     routes: (app) => {
       registerApiV2(app, core, {
@@ -115,6 +126,7 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
         revision: `argus-${VERSION}`,
         startedAtMs,
         cluster: cluster === undefined ? undefined : () => cluster.peer.status(),
+        alertMetrics: metrics.api,
       });
       registerUi(app);
     },
@@ -122,6 +134,7 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
       const next = await loadConfigFile(options.configFile);
       dispatcher.stop();
       core.applyConfig(next);
+      hashConfigFile();
       dispatcher = newDispatcher();
       dispatcher.start();
       options.logger.info({ file: options.configFile }, 'Completed loading of configuration file');
@@ -136,7 +149,12 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
           core.silences.gc(now);
           nflog.gc(now);
           try {
-            nflogSnapshot?.write();
+            if (nflogSnapshot !== undefined)
+              metrics.snapshot(
+                'nflog',
+                () => nflogSnapshot.write(),
+                () => readFileSync(nflogSnapshot.file).length,
+              );
           } catch (error) {
             options.logger.error(
               { err: (error as Error).message },
@@ -156,6 +174,7 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
       nflogSnapshot?.close();
     },
   });
+  instrumentAlertmanagerHttp(service.app, registry);
   registerRootRedirect(service.app, options.routePrefix);
   return Object.assign(service, { core, nflog, peer: cluster?.peer, dispatcher: () => dispatcher });
 }

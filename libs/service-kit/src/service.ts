@@ -78,6 +78,8 @@ export interface ServiceOptions {
    * `<ns>_config_last_reload_success_timestamp_seconds`.
    */
   readonly metricsNamespace?: string;
+  /** With `metricsNamespace`: register the `<ns>_http_*` families (default true); false lets the service add its own. */
+  readonly httpMetrics?: boolean;
   readonly buildInfo?: BuildInfo;
   /** Adds promhttp's `promhttp_metric_handler_*` metrics, as Go exporters serve them (default false). */
   readonly promhttpMetrics?: boolean;
@@ -158,7 +160,7 @@ export function createService(options: ServiceOptions): Service {
 
   const namespace = options.metricsNamespace;
   if (namespace !== undefined) {
-    instrumentHttp(app, registry, namespace);
+    if (options.httpMetrics ?? true) instrumentHttp(app, registry, namespace);
     if (options.buildInfo) registerBuildInfo(registry, namespace, options.buildInfo);
   }
   const reloadMetrics =

@@ -10,6 +10,7 @@ import { matcherFromApi, silenceState } from '../domain/silences.ts';
 import type { Silence } from '../domain/silences.ts';
 import { DISABLED_CLUSTER } from '../cluster/cluster-peer.ts';
 import type { ClusterStatus } from '../cluster/cluster-peer.ts';
+import type { ApiAlertMetrics } from '../metrics/state-metrics.ts';
 
 /** What `/api/v2/status` reports besides the config. */
 export interface ApiInfo {
@@ -19,6 +20,8 @@ export interface ApiInfo {
   readonly now?: () => number;
   /** The cluster's status (`/api/v2/status` `cluster`); absent: clustering disabled. */
   readonly cluster?: () => ClusterStatus;
+  /** `alertmanager_alerts_received_total` / `…_invalid_total` (metrics/state-metrics.ts). */
+  readonly alertMetrics?: ApiAlertMetrics;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -83,6 +86,8 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
     const valid: Alert[] = [];
     for (const item of body as unknown[]) {
       const a = (item ?? {}) as Record<string, unknown>;
+      const postedEnd = parseTime(a['endsAt']);
+      info.alertMetrics?.received(postedEnd !== undefined && postedEnd <= nowMs ? 'resolved' : 'firing');
       if (!isStringMap(a['labels'])) {
         errors.push('labels in body is required');
         continue;
@@ -129,6 +134,7 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
       );
     }
     core.alerts.put(valid);
+    for (let i = 0; i < errors.length; i++) info.alertMetrics?.invalid();
     if (errors.length > 0) return badRequest(reply, errors.join(';'));
     return reply.code(200).send();
   });

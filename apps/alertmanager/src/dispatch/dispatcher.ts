@@ -20,6 +20,8 @@ export interface DispatcherOptions {
   readonly peerTimeoutMs?: number;
   /** Told each time an alert is dropped for the group limit (the self-metric). */
   readonly onLimitReached?: () => void;
+  /** Seconds one incoming alert took to route (`alertmanager_dispatcher_alert_processing_duration_seconds`). */
+  readonly onAlertProcessed?: (seconds: number) => void;
 }
 
 /**
@@ -52,7 +54,11 @@ export class Dispatcher {
   start(): void {
     const now = Date.now();
     for (const a of this.core.alerts.all()) this.#route(a, now);
-    this.#unsubscribe = this.core.alerts.subscribe((a) => this.#route(a, Date.now()));
+    this.#unsubscribe = this.core.alerts.subscribe((a) => {
+      const start = performance.now();
+      this.#route(a, Date.now());
+      this.options.onAlertProcessed?.((performance.now() - start) / 1000);
+    });
     this.#maintenance = setInterval(() => this.doMaintenance(), this.options.maintenanceIntervalMs ?? 30_000);
     this.#maintenance.unref();
   }

@@ -1,6 +1,7 @@
 import type { Logger } from '@argus/service-kit';
 import type { AlertmanagerCore } from '../alertmanager-core.ts';
 import type { Notifier } from './notifier.ts';
+import type { NotifyMetrics } from '../metrics/notify-metrics.ts';
 import type { NotificationLog } from './notification-log.ts';
 import { retryStage } from './retry-stage.ts';
 import { FanoutStage, MultiStage } from './stage.ts';
@@ -19,6 +20,8 @@ export interface PipelineOptions {
   readonly externalURL: string;
   readonly userAgent: string;
   readonly logger: Logger;
+  /** Per-integration notification counters (metrics/notify-metrics.ts). */
+  readonly metrics?: NotifyMetrics;
 }
 
 /** The integrations of a receiver, built from its config entries (receivers/build.ts). */
@@ -52,7 +55,7 @@ export function buildPipeline(
     const key = (ctx: NotifyContext) => `${ctx.groupKey}:${ctx.receiver}/${n.integration}/${n.index}`;
     return new MultiStage([
       dedupStage(nflog, key, n.sendResolved),
-      retryStage(n, options.logger),
+      retryStage(n, options.logger, undefined, options.metrics),
       setNotifiesStage(nflog, key),
     ]);
   });

@@ -2,6 +2,7 @@ import { isResolved } from '../domain/alert.ts';
 import type { Logger } from '@argus/service-kit';
 import { NotifyError } from './notifier.ts';
 import type { Notifier } from './notifier.ts';
+import type { NotifyMetrics } from '../metrics/notify-metrics.ts';
 import { stage } from './stage.ts';
 import type { Stage } from './stage.ts';
 
@@ -20,6 +21,7 @@ export function retryStage(
   notifier: Notifier,
   logger: Logger,
   sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+  metrics?: NotifyMetrics,
 ): Stage {
   return stage(async (ctx, alerts) => {
     let sent = alerts;
@@ -27,14 +29,20 @@ export function retryStage(
       sent = alerts.filter((a) => !isResolved(a, ctx.nowMs));
       if (sent.length === 0) return alerts;
     }
+    const integration = notifier.integration;
+    metrics?.notification(integration);
     for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
       try {
         await notifier.notify(ctx, sent);
+        metrics?.request(integration, (performance.now() - started) / 1000, false);
         return alerts;
       } catch (error) {
+        metrics?.request(integration, (performance.now() - started) / 1000, true);
         const retry = !(error instanceof NotifyError) || error.retry;
         const wait = backoffMs(attempt);
         if (!retry || Date.now() + wait > ctx.deadlineMs) {
+          metrics?.failed(integration, error);
           throw new NotifyError(
             `${notifier.integration}/${notifier.index}: notify retry canceled after ${attempt + 1} attempts: ${(error as Error).message}`,
             false,
