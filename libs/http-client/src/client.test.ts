@@ -247,6 +247,23 @@ describe('proxy_url', () => {
     );
     expect(proxied.map((p) => p.requestLine)).toEqual([`GET ${plainBase}/metrics`]);
   });
+  it('proxy_from_environment: HTTP_PROXY and NO_PROXY as read when the client is made', async () => {
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    process.env.HTTP_PROXY = proxyUrl;
+    process.env.NO_PROXY = 'localhost';
+    const own = new HttpClientCache();
+    try {
+      const res = await own.client({ proxy_from_environment: true }).request({ url: `${plainBase}/metrics` });
+      expect(await res.body.text()).toContain('hit');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await own.close();
+    }
+    expect(proxied.map((p) => p.requestLine)).toEqual([`GET ${plainBase}/metrics`]);
+  });
 });
 
 describe('credentials', () => {
@@ -304,6 +321,24 @@ describe('follow_redirects', () => {
       `GET ${plainBase}/redirect`,
       `GET ${plainBase}/metrics`,
     ]);
+  });
+
+  it("drops the caller's Authorization on a redirect to another host, keeps configured credentials", async () => {
+    const other = `http://localhost:${new URL(plainBase).port}`;
+    const hop = createServer((_req, res) => res.writeHead(302, { location: `${other}/metrics` }).end());
+    const hopBase = `http://127.0.0.1:${await listen(hop)}`;
+    try {
+      const call = async (config: HttpClientConfig, headers: Record<string, string>): Promise<void> => {
+        const res = await clients.client(config).request({ url: `${hopBase}/`, headers });
+        await res.body.dump();
+      };
+      await call({}, { authorization: 'Bearer mine' });
+      await call({ bearer_token: secret('conf') }, {});
+    } finally {
+      hop.closeAllConnections();
+      await new Promise((resolve) => hop.close(resolve));
+    }
+    expect(seenByServer.map((s) => s.authorization)).toEqual([undefined, 'Bearer conf']);
   });
 
   it('a 303 turns a POST into a GET without body', async () => {
