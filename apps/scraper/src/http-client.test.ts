@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { makeTempDir } from '@argus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseScraperConfig } from './config/scraper-config.ts';
+import { loadScraperConfig, parseScraperConfig } from './config/scraper-config.ts';
 import type { ScrapeConfig } from './config/scraper-config.ts';
 import { ScrapeHttpClients } from './http-client-cache.ts';
 import { httpScrape } from './http-scrape.ts';
@@ -66,5 +69,31 @@ describe('scrape HTTP client', () => {
     expect(own.client(config(''), '.')).toBe(a);
     await own.close();
     expect(own.size).toBe(0);
+  });
+
+  it('refuses at load a job with an unreadable TLS file or a bad proxy_url, as Prometheus', async () => {
+    const dir = await makeTempDir('scraper-http-load');
+    try {
+      const file = join(dir.path, 'prometheus.yml');
+      const load = (job: string): Promise<unknown> => {
+        writeFileSync(file, `scrape_configs:\n  - job_name: a\n${job}`);
+        return loadScraperConfig(file);
+      };
+      writeFileSync(join(dir.path, 'ca.crt'), 'x');
+      await expect(load('    tls_config: { ca_file: ca.crt }\n')).resolves.toBeDefined();
+      await expect(load('    tls_config: { ca_file: nope.crt }\n')).rejects.toThrow(
+        /^job "a": error creating HTTP client: unable to read CA file nope\.crt/,
+      );
+      await expect(load('    proxy_url: ftp://proxy:21\n')).rejects.toThrow(
+        'job "a": error creating HTTP client: unsupported proxy_url scheme "ftp"',
+      );
+      await expect(
+        load(
+          '    http_sd_configs: [{ url: "http://sd/", tls_config: { cert_file: c.crt, key_file: c.key } }]\n',
+        ),
+      ).rejects.toThrow('unable to read client certificate c.crt');
+    } finally {
+      await dir.remove();
+    }
   });
 });

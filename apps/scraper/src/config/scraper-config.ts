@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { isValidLegacyLabelName } from '@argus/model';
 import { KUBERNETES_ROLES, httpSdConfigError, kubernetesSdConfigError } from '@argus/discovery';
 import { isScrapeProtocol } from '@argus/exposition';
+import { validateHttpClientConfig } from '@argus/http-client';
 import type { ScrapeProtocol } from '@argus/exposition';
 import { parseRelabelConfig } from '@argus/relabel';
 import type { RelabelConfig } from '@argus/relabel';
@@ -350,9 +351,22 @@ export function parseScraperConfig(text: string, file: string, baseDir: string):
   return decodeScraperConfig(parseYaml(text, file), baseDir);
 }
 
-/** Reads and decodes a `prometheus.yml` file. */
+/**
+ * Reads and decodes a `prometheus.yml` file. As Prometheus refuses it at load, a job whose
+ * HTTP client cannot be made (bad `proxy_url`, unreadable `tls_config` file) fails the load.
+ */
 export async function loadScraperConfig(path: string): Promise<ScraperConfig> {
-  return decodeScraperConfig(await loadYamlFile(path), dirname(path));
+  const config = decodeScraperConfig(await loadYamlFile(path), dirname(path));
+  for (const sc of config.scrapeConfigs) {
+    try {
+      for (const c of [sc, ...sc.http_sd_configs]) validateHttpClientConfig(c, config.baseDir);
+    } catch (error) {
+      throw new ScraperConfigError(
+        `job "${sc.job_name}": error creating HTTP client: ${(error as Error).message}`,
+      );
+    }
+  }
+  return config;
 }
 
 /** A config refused for a rule spanning several entries (e.g. a repeated job name). */
