@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { registerAlertmanagerMetrics } from './metrics/alertmanager-metrics.ts';
 import { instrumentAlertmanagerHttp } from './metrics/http-metrics.ts';
 import { configHashValue } from './metrics/state-metrics.ts';
+import { registerClusterMetrics } from './metrics/cluster-metrics.ts';
 import { registerDispatchMetrics } from './dispatch/dispatch-metrics.ts';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service } from '@argus/service-kit';
@@ -63,7 +64,9 @@ export interface AlertmanagerService extends Service {
 export async function createAlertmanagerService(options: AlertmanagerOptions): Promise<AlertmanagerService> {
   const config = await loadConfigFile(options.configFile);
   const core = new AlertmanagerCore(config, { retentionMs: options.retentionMs });
-  if (options.storagePath !== undefined) new SilenceSnapshot(options.storagePath, core.silences).attach();
+  const silenceSnapshot =
+    options.storagePath === undefined ? undefined : new SilenceSnapshot(options.storagePath, core.silences);
+  silenceSnapshot?.attach();
   const startedAtMs = Date.now();
   let gcTimer: NodeJS.Timeout | undefined;
   let maintenanceTimer: NodeJS.Timeout | undefined;
@@ -81,6 +84,13 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
   const registry = new Registry();
   const dispatchMetrics = registerDispatchMetrics(registry, () => dispatcher, cluster?.peer);
   const metrics = registerAlertmanagerMetrics(registry, core, nflog);
+  if (cluster !== undefined) registerClusterMetrics(registry, cluster.peer);
+  if (silenceSnapshot !== undefined) {
+    // Silences are written on every change; time those writes as upstream times its snapshots.
+    const write = silenceSnapshot.write.bind(silenceSnapshot);
+    silenceSnapshot.write = () =>
+      metrics.snapshot('silences', write, () => statSync(silenceSnapshot.file).size);
+  }
   // The hash of the file as loaded; a refused reload leaves it (and the old config) in place.
   const hashConfigFile = () => metrics.setConfigHash(configHashValue(readFileSync(options.configFile)));
   hashConfigFile();
@@ -153,7 +163,7 @@ export async function createAlertmanagerService(options: AlertmanagerOptions): P
               metrics.snapshot(
                 'nflog',
                 () => nflogSnapshot.write(),
-                () => readFileSync(nflogSnapshot.file).length,
+                () => statSync(nflogSnapshot.file).size,
               );
           } catch (error) {
             options.logger.error(

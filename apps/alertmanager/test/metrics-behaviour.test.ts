@@ -114,4 +114,44 @@ describe('alertmanager self-metrics', () => {
     expect(await metric('alertmanager_config_hash')).toBe(configHashValue(next));
     expect(configHashValue(next)).not.toBe(hash);
   });
+
+  it('counts silences by state and times their snapshot writes', async () => {
+    const storage = await makeTempDir('am-metrics-storage');
+    await writeFile(storage.join('am.yml'), config(hook));
+    const withStorage = await createAlertmanagerService({
+      configFile: storage.join('am.yml'),
+      listenAddress: '127.0.0.1:0',
+      storagePath: storage.path,
+      logger: createLogger({ level: 'error' }),
+    });
+    await withStorage.start();
+    try {
+      const url = `http://127.0.0.1:${withStorage.address.port}`;
+      const read = async (series: string) => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+        return line === undefined ? undefined : Number(line.slice(series.length + 1));
+      };
+      expect(await read('alertmanager_silences_snapshot_duration_seconds_count')).toBe(0);
+      const res = await fetch(`${url}/api/v2/silences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          matchers: [{ name: 'a', value: 'b', isRegex: false }],
+          startsAt: new Date().toISOString(),
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          createdBy: 'me',
+          comment: 'c',
+        }),
+      });
+      expect(res.status).toBe(200);
+      expect(await read('alertmanager_silences{state="active"}')).toBe(1);
+      expect(await read('alertmanager_silences{state="pending"}')).toBe(0);
+      expect(await read('alertmanager_silences_snapshot_duration_seconds_count')).toBe(1);
+      expect(await read('alertmanager_silences_snapshot_size_bytes')).toBeGreaterThan(0);
+    } finally {
+      await withStorage.stop();
+      await storage.remove();
+    }
+  });
 });
