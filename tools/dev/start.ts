@@ -8,7 +8,8 @@ import { stack } from './stack.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const colors = [36, 33, 35, 32, 34, 31, 96, 93, 95, 92];
-const width = Math.max(...stack.map((s) => s.app.length));
+const nameOf = (s: (typeof stack)[number]): string => s.name ?? s.app;
+const width = Math.max(...stack.map((s) => nameOf(s).length));
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
@@ -32,15 +33,16 @@ function stopAll(code: number): void {
 }
 
 stack.forEach((service, index) => {
+  const name = nameOf(service);
   const main = resolve(root, 'apps', service.app, 'dist/main.js');
   if (!existsSync(main)) {
-    console.log(`${prefix(service.app, index)}not built, skipped`);
+    console.log(`${prefix(name, index)}not built, skipped`);
     return;
   }
-  const dataDir = resolve(root, '.data', service.app);
+  const dataDir = resolve(root, '.data', name);
   mkdirSync(dataDir, { recursive: true });
   const args = service.args(dataDir);
-  const label = prefix(service.app, index);
+  const label = prefix(name, index);
   console.log(`${label}node apps/${service.app}/dist/main.js ${args.join(' ')}`);
   // Own process group: a terminal Ctrl-C reaches only the launcher, which stops each service once.
   const child = spawn(process.execPath, [main, ...args], {
@@ -48,11 +50,11 @@ stack.forEach((service, index) => {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  children.set(service.app, child);
+  children.set(name, child);
   pipeLines(child.stdout!, label);
   pipeLines(child.stderr!, label);
   child.on('exit', (code, signal) => {
-    children.delete(service.app);
+    children.delete(name);
     console.log(`${label}exited (${signal ?? code})`);
     if (!stopping && code !== 0) stopAll(1);
     if (children.size === 0 && stopping) process.exit();
