@@ -24,13 +24,14 @@ export function retryStage(
   metrics?: NotifyMetrics,
 ): Stage {
   return stage(async (ctx, alerts) => {
+    // Counted before the send_resolved filter, as upstream counts every retry-stage run.
+    const integration = notifier.integration;
+    metrics?.notification(integration);
     let sent = alerts;
     if (!notifier.sendResolved) {
       sent = alerts.filter((a) => !isResolved(a, ctx.nowMs));
       if (sent.length === 0) return alerts;
     }
-    const integration = notifier.integration;
-    metrics?.notification(integration);
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       try {
