@@ -2,8 +2,10 @@ import { Labels, LabelsBuilder } from '@argus/model';
 import { relabel } from '@argus/relabel';
 import { REMOTE_WRITE_HEADERS } from '@argus/remote';
 import type { Appendable, Appender } from '@argus/storage';
+import { createHash } from 'node:crypto';
 import type { RemoteWriteConfig } from './config/scraper-config.ts';
 import { authorizationHeader } from './http-scrape.ts';
+import { noteHighestTimestamp, remoteMetrics } from './metrics/self-metrics.ts';
 import { WriteRequestEncoder, encodeLabels } from './write-request-encoder.ts';
 import type { OutgoingSeries } from './write-request-encoder.ts';
 
@@ -71,21 +73,44 @@ export class RemoteWriteQueue implements Appendable {
   /** Outgoing labels per incoming Labels object (scrape caches reuse them): null when dropped. */
   #outgoing = new WeakMap<Labels, OutgoingSeries | null>();
   #closed = false;
+  /** `remote_name` (the entry's `name`, else a hash of its URL) and `url` of the `prometheus_remote_storage_*` series. */
+  readonly metricLabels: { remote_name: string; url: string };
+  /** The shard count the last resharding check wanted (`prometheus_remote_storage_shards_desired`). */
+  desiredShards: number;
 
   constructor(options: RemoteWriteQueueOptions) {
     this.#o = options;
+    const { name, url } = options.config;
+    this.metricLabels = {
+      remote_name: name ?? createHash('sha256').update(url).digest('hex').slice(0, 6),
+      url,
+    };
     this.#external = Labels.fromRecord(options.externalLabels);
     const q = options.config.queue_config;
     const count = Math.max(1, q.min_shards);
+    this.desiredShards = count;
     const send = options.send ?? httpSend(options.config, options.baseDir);
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
     const encoder = new WriteRequestEncoder();
     this.#newShard = () =>
-      new Shard(q, send, sleep, this.stats, options.config.remote_timeout, encoder, options.onError);
+      new Shard(
+        q,
+        send,
+        sleep,
+        this.stats,
+        options.config.remote_timeout,
+        encoder,
+        options.onError,
+        this.metricLabels,
+      );
     this.#shards = Array.from({ length: count }, this.#newShard);
     const every = options.reshardIntervalMs ?? 10_000;
     if (every > 0 && q.max_shards > count)
       this.#reshardTimer = setInterval(() => this.#considerResharding(), every).unref();
+  }
+
+  get queueConfig(): RemoteWriteConfig['queue_config'] {
+    return this.#o.config.queue_config;
   }
 
   get shardCount(): number {
@@ -118,6 +143,7 @@ export class RemoteWriteQueue implements Appendable {
     this.#lastCheck = { at: now, sentSeconds, sent: samplesSent };
     this.#samplesIn = 0;
     this.#blocked = 0;
+    this.desiredShards = desired;
     if (desired === current || (desired > current * 0.7 && desired < current * 1.3)) return;
     this.#resharding = this.#reshard(desired);
   }
@@ -146,19 +172,29 @@ export class RemoteWriteQueue implements Appendable {
         if (this.#closed) return;
         if (this.#resharding) await this.#resharding;
         this.#samplesIn += labelsIn.length;
+        remoteMetrics.samplesIn.inc(labelsIn.length);
+        let highest = -Infinity;
+        for (const t of tIn) if (t > highest) highest = t;
+        if (labelsIn.length > 0) noteHighestTimestamp(highest / 1000);
         let waited = false;
+        let dropped = 0;
         for (let i = 0; i < labelsIn.length; i++) {
           const series = this.#outgoingSeries(labelsIn[i]!);
-          if (series === undefined) continue;
+          if (series === undefined) {
+            dropped++;
+            continue;
+          }
           // The common case stays synchronous: an await per sample would cost more than the sample.
           let shard = this.#shards[series.hash % this.#shards.length]!;
           if (shard.tryEnqueue(series, tIn[i]!, vIn.at(i))) continue;
           waited = true;
+          remoteMetrics.enqueueRetries.inc(this.metricLabels);
           if (this.#resharding) await this.#resharding;
           shard = this.#shards[series.hash % this.#shards.length]!;
           await shard.enqueue(series, tIn[i]!, vIn.at(i));
         }
         if (waited) this.#blocked++;
+        if (dropped > 0) remoteMetrics.samplesDropped.inc(this.metricLabels, dropped);
       },
       rollback: async () => {
         labelsIn.length = 0;
@@ -216,6 +252,7 @@ class Shard {
     readonly timeoutMs: number,
     readonly encoder: WriteRequestEncoder,
     readonly onError: ((message: string) => void) | undefined,
+    readonly metricLabels: { remote_name: string; url: string },
   ) {}
 
   async enqueue(labels: OutgoingSeries, t: number, v: number): Promise<void> {
@@ -251,8 +288,11 @@ class Shard {
     this.#timer = undefined;
     if (this.#sending || this.#labels.length === 0) return;
     const n = Math.min(this.#labels.length, this.q.max_samples_per_send);
-    const body = this.encoder.encode(this.#labels.splice(0, n), this.#t.splice(0, n), this.#v.shift(n));
-    this.#sending = this.#sendWithRetry(body, n).finally(() => {
+    const times = this.#t.splice(0, n);
+    let highest = -Infinity;
+    for (const t of times) if (t > highest) highest = t;
+    const body = this.encoder.encode(this.#labels.splice(0, n), times, this.#v.shift(n));
+    this.#sending = this.#sendWithRetry(body, n, highest).finally(() => {
       this.#sending = undefined;
       this.stats.samplesPending -= n;
       const waiters = this.#waiters;
@@ -264,7 +304,8 @@ class Shard {
     });
   }
 
-  async #sendWithRetry(body: Buffer, samples: number): Promise<void> {
+  async #sendWithRetry(body: Buffer, samples: number, highestMs: number): Promise<void> {
+    const labels = this.metricLabels;
     let backoff = this.q.min_backoff;
     for (;;) {
       const started = performance.now();
@@ -278,18 +319,27 @@ class Shard {
         reason = (error as Error).message;
       }
       this.stats.sentBatches++;
-      this.stats.sentBatchDurationSecondsSum += (performance.now() - started) / 1000;
+      const seconds = (performance.now() - started) / 1000;
+      this.stats.sentBatchDurationSecondsSum += seconds;
+      remoteMetrics.sentBatchDuration.observe(labels, seconds);
+      remoteMetrics.bytes.inc(labels, body.length);
       if (status >= 200 && status < 300) {
         this.stats.samplesTotal += samples;
+        remoteMetrics.samples.inc(labels, samples);
+        remoteMetrics.highestSentTimestamp.set(labels, highestMs / 1000);
         return;
       }
       const retryable = status === 0 || status >= 500 || (status === 429 && this.q.retry_on_http_429);
       if (!retryable) {
         this.stats.samplesFailedTotal += samples;
+        remoteMetrics.samples.inc(labels, samples);
+        remoteMetrics.samplesFailed.inc(labels, samples);
         this.onError?.(`non-recoverable error sending ${samples} samples: ${reason}`);
         return;
       }
       this.stats.samplesRetriedTotal += samples;
+      remoteMetrics.samples.inc(labels, samples);
+      remoteMetrics.samplesRetried.inc(labels, samples);
       this.onError?.(`failed to send batch, retrying: ${reason}`);
       const wait = retryAfterMs(retryAfter) ?? backoff;
       await this.sleep(wait);

@@ -10,6 +10,8 @@ import {
   TooOldSampleError,
 } from '@argus/storage';
 import type { Appendable, Appender } from '@argus/storage';
+import { ScrapeHttpError } from './http-scrape.ts';
+import { goDuration, targetMetrics } from './metrics/self-metrics.ts';
 import type { Target } from './target.ts';
 
 /** What a scrape fetched: the body bytes (already decompressed) and the response `Content-Type`. */
@@ -99,7 +101,14 @@ export interface CacheEntry {
 }
 
 /** Raised inside a scrape when a limit is exceeded; the scrape fails as upstream's does. */
-class ScrapeLimitError extends Error {}
+class ScrapeLimitError extends Error {
+  constructor(
+    readonly limit: 'sample' | 'label',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const STORAGE_REFUSALS = [DuplicateSampleError, OutOfOrderSampleError, OutOfBoundsError, TooOldSampleError];
 
@@ -265,6 +274,12 @@ export class ScrapeLoop {
   /** One scrape at `startMs`: fetch, parse, append, report. Resolves with what was reported. */
   async scrapeOnce(startMs: number): Promise<ScrapeReport> {
     this.#iter++;
+    const interval = this.#o.target.scrapeIntervalMs;
+    if (this.lastScrapeMs > 0)
+      targetMetrics.intervalLength.observe(
+        { interval: goDuration(interval) },
+        (startMs - this.lastScrapeMs) / 1000,
+      );
     if (this.#forgetPrevious) {
       this.#forgetPrevious = false;
       this.#previous = [];
@@ -280,6 +295,7 @@ export class ScrapeLoop {
       ({ scraped, post, added } = this.#appendBody(app, response, startMs));
     } catch (e) {
       error = (e as Error).message;
+      countScrapeFailure(e);
       await app.rollback();
       app = this.#o.appendable.appender();
       // As upstream: a failed scrape marks every series of the previous one stale.
@@ -336,7 +352,7 @@ export class ScrapeLoop {
       if (entry.labels === undefined) continue;
       post++;
       if (this.#o.sampleLimit > 0 && post > this.#o.sampleLimit)
-        throw new ScrapeLimitError('sample limit exceeded');
+        throw new ScrapeLimitError('sample', 'sample limit exceeded');
       const t = this.#o.honorTimestamps && parser.hasTimestamp ? parser.timestampMs : startMs;
       entry.ref = this.#safeAppend(app, entry.ref, entry.labels, t, parser.value);
       if (entry.seenIter !== iter) {
@@ -347,7 +363,10 @@ export class ScrapeLoop {
     for (const entry of this.#previous)
       if (entry.seenIter !== iter && entry.labels) this.#appendStale(app, entry, startMs);
     this.#previous = seen;
-    if (this.#cache.size > 4 * seen.length + 10_000) this.#cache.clear();
+    if (this.#cache.size > 4 * seen.length + 10_000) {
+      targetMetrics.cacheFlushForced.inc();
+      this.#cache.clear();
+    }
     // As upstream's scrape cache: metadata outlives its family by 10 scrapes.
     for (const [name, m] of this.#metadata) if (iter - m.lastIter > 10) this.#metadata.delete(name);
     return { scraped, post, added };
@@ -390,6 +409,7 @@ export class ScrapeLoop {
     const metric = labels.metricName.slice(0, 50);
     if (labelLimit > 0 && labels.size > labelLimit) {
       throw new ScrapeLimitError(
+        'label',
         `label_limit exceeded (metric: ${metric}, number of labels: ${labels.size}, limit: ${labelLimit})`,
       );
     }
@@ -397,11 +417,13 @@ export class ScrapeLoop {
     labels.forEach((name, value) => {
       if (nameMax > 0 && name.length > nameMax) {
         throw new ScrapeLimitError(
+          'label',
           `label_name_length_limit exceeded (metric: ${metric}, label name: ${name}, length: ${name.length}, limit: ${nameMax})`,
         );
       }
       if (valueMax > 0 && value.length > valueMax) {
         throw new ScrapeLimitError(
+          'label',
           `label_value_length_limit exceeded (metric: ${metric}, label name: ${name}, value: ${value.slice(0, 50)}, length: ${value.length}, limit: ${valueMax})`,
         );
       }
@@ -417,8 +439,11 @@ export class ScrapeLoop {
     try {
       return app.append(ref, labels, t, v);
     } catch (error) {
-      if (STORAGE_REFUSALS.some((cls) => error instanceof cls)) return ref;
-      throw error;
+      if (!STORAGE_REFUSALS.some((cls) => error instanceof cls)) throw error;
+      if (error instanceof DuplicateSampleError) targetMetrics.duplicate.inc();
+      else if (error instanceof OutOfOrderSampleError) targetMetrics.outOfOrder.inc();
+      else targetMetrics.outOfBounds.inc();
+      return ref;
     }
   }
 
@@ -432,6 +457,13 @@ export class ScrapeLoop {
     ];
     this.#reportLabelSets.forEach((labels, i) => this.#safeAppend(app, 0, labels, t, values[i]!));
   }
+}
+
+/** Counts a failed scrape that hit a limit in the limit's `prometheus_target_*` counter. */
+function countScrapeFailure(e: unknown): void {
+  if (e instanceof ScrapeLimitError)
+    (e.limit === 'sample' ? targetMetrics.sampleLimit : targetMetrics.labelLimits).inc();
+  else if (e instanceof ScrapeHttpError && e.code === 'body_size_limit') targetMetrics.bodySizeLimit.inc();
 }
 
 /** The synthetic series every scrape writes, in upstream's order. */

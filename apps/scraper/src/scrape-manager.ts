@@ -4,6 +4,7 @@ import type { Appendable } from '@argus/storage';
 import type { ScrapeConfig, ScraperConfig } from './config/scraper-config.ts';
 import { FanoutAppendable } from './fanout-appendable.ts';
 import { FileSd } from './file-sd.ts';
+import { sdMetrics, targetMetrics } from './metrics/self-metrics.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
 import { ScrapePool } from './scrape-pool.ts';
 import { httpSdProviders, kubernetesSdProviders } from './sd-providers.ts';
@@ -43,7 +44,10 @@ export function discoveryProviders(sc: ScrapeConfig, baseDir: string, log: Log):
           refreshIntervalMs: f.refresh_interval,
           baseDir,
           onGroups,
-          onError: (message) => log('file discovery', { job: sc.job_name, err: message }),
+          onError: (message) => {
+            sdMetrics.fileReadErrors.inc();
+            log('file discovery', { job: sc.job_name, err: message });
+          },
         });
         await sd.start();
       },
@@ -150,6 +154,7 @@ export class ScrapeManager {
         await this.#reloadJob(existing, sc, fp, config.baseDir);
         continue;
       }
+      targetMetrics.poolsTotal.inc();
       const pool = new ScrapePool(sc, {
         appendable: this.appendable,
         baseDir: config.baseDir,

@@ -1,6 +1,7 @@
 import type { Appendable } from '@argus/storage';
 import type { ScrapeConfig } from './config/scraper-config.ts';
 import { httpScrape } from './http-scrape.ts';
+import { sdMetrics, targetMetrics } from './metrics/self-metrics.ts';
 import { ScrapeLoop } from './scrape-loop.ts';
 import type { ScrapeLoopState } from './scrape-loop.ts';
 import { isTarget, populateTarget } from './target.ts';
@@ -27,6 +28,8 @@ export interface ScrapePoolOptions {
 export class ScrapePool {
   readonly loops = new Map<string, ScrapeLoop>();
   dropped: DroppedTarget[] = [];
+  /** Targets in the providers' groups at the last sync (`prometheus_sd_discovered_targets`). */
+  discoveredTargets = 0;
   readonly #groups = new Map<string, TargetGroup[]>();
   /** While held, provider updates are recorded but not applied (a reload's providers restart). */
   #held = false;
@@ -39,6 +42,7 @@ export class ScrapePool {
   /** Replaces the groups of one discovery provider and re-syncs the loops. */
   async setGroups(provider: string, groups: TargetGroup[]): Promise<void> {
     this.#groups.set(provider, groups);
+    sdMetrics.receivedUpdates.inc({ name: 'scrape' });
     if (!this.#held) await this.#sync();
   }
 
@@ -72,6 +76,7 @@ export class ScrapePool {
    * at the next sync (the manager holds the pool and restarts its providers around this).
    */
   async reload(config: ScrapeConfig): Promise<void> {
+    targetMetrics.reloads.inc();
     const reuse = sameSeriesSettings(this.config, config);
     this.config = config;
     const swaps: Promise<void>[] = [];
@@ -88,14 +93,23 @@ export class ScrapePool {
   }
 
   async #sync(): Promise<void> {
+    const started = performance.now();
+    const job = { scrape_job: this.config.job_name };
+    sdMetrics.updates.inc({ name: 'scrape' });
+    targetMetrics.syncTotal.inc(job);
     const wanted = new Map<string, Target>();
     const dropped: DroppedTarget[] = [];
+    let discovered = 0;
     for (const groups of this.#groups.values()) {
       for (const group of groups) {
+        discovered += group.targets.length;
         for (const address of group.targets) {
           const t = populateTarget(group, address, this.config, this.options.sharding);
           if (!isTarget(t)) {
-            if (t.error) this.options.log('target dropped', { job: this.config.job_name, error: t.error });
+            if (t.error) {
+              targetMetrics.syncFailed.inc(job);
+              this.options.log('target dropped', { job: this.config.job_name, error: t.error });
+            }
             dropped.push(t);
             continue;
           }
@@ -104,7 +118,9 @@ export class ScrapePool {
       }
     }
     const limit = this.config.target_limit;
+    this.discoveredTargets = discovered;
     if (limit > 0 && wanted.size > limit) {
+      targetMetrics.targetLimit.inc();
       this.options.log('target limit exceeded', { job: this.config.job_name, targets: wanted.size, limit });
       wanted.clear();
     }
@@ -122,6 +138,7 @@ export class ScrapePool {
       this.loops.set(key, loop);
       loop.start();
     }
+    targetMetrics.syncLength.observe(job, (performance.now() - started) / 1000);
     await Promise.all(stopping);
   }
 

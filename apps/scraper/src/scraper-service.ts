@@ -1,9 +1,10 @@
-import { Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { createService } from '@argus/service-kit';
 import type { Logger, Service } from '@argus/service-kit';
 import { loadScraperConfig } from './config/scraper-config.ts';
 import { scrapeHttpClients } from './http-client-cache.ts';
 import type { ScraperConfig } from './config/scraper-config.ts';
+import { registerSelfMetrics } from './metrics/register.ts';
 import { NatsSamplePublisher, registerNatsPublisherMetrics } from './nats-sample-publisher.ts';
 import { ScrapeManager } from './scrape-manager.ts';
 import type { Sharding } from './target.ts';
@@ -25,8 +26,8 @@ export interface ScraperOptions {
 /**
  * The scraper service: reads `prometheus.yml` (a bad file fails the start), scrapes its
  * targets into the remote-write queues, serves `/api/v1/targets`, `/api/v1/targets/metadata`,
- * `/api/v1/scrape_pools`, `/metrics` with
- * `prometheus_remote_storage_*` counters, and re-reads the file on `/-/reload` or SIGHUP,
+ * `/api/v1/scrape_pools`, `/metrics` with Prometheus 2.42's `prometheus_target_*`,
+ * `prometheus_sd_*` and `prometheus_remote_storage_*` families, and re-reads the file on `/-/reload` or SIGHUP,
  * keeping the old config when the new one is refused.
  */
 export async function createScraperService(options: ScraperOptions): Promise<Service> {
@@ -54,40 +55,7 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
   const manager = new ScrapeManager({ log, sharding, destinations: nats ? [nats] : [] });
   const registry = new Registry();
   if (nats) registerNatsPublisherMetrics(registry, nats);
-  const remoteGauge = (
-    name: string,
-    help: string,
-    pick: (q: ScrapeManager['queues'][number]) => number,
-  ): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(manager.queues.reduce((sum, q) => sum + pick(q), 0));
-      },
-    });
-  };
-  remoteGauge(
-    'prometheus_remote_storage_samples_total',
-    'Total number of samples sent to remote storage.',
-    (q) => q.stats.samplesTotal,
-  );
-  remoteGauge(
-    'prometheus_remote_storage_samples_failed_total',
-    'Total number of samples which failed on send to remote storage, non-recoverable errors.',
-    (q) => q.stats.samplesFailedTotal,
-  );
-  remoteGauge(
-    'prometheus_remote_storage_samples_retried_total',
-    'Total number of samples which failed on send to remote storage but were retried.',
-    (q) => q.stats.samplesRetriedTotal,
-  );
-  remoteGauge(
-    'prometheus_remote_storage_samples_pending',
-    'The number of samples pending in the queues shards to be sent to the remote storage.',
-    (q) => q.stats.samplesPending,
-  );
+  registerSelfMetrics(registry, manager);
 
   return createService({
     displayName: 'Argus scraper',

@@ -3,6 +3,7 @@ import type { HttpSdGet, KubernetesSdConfig, TargetGroup as DiscoveredGroup } fr
 import type { ScrapeConfig } from './config/scraper-config.ts';
 import { scrapeHttpClients } from './http-client-cache.ts';
 import { SCRAPER_USER_AGENT, authorizationHeader } from './http-scrape.ts';
+import { sdMetrics } from './metrics/self-metrics.ts';
 import type { DiscoveryProvider } from './scrape-manager.ts';
 import type { TargetGroup } from './target.ts';
 
@@ -32,17 +33,30 @@ export function toPoolGroups(groups: readonly DiscoveredGroup[]): TargetGroup[] 
 
 /** HTTP SD GETs through the scrape configs' shared clients (`tls_config`, `proxy_url`, redirects) with the entry's auth. */
 function httpSdGet(c: HttpSdConfig, baseDir: string): HttpSdGet {
+  // One GET is one refresh: timed and, when it errors or answers other than 200, counted failed.
   return async (url, headers, signal) => {
-    const auth = authorizationHeader(c, baseDir);
-    const res = await scrapeHttpClients
-      .client(c, baseDir)
-      .get(url, auth ? { ...headers, authorization: auth } : headers, signal);
-    const contentType = res.headers['content-type'];
-    return {
-      statusCode: res.statusCode,
-      contentType: typeof contentType === 'string' ? contentType : undefined,
-      body: await res.body.text(),
-    };
+    const started = performance.now();
+    let ok = false;
+    try {
+      const auth = authorizationHeader(c, baseDir);
+      const res = await scrapeHttpClients
+        .client(c, baseDir)
+        .get(url, auth ? { ...headers, authorization: auth } : headers, signal);
+      const contentType = res.headers['content-type'];
+      const answer = {
+        statusCode: res.statusCode,
+        contentType: typeof contentType === 'string' ? contentType : undefined,
+        body: await res.body.text(),
+      };
+      ok = res.statusCode === 200;
+      return answer;
+    } finally {
+      sdMetrics.refreshDuration.observe({ mechanism: 'http' }, (performance.now() - started) / 1000);
+      if (!ok) {
+        sdMetrics.refreshFailures.inc({ mechanism: 'http' });
+        sdMetrics.httpFailures.inc();
+      }
+    }
   };
 }
 
@@ -115,7 +129,10 @@ export function kubernetesSdProviders(sc: ScrapeConfig, baseDir: string, log: Lo
             set.update(groups);
             if (started && timer === undefined) timer = setTimeout(emit, KUBERNETES_UPDATE_DELAY_MS);
           },
-          onError: (message) => log('kubernetes discovery', { job: sc.job_name, role: c.role, err: message }),
+          onError: (message) => {
+            sdMetrics.kubernetesFailures.inc();
+            log('kubernetes discovery', { job: sc.job_name, role: c.role, err: message });
+          },
         });
         try {
           await sd.start();

@@ -46,8 +46,9 @@ function largestStep(ts: number[], fromMs: number): number {
 
 async function scraperMetric(name: string): Promise<number> {
   const text = await (await fetch(`${scraperUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line === undefined ? NaN : Number(line.split(' ')[1]);
+  // Summed over the queues' `{remote_name, url}` series.
+  const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return lines.length === 0 ? NaN : lines.reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
