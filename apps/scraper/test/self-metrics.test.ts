@@ -201,6 +201,10 @@ describe('scraper self metrics', () => {
     // The ok, files and http jobs are under their limit (none): one failing target, 1/s.
     expect(value(text, 'prometheus_target_scrape_pool_targets', 'scrape_job="many"')).toBe(1);
     expect(value(text, 'prometheus_sd_discovered_targets', 'config="files"')).toBe(1);
+    // Observed between consecutive scrapes, labelled with the interval as Go prints it.
+    expect(value(text, 'prometheus_target_interval_length_seconds_count', 'interval="1s"')).toBeGreaterThan(
+      0,
+    );
   });
 
   it('counts the samples a rejecting remote-write endpoint failed, not those of the good one', async () => {
