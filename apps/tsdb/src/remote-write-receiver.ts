@@ -1,8 +1,9 @@
 import {
   MalformedRequestError,
   RequestTooLargeError,
-  decodeWriteRequest,
+  decompressBlock,
   remoteLabelsToLabels,
+  type RemoteMetadata,
   type WriteRequest,
 } from '@argus/remote';
 import { validateLabels, type Labels } from '@argus/model';
@@ -11,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
 import type { Logger } from '@argus/service-kit';
 import type { MetadataStore } from './metadata-store.ts';
+import { SeriesCache, appendEncodedWriteRequest } from './write-request-walker.ts';
 
 export interface RemoteWriteOptions {
   readonly appendable: Appendable;
@@ -91,11 +93,17 @@ export function registerRemoteWrite(app: FastifyInstance, options: RemoteWriteOp
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) =>
       done(null, body),
     );
+    // Series of earlier requests by label bytes: senders repeat the same series every scrape.
+    const cache = new SeriesCache();
+    const onReject = (reason: string) => options.samplesRejected?.inc({ reason });
+    const onMetadata = (m: RemoteMetadata) =>
+      options.metadata.set(m.metricFamilyName, { type: m.type.toLowerCase(), help: m.help, unit: m.unit });
     scope.post('/api/v1/write', async (request, reply) => {
       const body = request.body as Buffer | undefined;
-      let decoded: WriteRequest;
+      let outcome: WriteOutcome;
       try {
-        decoded = decodeWriteRequest(body ?? Buffer.alloc(0), maxBodyBytes);
+        const decoded = decompressBlock(body ?? Buffer.alloc(0), maxBodyBytes);
+        outcome = await appendEncodedWriteRequest(options.appendable, decoded, cache, onReject, onMetadata);
       } catch (err) {
         if (err instanceof RequestTooLargeError)
           return reply
@@ -107,17 +115,6 @@ export function registerRemoteWrite(app: FastifyInstance, options: RemoteWriteOp
             .code(400)
             .type('text/plain')
             .send(err.message + '\n');
-        throw err;
-      }
-      for (const m of decoded.metadata) {
-        options.metadata.set(m.metricFamilyName, { type: m.type.toLowerCase(), help: m.help, unit: m.unit });
-      }
-      let outcome: WriteOutcome;
-      try {
-        outcome = await appendWriteRequest(options.appendable, decoded, (reason) =>
-          options.samplesRejected?.inc({ reason }),
-        );
-      } catch (err) {
         options.logger.error({ err: (err as Error).message }, 'remote write: storage failure');
         return reply
           .code(500)

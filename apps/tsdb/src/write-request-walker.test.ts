@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { Labels, Matcher } from '@argus/model';
+import {
+  MalformedRequestError,
+  decodeWriteRequest,
+  decompressBlock,
+  encodeWriteRequest,
+  type RemoteMetadata,
+  type RemoteTimeSeries,
+} from '@argus/remote';
+import { InMemoryStorage, type Appendable } from '@argus/storage';
+import { appendWriteRequest } from './remote-write-receiver.ts';
+import { SeriesCache, appendEncodedWriteRequest } from './write-request-walker.ts';
+
+/** Every stored sample as `labels@t=v`, sorted, from a storage's querier. */
+async function dump(storage: InMemoryStorage): Promise<string[]> {
+  const q = await storage.querier(-Infinity, Infinity);
+  const out: string[] = [];
+  for (const s of await q.select([Matcher.regex('__name__', '.+')])) {
+    const block = s.samples(-Infinity, Infinity);
+    for (let i = 0; i < block.length; i++)
+      out.push(`${s.labels.toString()}@${block.timestamps[i]}=${block.values[i]}`);
+  }
+  return out.sort();
+}
+
+const series = (
+  name: string,
+  extra: Record<string, string>,
+  samples: [number, number][],
+): RemoteTimeSeries => ({
+  labels: [
+    { name: '__name__', value: name },
+    ...Object.entries(extra).map(([n, v]) => ({ name: n, value: v })),
+  ],
+  samples: samples.map(([timestamp, value]) => ({ timestamp, value })),
+});
+
+describe('appendEncodedWriteRequest', () => {
+  const requests: RemoteTimeSeries[][] = [
+    [
+      series('up', { job: 'a', instance: 'x' }, [[1000, 1]]),
+      series('up', { instance: 'y', job: 'a' }, [
+        [1000, 0],
+        [2000, 1],
+      ]),
+      series('neg_ts', { job: 'a' }, [[-5000, -1.5]]),
+      series('big', { job: 'a' }, [[2 ** 41 + 7, Number.MAX_VALUE]]),
+      series('', { job: 'no-name' }, [[1000, 1]]),
+      series('bad name!', { job: 'a' }, [[1000, 1]]),
+    ],
+    [
+      series('up', { job: 'a', instance: 'x' }, [[1000, 2]]), // duplicate: refused
+      series('up', { job: 'a', instance: 'x' }, [[500, 2]]), // out of order: refused
+      series('up', { instance: 'y', job: 'a' }, [[3000, NaN]]),
+      series('up', { job: 'a', instance: 'x' }, [[4000, 4]]),
+    ],
+  ];
+
+  it('stores and refuses exactly what the object decoder path does, with and without cache hits', async () => {
+    const viaObjects = new InMemoryStorage();
+    const viaBytes = new InMemoryStorage();
+    const cache = new SeriesCache();
+    for (const ts of requests) {
+      const body = encodeWriteRequest({ timeseries: ts });
+      const rejectsA: string[] = [];
+      const rejectsB: string[] = [];
+      const a = await appendWriteRequest(viaObjects, decodeWriteRequest(body), (r) => rejectsA.push(r));
+      const b = await appendEncodedWriteRequest(viaBytes, decompressBlock(body), cache, (r) =>
+        rejectsB.push(r),
+      );
+      expect(b).toEqual(a);
+      expect(rejectsB).toEqual(rejectsA);
+    }
+    expect(cache.size).toBeGreaterThan(0);
+    const stored = await dump(viaBytes);
+    expect(stored).toEqual(await dump(viaObjects));
+    expect(stored).toContain('{__name__="neg_ts", job="a"}@-5000=-1.5');
+    expect(stored).toContain(`{__name__="big", job="a"}@${2 ** 41 + 7}=${Number.MAX_VALUE}`);
+  });
+
+  it('hands over metadata and skips fields it does not know', async () => {
+    const metadata: RemoteMetadata[] = [
+      { type: 'COUNTER', metricFamilyName: 'http_requests_total', help: 'Requests.', unit: '' },
+    ];
+    const raw = decompressBlock(
+      encodeWriteRequest({ timeseries: [series('up', { job: 'a' }, [[1, 1]])], metadata }),
+    );
+    // An unknown length-delimited field 9 (as a newer sender might add).
+    const body = Buffer.concat([Buffer.from(raw), Buffer.from([0x4a, 0x02, 0x01, 0x02])]);
+    const got: RemoteMetadata[] = [];
+    const out = await appendEncodedWriteRequest(
+      new InMemoryStorage(),
+      body,
+      new SeriesCache(),
+      undefined,
+      (m) => got.push(m),
+    );
+    expect(out.samplesAppended).toBe(1);
+    expect(got).toEqual(metadata);
+  });
+
+  it('refuses a truncated body whole, appending nothing', async () => {
+    const raw = decompressBlock(
+      encodeWriteRequest({
+        timeseries: [series('up', { job: 'a' }, [[1, 1]]), series('up', { job: 'b' }, [[1, 1]])],
+      }),
+    );
+    const storage = new InMemoryStorage();
+    await expect(
+      appendEncodedWriteRequest(storage, raw.subarray(0, raw.length - 3), new SeriesCache()),
+    ).rejects.toBeInstanceOf(MalformedRequestError);
+    expect(await dump(storage)).toEqual([]);
+  });
+
+  it('re-resolves a cached series when the storage no longer knows its ref', async () => {
+    const cache = new SeriesCache();
+    const body = decompressBlock(encodeWriteRequest({ timeseries: [series('up', { job: 'a' }, [[1, 1]])] }));
+    await appendEncodedWriteRequest(new InMemoryStorage(), body, cache);
+    const fresh: Appendable = new InMemoryStorage();
+    const out = await appendEncodedWriteRequest(fresh, body, cache);
+    expect(out.samplesAppended).toBe(1);
+    expect(await dump(fresh as InMemoryStorage)).toEqual([
+      `${Labels.of('__name__', 'up', 'job', 'a').toString()}@1=1`,
+    ]);
+  });
+});
