@@ -1,8 +1,9 @@
 import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parseYaml } from '@argus/service-kit';
+import { sdMetrics } from './metrics/self-metrics.ts';
 import type { TargetGroup } from './target.ts';
 
 /** Options of one `file_sd_configs` entry; paths relative to the config file's directory. */
@@ -35,8 +36,11 @@ export class FileSd {
     await this.refresh();
     for (const dir of new Set(this.#o.files.map((f) => dirname(resolve(this.#o.baseDir, f))))) {
       try {
-        this.#watchers.push(watch(dir, () => this.#schedule()).on('error', () => undefined));
+        this.#watchers.push(
+          watch(dir, () => this.#schedule()).on('error', () => sdMetrics.fileWatcherErrors.inc()),
+        );
       } catch (error) {
+        sdMetrics.fileWatcherErrors.inc();
         this.#o.onError?.(`error watching ${dir}: ${(error as Error).message}`);
       }
     }
@@ -47,6 +51,7 @@ export class FileSd {
     clearInterval(this.#timer);
     clearTimeout(this.#debounce);
     for (const w of this.#watchers) w.close();
+    for (const path of this.#lastGood.keys()) sdMetrics.fileMtime.remove({ filename: path });
   }
 
   #schedule(): void {
@@ -56,6 +61,7 @@ export class FileSd {
 
   /** Reads every matching file now and reports all groups. */
   async refresh(): Promise<void> {
+    const started = performance.now();
     const paths = (await Promise.all(this.#o.files.map((f) => expand(resolve(this.#o.baseDir, f))))).flat();
     const groups: TargetGroup[] = [];
     const present = new Set(paths);
@@ -63,12 +69,19 @@ export class FileSd {
       try {
         const parsed = parseTargetGroups(await readFile(path, 'utf8'), path);
         this.#lastGood.set(path, parsed);
+        sdMetrics.fileMtime.set({ filename: path }, (await stat(path)).mtimeMs / 1000);
       } catch (error) {
+        sdMetrics.fileReadErrors.inc();
         this.#o.onError?.(`error reading file ${JSON.stringify(path)}: ${(error as Error).message}`);
       }
       groups.push(...(this.#lastGood.get(path) ?? []));
     }
-    for (const path of this.#lastGood.keys()) if (!present.has(path)) this.#lastGood.delete(path);
+    for (const path of this.#lastGood.keys())
+      if (!present.has(path)) {
+        this.#lastGood.delete(path);
+        sdMetrics.fileMtime.remove({ filename: path });
+      }
+    sdMetrics.fileScanDuration.observe((performance.now() - started) / 1000);
     this.#o.onGroups(groups);
   }
 }

@@ -4,7 +4,7 @@ import type { Appendable } from '@argus/storage';
 import type { ScrapeConfig, ScraperConfig } from './config/scraper-config.ts';
 import { FanoutAppendable } from './fanout-appendable.ts';
 import { FileSd } from './file-sd.ts';
-import { sdMetrics, targetMetrics } from './metrics/self-metrics.ts';
+import { targetMetrics } from './metrics/self-metrics.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
 import { ScrapePool } from './scrape-pool.ts';
 import { httpSdProviders, kubernetesSdProviders } from './sd-providers.ts';
@@ -44,10 +44,7 @@ export function discoveryProviders(sc: ScrapeConfig, baseDir: string, log: Log):
           refreshIntervalMs: f.refresh_interval,
           baseDir,
           onGroups,
-          onError: (message) => {
-            sdMetrics.fileReadErrors.inc();
-            log('file discovery', { job: sc.job_name, err: message });
-          },
+          onError: (message) => log('file discovery', { job: sc.job_name, err: message }),
         });
         await sd.start();
       },

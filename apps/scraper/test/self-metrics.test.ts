@@ -31,8 +31,6 @@ const UPSTREAM_ONLY: Record<string, string> = {
   prometheus_sd_azure_failures_total: 'no Azure SD',
   prometheus_sd_dns_lookup_failures_total: 'no DNS SD',
   prometheus_sd_dns_lookups_total: 'no DNS SD',
-  prometheus_sd_file_mtime_seconds: 'file SD does not export file mtimes',
-  prometheus_sd_file_scan_duration_seconds: 'file SD does not time its scans',
 };
 /** Families only ours has. */
 const OURS_ONLY: Record<string, string> = {

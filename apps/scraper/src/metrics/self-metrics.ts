@@ -124,6 +124,15 @@ export const sdMetrics = {
     'prometheus_sd_file_watcher_errors_total',
     'The number of File-SD errors caused by filesystem watch failures.',
   ),
+  fileScanDuration: summary(
+    'prometheus_sd_file_scan_duration_seconds',
+    'The duration of the File-SD scan in seconds.',
+  ),
+  fileMtime: gauge(
+    'prometheus_sd_file_mtime_seconds',
+    'Timestamp (mtime) of files read by FileSD. Timestamp is set at read time.',
+    ['filename'],
+  ),
   kubernetesFailures: counter(
     'prometheus_sd_kubernetes_failures_total',
     'The number of failed WATCH/LIST requests.',
