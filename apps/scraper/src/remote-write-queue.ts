@@ -5,7 +5,7 @@ import type { Appendable, Appender } from '@argus/storage';
 import { createHash } from 'node:crypto';
 import type { RemoteWriteConfig } from './config/scraper-config.ts';
 import { authorizationHeader } from './http-scrape.ts';
-import { noteHighestTimestamp, remoteMetrics } from './metrics/self-metrics.ts';
+import { remoteMetrics } from './metrics/self-metrics.ts';
 import { WriteRequestEncoder, encodeLabels } from './write-request-encoder.ts';
 import type { OutgoingSeries } from './write-request-encoder.ts';
 
@@ -172,10 +172,6 @@ export class RemoteWriteQueue implements Appendable {
         if (this.#closed) return;
         if (this.#resharding) await this.#resharding;
         this.#samplesIn += labelsIn.length;
-        remoteMetrics.samplesIn.inc(labelsIn.length);
-        let highest = -Infinity;
-        for (const t of tIn) if (t > highest) highest = t;
-        if (labelsIn.length > 0) noteHighestTimestamp(highest / 1000);
         let waited = false;
         let dropped = 0;
         for (let i = 0; i < labelsIn.length; i++) {

@@ -16,13 +16,18 @@ const counter = (name: string, help: string, labelNames: string[] = []) =>
   new Counter({ name, help, labelNames, registers: none });
 const gauge = (name: string, help: string, labelNames: string[] = []) =>
   new Gauge({ name, help, labelNames, registers: none });
-/** Upstream's summaries: these objectives over a 10-minute window. */
-const summary = (name: string, help: string, labelNames: string[] = []) =>
+/** Upstream's summaries: its objectives (quantile labels) over a 10-minute window. */
+const summary = (
+  name: string,
+  help: string,
+  labelNames: string[] = [],
+  percentiles = [0.01, 0.05, 0.5, 0.9, 0.99],
+) =>
   new Summary({
     name,
     help,
     labelNames,
-    percentiles: [0.01, 0.05, 0.5, 0.9, 0.99],
+    percentiles,
     maxAgeSeconds: 600,
     ageBuckets: 5,
     registers: none,
@@ -109,6 +114,7 @@ export const sdMetrics = {
     'prometheus_sd_refresh_duration_seconds',
     'The duration of a refresh in seconds for the given SD mechanism.',
     ['mechanism'],
+    [0.5, 0.9, 0.99],
   ),
   refreshFailures: counter(
     'prometheus_sd_refresh_failures_total',
@@ -127,6 +133,8 @@ export const sdMetrics = {
   fileScanDuration: summary(
     'prometheus_sd_file_scan_duration_seconds',
     'The duration of the File-SD scan in seconds.',
+    [],
+    [0.5, 0.9, 0.99],
   ),
   fileMtime: gauge(
     'prometheus_sd_file_mtime_seconds',
