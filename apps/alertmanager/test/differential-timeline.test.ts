@@ -3,8 +3,11 @@
 // (receiver, group labels, alerts, status, how many per group in a window) and the API
 // answers must agree, minus the fields 0.25 lacks (see the harness's normalisers).
 // Every scenario runs its own pair, all concurrently, with short timers.
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '@argus/testkit';
+import { makeTempDir, requireProgram, waitFor } from '@argus/testkit';
 import {
   SIDES,
   alerts,
@@ -296,6 +299,8 @@ ${receivers(hook, ['default', 'db', 'web', 'ops'])}`;
       expect(pair.received.ours.map((n) => n.body['receiver']).sort()).toEqual(['default', 'ops']);
       const groups = await pair.get('/api/v2/alerts/groups');
       expect(normGroups(groups.ours)).toEqual(normGroups(groups.upstream));
+      const list = await pair.get('/api/v2/alerts');
+      expect(normAlerts(list.ours)).toEqual(normAlerts(list.upstream));
     });
   }, 30_000);
 
@@ -331,4 +336,67 @@ ${receivers(hook, ['default'])}`;
       expect(normGroups(groups.ours)).toEqual(normGroups(groups.upstream));
     });
   }, 45_000);
+
+  // 0.25 refuses quoted (UTF-8) label names in `matchers` ("bad matcher format"), so ours is
+  // checked against 0.34's documented behaviour: a quoted name is the label of that name, and
+  // may hold any UTF-8 text (`"service.name"`); UTF-8 values work in both syntaxes. Alerts
+  // themselves keep classic label names (0.34 without utf8-strict-mode refuses others too).
+  it('routes by UTF-8 matchers as 0.34 does (0.25 refuses the config)', async () => {
+    const config = (hook: string) => `route:
+  receiver: default
+  group_by: [alertname]
+  group_wait: 500ms
+  group_interval: 1s
+  routes:
+    - matchers: ['"service.name"="api"']
+      receiver: never
+    - matchers: ['"severity"="critical"', 'team="équipe 🚀"']
+      receiver: rocket
+    - matchers: ['"team"=~"db.*"', '"dépôt"!="x"']
+      receiver: db
+${receivers(hook, ['default', 'never', 'rocket', 'db'])}`;
+    const dir = await makeTempDir('am-utf8');
+    try {
+      await writeFile(dir.join('am.yml'), config('http://127.0.0.1:1/'));
+      const refused = await promisify(execFile)(requireProgram('amtool'), [
+        'check-config',
+        dir.join('am.yml'),
+      ]).then(
+        () => '',
+        (error: { stdout: string }) => error.stdout,
+      );
+      expect(refused).toContain('bad matcher format: "service.name"="api"');
+    } finally {
+      await dir.remove();
+    }
+    const pair = await startPair(config, false);
+    try {
+      await pair.post(
+        '/api/v2/alerts',
+        alerts([
+          { alertname: 'A', team: 'équipe 🚀', severity: 'critical' },
+          { alertname: 'B', team: 'équipe 🚀', severity: 'warning' },
+          { alertname: 'C', team: 'db-main' },
+        ]),
+      );
+      await waitFor(() => pair.received.ours.length >= 3, {
+        description: '3 notifications',
+        timeoutMs: 10_000,
+      });
+      await sleep(1_500);
+      const got = pair.received.ours
+        .map((n) => [
+          n.body['receiver'],
+          (n.body['alerts'] as Json[]).map((a) => (a['labels'] as Json)['alertname']).sort(),
+        ])
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      expect(got).toEqual([
+        ['db', ['C']],
+        ['default', ['B']],
+        ['rocket', ['A']],
+      ]);
+    } finally {
+      await pair.stop();
+    }
+  }, 30_000);
 });
