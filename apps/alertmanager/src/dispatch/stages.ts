@@ -74,10 +74,16 @@ export function dedupStage(
   });
 }
 
-/** Records what was sent, once the integration succeeded. */
+/**
+ * Records what was sent, once the integration succeeded. Stamped with the time of logging,
+ * as upstream: after the send, so later than the flush's `nowMs`, which is why a repeat
+ * comes on the first group_interval tick strictly past repeat_interval (group_interval 1s,
+ * repeat_interval 2s repeats every 3 s, as Debian's 0.25 does).
+ */
 export function setNotifiesStage(nflog: NotificationLog, logKey: (ctx: NotifyContext) => string): Stage {
   return stage(async (ctx, alerts) => {
-    nflog.log(logKey(ctx), ctx.firing ?? [], ctx.resolved ?? [], ctx.nowMs, ctx.route.repeatIntervalMs);
+    const loggedAtMs = Math.max(Date.now(), ctx.nowMs);
+    nflog.log(logKey(ctx), ctx.firing ?? [], ctx.resolved ?? [], loggedAtMs, ctx.route.repeatIntervalMs);
     return alerts;
   });
 }
