@@ -193,6 +193,17 @@ async function runPrometheus(targetPort: number, count: () => number): Promise<W
   }
 }
 
+/** Keeps the last few KiB a child writes, so a process that dies mid-run can be named and explained. */
+function tailOutput(child: ChildProcess, name: string): () => string {
+  let tail = '';
+  let exit = '';
+  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4096));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.once('exit', (code, signal) => (exit = `${name} exited (code ${code}, signal ${signal})`));
+  return () => (exit ? `${exit}; last output:\n${tail}` : '');
+}
+
 async function runOurs(targetPort: number, count: () => number): Promise<Window & { pending: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-scrape-ours-'));
   const tsdbPort = await freePort();
@@ -211,7 +222,7 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
       `--web.listen-address=127.0.0.1:${tsdbPort}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const scraper = spawn(
     process.execPath,
@@ -221,8 +232,9 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--web.listen-address=127.0.0.1:${scraperPort}`,
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const died = [tailOutput(tsdb, 'tsdb'), tailOutput(scraper, 'scraper')];
   try {
     await waitReady(`${tsdbUrl}/-/ready`, [tsdb, scraper]);
     await waitReady(`http://127.0.0.1:${scraperPort}/-/ready`, [tsdb, scraper]);
@@ -255,8 +267,14 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
     }
     // Shipping must keep up, or CPU per sample would flatter a backlog.
     const metrics = await (await fetch(`http://127.0.0.1:${scraperPort}/metrics`)).text();
-    const pending = Number(/^prometheus_remote_storage_samples_pending (\S+)/m.exec(metrics)?.[1] ?? NaN);
+    const pending = Number(
+      /^prometheus_remote_storage_samples_pending(?:\{[^}]*\})? (\S+)/m.exec(metrics)?.[1] ?? NaN,
+    );
     return { ...w, pending, stored: await storedSeries(tsdbUrl).catch(() => NaN) };
+  } catch (err) {
+    const why = died.map((d) => d()).filter(Boolean);
+    if (why.length > 0) console.error(why.join('\n'));
+    throw err;
   } finally {
     await Promise.all([stop(scraper), stop(tsdb)]);
     rmSync(dir, { recursive: true, force: true });
