@@ -231,10 +231,10 @@ const NOTES = `Reading the figures: on a machine whose 2 cores are shared by man
 program's several runnable threads get a larger share of CPU than Node's one JavaScript
 thread, which weighs on both time figures; the CPU-seconds rows show the work itself. Profiles of Argus: ingestion spends most of its
 busy time in socket writes, JSON parsing and GC; the flush of 500 groups is dominated by
-the webhook HTTP client (fetch, ~3 ms CPU per notification), and because all 500 flushes
-run at once the first notification arrives only when most of that work is done. RSS per
-active alert is lower than upstream's; the absolute RSS gap is Node's baseline (~85 MiB
-idle) plus, after the flush, the HTTP client's buffers for 500 concurrent requests.`;
+the webhook HTTP client (~2–3 ms CPU per notification), and because all 500 flushes
+run at once the first notification arrives only when most of that work is done. The
+absolute RSS gap is Node's baseline (~85 MiB idle) plus, after the flush, the HTTP
+client's buffers for 500 concurrent requests.`;
 
 async function main(): Promise<void> {
   if (UPSTREAM === undefined) throw new Error('prometheus-alertmanager is not installed');
