@@ -50,6 +50,38 @@ function queryList(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [String(value)];
 }
 
+/** The matchers of repeated `filter` parameters. */
+function filterMatchers(raw: unknown): AmMatcher[] {
+  return queryList(raw).map((f) => parseMatcher(f));
+}
+
+/** The `filter`, `receiver`, `active`, `silenced` and `inhibited` parameters of the alert listings. */
+interface AlertQuery {
+  readonly matchers: AmMatcher[];
+  readonly receiverRe: AmMatcher | undefined;
+  shows(status: { state: string; silencedBy: readonly string[]; inhibitedBy: readonly string[] }): boolean;
+}
+
+/** Parses the alert listings' parameters; a bad matcher or receiver regex throws. */
+function alertQuery(q: Record<string, unknown>): AlertQuery {
+  const matchers = filterMatchers(q['filter']);
+  const receiverRe =
+    typeof q['receiver'] === 'string' && q['receiver'] !== ''
+      ? new AmMatcher('=~', 'receiver', q['receiver'])
+      : undefined;
+  const showActive = queryBool(q['active'], true);
+  const showSilenced = queryBool(q['silenced'], true);
+  const showInhibited = queryBool(q['inhibited'], true);
+  return {
+    matchers,
+    receiverRe,
+    shows: (status) =>
+      (showActive || status.state !== 'active') &&
+      (showSilenced || status.silencedBy.length === 0) &&
+      (showInhibited || status.inhibitedBy.length === 0),
+  };
+}
+
 function queryBool(value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   return String(value) !== 'false';
@@ -74,8 +106,6 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
     ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
     labels: alert.labels,
   });
-
-  const filterMatchers = (raw: unknown): AmMatcher[] => queryList(raw).map((f) => parseMatcher(f));
 
   app.post('/api/v2/alerts', async (request, reply) => {
     const body = request.body;
@@ -140,49 +170,32 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
   });
 
   app.get('/api/v2/alerts', async (request, reply) => {
-    const q = request.query as Record<string, unknown>;
-    let matchers: AmMatcher[];
-    let receiverRe: AmMatcher | undefined;
+    let query: AlertQuery;
     try {
-      matchers = filterMatchers(q['filter']);
-      if (typeof q['receiver'] === 'string' && q['receiver'] !== '')
-        receiverRe = new AmMatcher('=~', 'receiver', q['receiver']);
+      query = alertQuery(request.query as Record<string, unknown>);
     } catch (error) {
       return badRequest(reply, (error as Error).message);
     }
-    const showActive = queryBool(q['active'], true);
-    const showSilenced = queryBool(q['silenced'], true);
-    const showInhibited = queryBool(q['inhibited'], true);
+    const { matchers, receiverRe } = query;
     const nowMs = now();
     const out = [];
     for (const alert of [...core.alerts.all()].sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : 1))) {
       if (isResolved(alert, nowMs) || !matchAll(matchers, alert.labels)) continue;
       if (receiverRe && !core.receiversOf(alert).some((r) => receiverRe.matches(r))) continue;
       const view = gettableAlert(alert, nowMs);
-      const silenced = view.status.silencedBy.length > 0;
-      const inhibited = view.status.inhibitedBy.length > 0;
-      if (!showActive && view.status.state === 'active') continue;
-      if (!showSilenced && silenced) continue;
-      if (!showInhibited && inhibited) continue;
-      out.push(view);
+      if (query.shows(view.status)) out.push(view);
     }
     return out;
   });
 
   app.get('/api/v2/alerts/groups', async (request, reply) => {
-    const q = request.query as Record<string, unknown>;
-    let matchers: AmMatcher[];
-    let receiverRe: AmMatcher | undefined;
+    let query: AlertQuery;
     try {
-      matchers = filterMatchers(q['filter']);
-      if (typeof q['receiver'] === 'string' && q['receiver'] !== '')
-        receiverRe = new AmMatcher('=~', 'receiver', q['receiver']);
+      query = alertQuery(request.query as Record<string, unknown>);
     } catch (error) {
       return badRequest(reply, (error as Error).message);
     }
-    const showActive = queryBool(q['active'], true);
-    const showSilenced = queryBool(q['silenced'], true);
-    const showInhibited = queryBool(q['inhibited'], true);
+    const { matchers, receiverRe } = query;
     const nowMs = now();
     const groups = [];
     for (const g of core.groups(nowMs)) {
@@ -191,11 +204,7 @@ export function registerApiV2(app: FastifyInstance, core: AlertmanagerCore, info
         .filter((a) => matchAll(matchers, a.labels))
         .sort(compareAlerts)
         .map((a) => gettableAlert(a, nowMs))
-        .filter((v) => {
-          if (!showActive && v.status.state === 'active') return false;
-          if (!showSilenced && v.status.silencedBy.length > 0) return false;
-          return showInhibited || v.status.inhibitedBy.length === 0;
-        });
+        .filter((v) => query.shows(v.status));
       if (alerts.length === 0) continue;
       groups.push({
         alerts,
