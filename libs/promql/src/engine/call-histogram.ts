@@ -68,36 +68,38 @@ export async function histogramQuantile(ev: Evaluator, call: Call, g: Grid): Pro
     if (Number.isNaN(q) || q < 0 || q > 1)
       ev.annotations.warn(messages.invalidQuantile(q), call.args[0]!.pos);
   }
-  const { vec, groupOf, bounds, groups } = await bucketGroups(ev, call.args[1]!, g);
-  const out = new StepVector(g.steps);
-  for (const labels of groups) out.add(ev.derivedLabels(labels), true);
-  const perGroup: Bucket[][] = groups.map(() => []);
-  for (let k = 0; k < g.steps; k++) {
-    for (const b of perGroup) b.length = 0;
-    for (let i = 0; i < vec.length; i++) {
-      const gi = groupOf[i]!;
-      if (gi < 0 || !vec.present[i]![k]) continue;
-      perGroup[gi]!.push({ upperBound: bounds[i]!, count: vec.values[i]![k]! });
+  const out = await perGroupBuckets(ev, call.args[1]!, g, (group, k, buckets) => {
+    const r = bucketQuantile(qs[k]!, buckets);
+    if (r.forcedMonotonicity) {
+      const metric = ev.opts.delayedNameRemoval ? group.get(METRIC_NAME_LABEL) : '';
+      ev.annotations.info(messages.forcedMonotonicity(metric), call.args[1]!.pos);
     }
-    for (let gi = 0; gi < groups.length; gi++) {
-      const buckets = perGroup[gi]!;
-      if (buckets.length === 0) continue;
-      const r = bucketQuantile(qs[k]!, buckets);
-      if (r.forcedMonotonicity) {
-        const metric = ev.opts.delayedNameRemoval ? groups[gi]!.get(METRIC_NAME_LABEL) : '';
-        ev.annotations.info(messages.forcedMonotonicity(metric), call.args[1]!.pos);
-      }
-      out.values[gi]![k] = r.value;
-      out.present[gi]![k] = 1;
-    }
-  }
+    return r.value;
+  });
   return finish(ev, out.compact());
 }
 
 export async function histogramFraction(ev: Evaluator, call: Call, g: Grid): Promise<StepVector> {
   const lower = await ev.evalScalar(call.args[0]!, g);
   const upper = await ev.evalScalar(call.args[1]!, g);
-  const { vec, groupOf, bounds, groups } = await bucketGroups(ev, call.args[2]!, g);
+  const out = await perGroupBuckets(ev, call.args[2]!, g, (_group, k, buckets) =>
+    bucketFraction(lower[k]!, upper[k]!, buckets),
+  );
+  return finish(ev, out.compact());
+}
+
+/**
+ * Evaluates the bucket series of `arg`, gathers each group's buckets at every step and
+ * stores `value(group labels, step, buckets)` in one output series per group (steps without
+ * buckets stay absent).
+ */
+async function perGroupBuckets(
+  ev: Evaluator,
+  arg: Expr,
+  g: Grid,
+  value: (group: BucketGroupLabels, k: number, buckets: Bucket[]) => number,
+): Promise<StepVector> {
+  const { vec, groupOf, bounds, groups } = await bucketGroups(ev, arg, g);
   const out = new StepVector(g.steps);
   for (const labels of groups) out.add(ev.derivedLabels(labels), true);
   const perGroup: Bucket[][] = groups.map(() => []);
@@ -111,12 +113,14 @@ export async function histogramFraction(ev: Evaluator, call: Call, g: Grid): Pro
     for (let gi = 0; gi < groups.length; gi++) {
       const buckets = perGroup[gi]!;
       if (buckets.length === 0) continue;
-      out.values[gi]![k] = bucketFraction(lower[k]!, upper[k]!, buckets);
+      out.values[gi]![k] = value(groups[gi]!, k, buckets);
       out.present[gi]![k] = 1;
     }
   }
-  return finish(ev, out.compact());
+  return out;
 }
+
+type BucketGroupLabels = Awaited<ReturnType<typeof bucketGroups>>['groups'][number];
 
 /** Go's `labels.FormatOpenMetricsFloat`: shortest `%g` digits, `.0` added to integral values. */
 function formatOpenMetricsFloat(v: number): string {
