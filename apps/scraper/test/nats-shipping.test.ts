@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, publishToStream } from '@argus/bus';
 import { freePort, makeTempDir, requireProgram, startProcess, startService, waitFor } from '@argus/testkit';
 import type { TempDir, TestProcess } from '@argus/testkit';
+import { largestStep, scraperMetric, sleep, upTimestamps } from './shipping-helpers.ts';
 
 const SCRAPE_MS = 1_000;
 /** Largest step between consecutive stored scrapes that still counts as "no gap". */
@@ -42,30 +43,6 @@ const startTsdb = () =>
     ],
     tsdbUrl,
   );
-
-/** Timestamps (ms) of the stored `up` samples of the synthetic job over the last `seconds`. */
-async function upTimestamps(seconds: number): Promise<number[]> {
-  const expr = `up{job="synthetic"}[${seconds}s]`;
-  const res = await fetch(`${tsdbUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await res.json()) as { data: { result: { values: [number, string][] }[] } };
-  return (body.data.result[0]?.values ?? []).map(([t]) => Math.round(t * 1000));
-}
-
-/** The largest step between consecutive stored scrapes from `fromMs` on. */
-function largestStep(ts: number[], fromMs: number): number {
-  const kept = ts.filter((t) => t >= fromMs);
-  let max = 0;
-  for (let i = 1; i < kept.length; i++) max = Math.max(max, kept[i]! - kept[i - 1]!);
-  return max;
-}
-
-async function scraperMetric(name: string): Promise<number> {
-  const text = await (await fetch(`${scraperUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line === undefined ? NaN : Number(line.split(' ')[1]);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   dir = await makeTempDir('nats-shipping');
@@ -112,11 +89,11 @@ describe('sample shipping over NATS JetStream', () => {
   let firstMs = 0;
 
   it('delivers scraped samples to tsdb, with the external labels', async () => {
-    await waitFor(async () => (await upTimestamps(60)).length >= 3, {
+    await waitFor(async () => (await upTimestamps(tsdbUrl, 60)).length >= 3, {
       timeoutMs: 15_000,
       description: 'three scrapes of up in tsdb',
     });
-    firstMs = (await upTimestamps(60))[0]!;
+    firstMs = (await upTimestamps(tsdbUrl, 60))[0]!;
     const res = await fetch(
       `${tsdbUrl}/api/v1/query?query=${encodeURIComponent('synthetic_hits_total{job="synthetic"}')}`,
     );
@@ -131,11 +108,11 @@ describe('sample shipping over NATS JetStream', () => {
     await sleep(3 * SCRAPE_MS);
     tsdb = await startTsdb();
     // Scrapes published while tsdb was down arrive after the restart; the series is whole.
-    await waitFor(async () => (await upTimestamps(60)).some((t) => t > Date.now() - 2 * SCRAPE_MS), {
+    await waitFor(async () => (await upTimestamps(tsdbUrl, 60)).some((t) => t > Date.now() - 2 * SCRAPE_MS), {
       timeoutMs: 15_000,
       description: 'fresh scrapes after the tsdb restart',
     });
-    const ts = await upTimestamps(60);
+    const ts = await upTimestamps(tsdbUrl, 60);
     expect(ts.filter((t) => t > killedAt && t < killedAt + 3 * SCRAPE_MS).length).toBeGreaterThanOrEqual(2);
     expect(largestStep(ts, firstMs)).toBeLessThanOrEqual(MAX_STEP_MS);
   }, 30_000);
@@ -145,16 +122,16 @@ describe('sample shipping over NATS JetStream', () => {
     const downAt = Date.now();
     await sleep(3 * SCRAPE_MS);
     nats = await startNats();
-    await waitFor(async () => (await upTimestamps(60)).some((t) => t > Date.now() - 2 * SCRAPE_MS), {
+    await waitFor(async () => (await upTimestamps(tsdbUrl, 60)).some((t) => t > Date.now() - 2 * SCRAPE_MS), {
       timeoutMs: 20_000,
       description: 'fresh scrapes after the NATS restart',
     });
-    const ts = await upTimestamps(60);
+    const ts = await upTimestamps(tsdbUrl, 60);
     // Scrapes made while NATS was down waited in the scraper's queue, then were published.
     expect(ts.filter((t) => t > downAt && t < downAt + 3 * SCRAPE_MS).length).toBeGreaterThanOrEqual(2);
     expect(largestStep(ts, firstMs)).toBeLessThanOrEqual(MAX_STEP_MS);
-    expect(await scraperMetric('argus_nats_samples_retried_total')).toBeGreaterThan(0);
-    expect(await scraperMetric('argus_nats_connected')).toBe(1);
+    expect(await scraperMetric(scraperUrl, 'argus_nats_samples_retried_total')).toBeGreaterThan(0);
+    expect(await scraperMetric(scraperUrl, 'argus_nats_connected')).toBe(1);
   }, 40_000);
 
   it('terminates a message that does not decode, logging subject and sequence', async () => {
@@ -179,8 +156,8 @@ describe('sample shipping over NATS JetStream', () => {
       await bus.close();
     }
     // Shipping goes on after it.
-    const before = (await upTimestamps(60)).at(-1)!;
-    await waitFor(async () => (await upTimestamps(60)).at(-1)! > before, {
+    const before = (await upTimestamps(tsdbUrl, 60)).at(-1)!;
+    await waitFor(async () => (await upTimestamps(tsdbUrl, 60)).at(-1)! > before, {
       timeoutMs: 10_000,
       description: 'a scrape after the bad message',
     });

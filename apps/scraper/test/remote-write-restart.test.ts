@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, makeTempDir, startService, waitFor } from '@argus/testkit';
 import type { TempDir, TestProcess } from '@argus/testkit';
+import { largestStep, scraperMetric, sleep, upTimestamps } from './shipping-helpers.ts';
 
 const SCRAPE_MS = 1_000;
 /** Largest step between consecutive stored scrapes that still counts as "no gap". */
@@ -27,31 +28,6 @@ const startTsdb = () =>
     [`--web.listen-address=127.0.0.1:${tsdbPort}`, `--storage.tsdb.path=${dir.join('tsdb')}`],
     tsdbUrl,
   );
-
-/** Timestamps (ms) of the stored `up` samples of the synthetic job over the last `seconds`. */
-async function upTimestamps(seconds: number): Promise<number[]> {
-  const expr = `up{job="synthetic"}[${seconds}s]`;
-  const res = await fetch(`${tsdbUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await res.json()) as { data: { result: { values: [number, string][] }[] } };
-  return (body.data.result[0]?.values ?? []).map(([t]) => Math.round(t * 1000));
-}
-
-/** The largest step between consecutive stored scrapes from `fromMs` on. */
-function largestStep(ts: number[], fromMs: number): number {
-  const kept = ts.filter((t) => t >= fromMs);
-  let max = 0;
-  for (let i = 1; i < kept.length; i++) max = Math.max(max, kept[i]! - kept[i - 1]!);
-  return max;
-}
-
-async function scraperMetric(name: string): Promise<number> {
-  const text = await (await fetch(`${scraperUrl}/metrics`)).text();
-  // Summed over the queues' `{remote_name, url}` series.
-  const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return lines.length === 0 ? NaN : lines.reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   dir = await makeTempDir('remote-write-restart');
@@ -87,21 +63,23 @@ afterAll(async () => {
 });
 
 it('loses no scrape while tsdb is killed and restarted during remote write', async () => {
-  await waitFor(async () => (await upTimestamps(60)).length >= 3, {
+  await waitFor(async () => (await upTimestamps(tsdbUrl, 60)).length >= 3, {
     timeoutMs: 15_000,
     description: 'three scrapes of up in tsdb',
   });
-  const firstMs = (await upTimestamps(60))[0]!;
+  const firstMs = (await upTimestamps(tsdbUrl, 60))[0]!;
   await tsdb.stop('SIGKILL');
   const killedAt = Date.now();
   await sleep(3 * SCRAPE_MS);
   tsdb = await startTsdb();
-  await waitFor(async () => (await upTimestamps(60)).some((t) => t > Date.now() - 2 * SCRAPE_MS), {
+  await waitFor(async () => (await upTimestamps(tsdbUrl, 60)).some((t) => t > Date.now() - 2 * SCRAPE_MS), {
     timeoutMs: 15_000,
     description: 'fresh scrapes after the tsdb restart',
   });
-  const ts = await upTimestamps(60);
+  const ts = await upTimestamps(tsdbUrl, 60);
   expect(ts.filter((t) => t > killedAt && t < killedAt + 3 * SCRAPE_MS).length).toBeGreaterThanOrEqual(2);
   expect(largestStep(ts, firstMs)).toBeLessThanOrEqual(MAX_STEP_MS);
-  expect(await scraperMetric('prometheus_remote_storage_samples_retried_total')).toBeGreaterThan(0);
+  expect(await scraperMetric(scraperUrl, 'prometheus_remote_storage_samples_retried_total')).toBeGreaterThan(
+    0,
+  );
 }, 40_000);
