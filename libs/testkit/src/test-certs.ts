@@ -61,9 +61,8 @@ function sign(dir: string, name: string, ca: string, san: string): void {
   ]);
 }
 
-/** Creates a CA named `prefix`-ca and its certs in `dir`; file names are relative to `dir`. */
-export function makeTestCerts(dir: string, prefix = 'test'): TestCerts {
-  const ca = `${prefix}-ca`;
+/** A self-signed P-256 certificate `<name>.crt` with key `<name>.key`, valid two days. */
+function selfSigned(dir: string, name: string, commonName: string, extra: string[] = []): void {
   openssl(dir, [
     'req',
     '-x509',
@@ -73,38 +72,27 @@ export function makeTestCerts(dir: string, prefix = 'test'): TestCerts {
     'ec_paramgen_curve:P-256',
     '-nodes',
     '-keyout',
-    `${ca}.key`,
+    `${name}.key`,
     '-out',
-    `${ca}.crt`,
+    `${name}.crt`,
     '-subj',
-    `/CN=${ca}`,
+    `/CN=${commonName}`,
     '-days',
     '2',
+    ...extra,
   ]);
+}
+
+/** Creates a CA named `prefix`-ca and its certs in `dir`; file names are relative to `dir`. */
+export function makeTestCerts(dir: string, prefix = 'test'): TestCerts {
+  const ca = `${prefix}-ca`;
+  selfSigned(dir, ca, ca);
   keyAndCsr(dir, `${prefix}-server`, 'localhost');
   sign(dir, `${prefix}-server`, ca, 'IP:127.0.0.1,DNS:localhost');
   keyAndCsr(dir, `${prefix}-client`, 'client');
   sign(dir, `${prefix}-client`, ca, 'DNS:client.example');
   const stranger = `${prefix}-stranger`;
-  openssl(dir, [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${stranger}.key`,
-    '-out',
-    `${stranger}.crt`,
-    '-subj',
-    '/CN=stranger',
-    '-days',
-    '2',
-    '-addext',
-    'subjectAltName=DNS:client.example',
-  ]);
+  selfSigned(dir, stranger, 'stranger', ['-addext', 'subjectAltName=DNS:client.example']);
   return {
     dir,
     caCert: `${ca}.crt`,
