@@ -254,6 +254,28 @@ describe('SpillingSender', () => {
     ]);
   });
 
+  it('stops sending through a detached queue and goes on through the next one attached', async () => {
+    const old = fakeRemote(503);
+    const next = fakeRemote(503);
+    old.down();
+    const spill = openSender();
+    const oldTarget = target(old.send);
+    const send = spill.attach(oldTarget);
+    await send(Buffer.from('s0-b0'), 1000);
+    await send(Buffer.from('s0-b1'), 1000);
+    await spill.detach(oldTarget);
+    const triesBefore = old.answers.length;
+    await sleep(60);
+    expect(old.answers.length).toBe(triesBefore);
+    expect(spill.pending.batches).toBe(2);
+    // The closing queue's last batch still goes behind the others.
+    await send(Buffer.from('s0-b2'), 1000);
+    spill.attach(target(next.send));
+    await spill.whenEmpty();
+    expect(next.accepted.map(String)).toEqual(batchNames(0, 3));
+    expect(old.accepted).toEqual([]);
+  });
+
   it('sends what a previous run buffered before anything new, after a clean stop', async () => {
     const remote = fakeRemote(503);
     remote.down();

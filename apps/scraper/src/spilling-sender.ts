@@ -97,7 +97,8 @@ export class SpillingSender {
   readonly #queue: DiskQueue;
   readonly #o: SpillingSenderOptions;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  readonly #closing = new AbortController();
+  /** Stops the running drain loop (its backoff sleep at once): aborted by `close` and `detach`. */
+  #stopDrain = new AbortController();
   #target: SpillTarget | undefined;
   #draining: Promise<void> | undefined;
   #emptyWaiters: (() => void)[] = [];
@@ -143,7 +144,9 @@ export class SpillingSender {
   /**
    * Makes `target` the destination (a reload's new queue replaces the old one; the old
    * one's last batches still go through the same buffer, in order) and starts sending
-   * what is buffered. Returns the send function the queue's shards call.
+   * what is buffered through it. Returns the send function the queue's shards call: it
+   * resolves like `target.send`, or with `buffered: true` (status 200) when the batch was
+   * written to disk, in which case the buffer counts the sends, not the shard.
    */
   attach(target: SpillTarget): SpillingSendFunc {
     this.#target = target;
@@ -165,18 +168,32 @@ export class SpillingSender {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#closing.abort();
-    const draining = this.#draining;
-    if (draining) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        draining,
-        new Promise<void>((r) => (timer = setTimeout(r, this.#o.closeTimeoutMs ?? 5_000))),
-      ]);
-      clearTimeout(timer);
-    }
+    await this.#stopDraining();
     this.#queue.close();
     this.#wakeEmptyWaiters();
+  }
+
+  /**
+   * Stops sending through `target` when it is the attached one (a closing queue, before it
+   * closes its connections): the send in flight is waited for (up to `closeTimeoutMs`), and
+   * the buffer waits for the next {@link attach}. A no-op for a target already replaced.
+   */
+  async detach(target: SpillTarget): Promise<void> {
+    if (this.#target !== target) return;
+    this.#target = undefined;
+    await this.#stopDraining();
+  }
+
+  async #stopDraining(): Promise<void> {
+    this.#stopDrain.abort();
+    const draining = this.#draining;
+    if (!draining) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      draining,
+      new Promise<void>((r) => (timer = setTimeout(r, this.#o.closeTimeoutMs ?? 5_000))),
+    ]);
+    clearTimeout(timer);
   }
 
   async #send(
@@ -238,7 +255,8 @@ export class SpillingSender {
 
   #kick(): void {
     if (this.#draining || this.#closed || this.#target === undefined || this.#queue.size === 0) return;
-    this.#draining = this.#drain().finally(() => {
+    this.#stopDrain = new AbortController();
+    this.#draining = this.#drain(this.#stopDrain.signal).finally(() => {
       this.#draining = undefined;
       if (this.#queue.size === 0) this.#wakeEmptyWaiters();
       else this.#kick();
@@ -246,10 +264,11 @@ export class SpillingSender {
   }
 
   /** Sends the buffer oldest first, one batch at a time, until it is empty or the sender closes. */
-  async #drain(): Promise<void> {
+  async #drain(stop: AbortSignal): Promise<void> {
     let backoffMs: number | undefined;
-    while (!this.#closed) {
-      const target = this.#target!;
+    while (!stop.aborted) {
+      const target = this.#target;
+      if (target === undefined) return;
       const q = target.queueConfig;
       let record: Buffer | undefined;
       try {
@@ -257,7 +276,7 @@ export class SpillingSender {
       } catch (error) {
         // A read error may pass (a full or flaky device); try again after the longest backoff.
         this.#o.log?.(`cannot read the overflow buffer: ${(error as Error).message}`, { dir: this.dir });
-        await this.#sleep(q.max_backoff, this.#closing.signal).catch(() => undefined);
+        await this.#sleep(q.max_backoff, stop).catch(() => undefined);
         continue;
       }
       if (record === undefined) return;
@@ -300,9 +319,9 @@ export class SpillingSender {
       });
       backoffMs = backoffMs === undefined ? q.min_backoff : Math.min(backoffMs * 2, q.max_backoff);
       try {
-        await this.#sleep(retryAfterMs(result.retryAfter) ?? backoffMs, this.#closing.signal);
+        await this.#sleep(retryAfterMs(result.retryAfter) ?? backoffMs, stop);
       } catch {
-        return; // aborted by close
+        return; // aborted by close or detach
       }
     }
   }
