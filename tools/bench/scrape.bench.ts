@@ -27,6 +27,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 // a steady state. BENCH_INTERVAL_S=1 runs the 1 s case.
 const INTERVAL_S = Number(process.env.BENCH_INTERVAL_S ?? 5);
 const SYNTHETIC = 5;
+// BENCH_SINK=null: the scraper ships to a do-nothing endpoint in this process instead of our tsdb,
+// so its own CPU per sample is measured (results are printed, not written to bench/results).
+const SINK = process.env.BENCH_SINK ?? 'tsdb';
 // Series creation (labels, index, label bytes) is a one-off, so the window starts once every
 // target has been scraped successfully and WARMUP_S more seconds have passed.
 
@@ -140,16 +143,24 @@ interface Window {
  * and every series stored (series creation is a one-off cost, not the steady state), then
  * WARMUP_S more seconds.
  */
-async function measure(pids: number[], count: () => number, base: string): Promise<Window> {
+async function measure(
+  pids: number[],
+  count: () => number,
+  base: string,
+  how: { counter: string; up: () => Promise<number> } = {
+    counter: 'prometheus_tsdb_head_samples_appended_total',
+    up: () => upTargets(base),
+  },
+): Promise<Window> {
   const appended = async (): Promise<number> => {
     const text = await (await fetch(`${base}/metrics`)).text();
     return text
       .split('\n')
-      .filter((l) => l.startsWith('prometheus_tsdb_head_samples_appended_total'))
+      .filter((l) => l.startsWith(how.counter))
       .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
   };
   const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline && (await upTargets(base).catch(() => 0)) < TARGETS) await sleep(1000);
+  while (Date.now() < deadline && (await how.up().catch(() => 0)) < TARGETS) await sleep(1000);
   await sleep(WARMUP_S * 1000);
   const a0 = await appended();
   const cpu0 = pids.map(cpuSeconds);
@@ -281,6 +292,78 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
   }
 }
 
+/**
+ * A remote-write endpoint that costs next to nothing: keep-alive, reads and discards each
+ * body, answers 204. With BENCH_SINK=null the scraper ships here, so its CPU is read alone.
+ */
+async function startNullSink(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => {
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${port}/api/v1/write` };
+}
+
+/** The scraper alone, shipping to the null sink; samples are those it sent (`…samples_total`). */
+async function runScraperAlone(
+  targetPort: number,
+  count: () => number,
+): Promise<Window & { pending: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-scrape-alone-'));
+  const sink = await startNullSink();
+  const scraperPort = await freePort();
+  const base = `http://127.0.0.1:${scraperPort}`;
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    prometheusYml(targetPort, `remote_write:\n  - url: ${sink.url}\n`),
+  );
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const scraper = spawn(
+    process.execPath,
+    [
+      ...prof,
+      join(root, 'apps/scraper/dist/main.js'),
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--web.listen-address=127.0.0.1:${scraperPort}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const died = tailOutput(scraper, 'scraper');
+  const up = async (): Promise<number> => {
+    const t = (await (await fetch(`${base}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { health: string }[] };
+    };
+    return t.data.activeTargets.filter((x) => x.health === 'up').length;
+  };
+  try {
+    await waitReady(`${base}/-/ready`, [scraper]);
+    const w = await measure([scraper.pid!], count, base, {
+      counter: 'prometheus_remote_storage_samples_total',
+      up,
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const pending = Number(
+      /^prometheus_remote_storage_samples_pending(?:\{[^}]*\})? (\S+)/m.exec(metrics)?.[1] ?? NaN,
+    );
+    return { ...w, pending };
+  } catch (err) {
+    const why = died();
+    if (why) console.error(why);
+    throw err;
+  } finally {
+    await stop(scraper);
+    sink.server.closeAllConnections();
+    sink.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Targets whose last scrape succeeded, from the store (a cheap query, unlike counting all series). */
 async function upTargets(base: string): Promise<number> {
   const res = (await (
@@ -316,13 +399,19 @@ try {
       );
     }
     if (sides.includes('argus')) {
-      ours.push(await runOurs(targets.port, targets.count));
+      ours.push(await (SINK === 'null' ? runScraperAlone : runOurs)(targets.port, targets.count));
       console.log(`argus round ${r + 1}: ${perMillion(ours.at(-1)!).toFixed(2)} CPU-s/M`, ours.at(-1));
     }
   }
 } finally {
   targets.server.closeAllConnections();
   targets.server.close();
+}
+
+if (SINK === 'null') {
+  for (const w of ours)
+    console.log(`scraper alone: ${perMillion(w).toFixed(2)} CPU-s per million samples sent`);
+  process.exit(0);
 }
 
 const ourSpread: Spread = spread(ours.map(perMillion));
