@@ -114,6 +114,50 @@ describe('RemoteWriteQueue', () => {
     for (const ts of seen.values()) expect(ts).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
+  it('hands out refs that find a series again; a ref given with other labels is only a missed hint', async () => {
+    const { send, bodies } = recorder([]);
+    const q = new RemoteWriteQueue({ config: config(), externalLabels: {}, baseDir: '.', send });
+    const a = Labels.of('__name__', 'a');
+    const b = Labels.of('__name__', 'b');
+    const app = q.appender();
+    const refA = app.append(0, a, 1, 1);
+    const refB = app.append(0, b, 1, 1);
+    expect(refA).toBeGreaterThan(0);
+    expect(refB).not.toBe(refA);
+    expect(app.append(refA, a, 2, 2)).toBe(refA);
+    // b presented with a's ref (another queue's ref, a reused scrape cache): still b.
+    expect(app.append(refA, b, 2, 2)).toBe(refB);
+    // The same label set as another object: its own slot, the same outgoing series.
+    const a2 = Labels.of('__name__', 'a');
+    expect(app.append(0, a2, 3, 3)).not.toBe(refA);
+    await app.commit();
+    await q.close();
+    const names = bodies.flatMap((body) =>
+      decodeWriteRequest(body).timeseries.map(
+        (s) => `${s.labels[0]!.value}@${Number(s.samples[0]!.timestamp)}`,
+      ),
+    );
+    expect(names.sort()).toEqual(['a@1', 'a@2', 'a@3', 'b@1', 'b@2']);
+  });
+
+  it('sends every sample once and in order when the ring buffer wraps', async () => {
+    const { send, bodies } = recorder([]);
+    // capacity 4, batches of 2: three commits of three samples wrap the ring several times.
+    const q = new RemoteWriteQueue({ config: config(), externalLabels: {}, baseDir: '.', send });
+    const s = Labels.of('__name__', 's');
+    for (let round = 0; round < 3; round++) {
+      const app = q.appender();
+      for (let i = 1; i <= 3; i++) app.append(0, s, round * 3 + i, round * 3 + i);
+      await app.commit();
+    }
+    await q.close();
+    const samples = bodies.flatMap((body) =>
+      decodeWriteRequest(body).timeseries.map((x) => [Number(x.samples[0]!.timestamp), x.samples[0]!.value]),
+    );
+    expect(samples).toEqual(Array.from({ length: 9 }, (_, i) => [i + 1, i + 1]));
+    expect(q.stats.samplesPending).toBe(0);
+  });
+
   it('reads Retry-After in seconds and as a date', () => {
     expect(retryAfterMs('3')).toBe(3000);
     expect(retryAfterMs('Thu, 01 Jan 1970 00:00:10 GMT', 4000)).toBe(6000);

@@ -1,30 +1,21 @@
 import { Labels, LabelsBuilder } from '@argus/model';
 import { relabel } from '@argus/relabel';
-import { REMOTE_WRITE_HEADERS } from '@argus/remote';
 import type { Appendable, Appender } from '@argus/storage';
 import { createHash } from 'node:crypto';
 import type { RemoteWriteConfig } from './config/scraper-config.ts';
-import { authorizationHeader } from './http-scrape.ts';
 import { remoteMetrics } from './metrics/self-metrics.ts';
+import { OutgoingSeriesTable } from './outgoing-series-table.ts';
+import { httpSender } from './remote-write-sender.ts';
+import { Shard } from './remote-write-shard.ts';
+import type { RemoteWriteStats, SendFunc } from './remote-write-shard.ts';
 import { WriteRequestEncoder, encodeLabels } from './write-request-encoder.ts';
 import type { OutgoingSeries } from './write-request-encoder.ts';
 
-/** Sends one encoded request; resolves with the HTTP status and `Retry-After` header. */
-export type SendFunc = (
-  body: Buffer,
-  timeoutMs: number,
-) => Promise<{ status: number; retryAfter: string | null }>;
+export { retryAfterMs } from './remote-write-shard.ts';
+export type { RemoteWriteStats, SendFunc } from './remote-write-shard.ts';
 
-/** Counters in the shape of upstream's `prometheus_remote_storage_*` metrics. */
-export interface RemoteWriteStats {
-  samplesTotal: number;
-  samplesFailedTotal: number;
-  samplesRetriedTotal: number;
-  samplesDroppedTotal: number;
-  samplesPending: number;
-  sentBatchDurationSecondsSum: number;
-  sentBatches: number;
-}
+/** How often outgoing series unused since the last sweep are forgotten. */
+const SERIES_SWEEP_MS = 10 * 60_000;
 
 /** Options of {@link RemoteWriteQueue}; `send` defaults to HTTP POST to `config.url`. */
 export interface RemoteWriteQueueOptions {
@@ -70,8 +61,10 @@ export class RemoteWriteQueue implements Appendable {
   #blocked = 0;
   #lastCheck = { at: performance.now(), sentSeconds: 0, sent: 0 };
   readonly #external: Labels;
-  /** Outgoing labels per incoming Labels object (scrape caches reuse them): null when dropped. */
-  #outgoing = new WeakMap<Labels, OutgoingSeries | null>();
+  /** Outgoing series per scraped Labels object, addressed by the refs this queue hands out. */
+  readonly #table = new OutgoingSeriesTable((labels) => this.#computeOutgoing(labels));
+  readonly #sweepTimer: NodeJS.Timeout;
+  readonly #closeSender: () => Promise<void>;
   #closed = false;
   /** `remote_name` (the entry's `name`, else a hash of its URL) and `url` of the `prometheus_remote_storage_*` series. */
   readonly metricLabels: { remote_name: string; url: string };
@@ -89,21 +82,21 @@ export class RemoteWriteQueue implements Appendable {
     const q = options.config.queue_config;
     const count = Math.max(1, q.min_shards);
     this.desiredShards = count;
-    const send = options.send ?? httpSend(options.config, options.baseDir);
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
-    const encoder = new WriteRequestEncoder();
-    this.#newShard = () =>
-      new Shard(
-        q,
-        send,
-        sleep,
-        this.stats,
-        options.config.remote_timeout,
-        encoder,
-        options.onError,
-        this.metricLabels,
-      );
+    const sender = options.send ? undefined : httpSender(options.config, options.baseDir);
+    this.#closeSender = () => sender?.close() ?? Promise.resolve();
+    const context = {
+      q,
+      send: options.send ?? sender!.send,
+      sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())),
+      stats: this.stats,
+      timeoutMs: options.config.remote_timeout,
+      encoder: new WriteRequestEncoder(),
+      onError: options.onError,
+      metricLabels: this.metricLabels,
+    };
+    this.#newShard = () => new Shard(context);
     this.#shards = Array.from({ length: count }, this.#newShard);
+    this.#sweepTimer = setInterval(() => this.#table.sweep(), SERIES_SWEEP_MS).unref();
     const every = options.reshardIntervalMs ?? 10_000;
     if (every > 0 && q.max_shards > count)
       this.#reshardTimer = setInterval(() => this.#considerResharding(), every).unref();
@@ -156,30 +149,36 @@ export class RemoteWriteQueue implements Appendable {
     this.#resharding = undefined;
   }
 
+  /**
+   * An appender whose refs are this queue's outgoing-series slots: a scrape cache that keeps
+   * the ref it got back skips every lookup on the next scrape (see {@link OutgoingSeriesTable}).
+   */
   appender(): Appender {
-    // Parallel arrays, not an object per sample: this runs for every scraped sample.
-    const labelsIn: Labels[] = [];
+    // Parallel columns, not an object per sample: this runs for every scraped sample.
+    const seriesIn: OutgoingSeries[] = [];
     const tIn: number[] = [];
     const vIn = new Float64List();
+    let dropped = 0;
+    const table = this.#table;
     return {
       append: (ref, labels, t, v) => {
-        labelsIn.push(labels);
-        tIn.push(t);
-        vIn.push(v);
-        return ref;
+        const slot = table.slot(ref, labels);
+        const series = table.series(slot);
+        if (series === null) dropped++;
+        else {
+          seriesIn.push(series);
+          tIn.push(t);
+          vIn.push(v);
+        }
+        return slot + 1;
       },
       commit: async () => {
         if (this.#closed) return;
         if (this.#resharding) await this.#resharding;
-        this.#samplesIn += labelsIn.length;
+        this.#samplesIn += seriesIn.length + dropped;
         let waited = false;
-        let dropped = 0;
-        for (let i = 0; i < labelsIn.length; i++) {
-          const series = this.#outgoingSeries(labelsIn[i]!);
-          if (series === undefined) {
-            dropped++;
-            continue;
-          }
+        for (let i = 0; i < seriesIn.length; i++) {
+          const series = seriesIn[i]!;
           // The common case stays synchronous: an await per sample would cost more than the sample.
           let shard = this.#shards[series.hash % this.#shards.length]!;
           if (shard.tryEnqueue(series, tIn[i]!, vIn.at(i))) continue;
@@ -193,32 +192,26 @@ export class RemoteWriteQueue implements Appendable {
         if (dropped > 0) remoteMetrics.samplesDropped.inc(this.metricLabels, dropped);
       },
       rollback: async () => {
-        labelsIn.length = 0;
+        seriesIn.length = 0;
         tIn.length = 0;
         vIn.clear();
+        dropped = 0;
       },
     };
   }
 
-  /** Sends what is queued (retrying as configured) and stops the timers. */
+  /** Sends what is queued (retrying as configured), stops the timers and closes the connections. */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#reshardTimer);
+    clearInterval(this.#sweepTimer);
     if (this.#resharding) await this.#resharding;
     await Promise.all(this.#shards.map((s) => s.close()));
+    await this.#closeSender();
   }
 
-  /** The outgoing series of a scraped one, computed once per Labels object (one lookup per sample). */
-  #outgoingSeries(labels: Labels): OutgoingSeries | undefined {
-    const cached = this.#outgoing.get(labels);
-    if (cached !== undefined) return cached ?? undefined;
-    const out = this.#computeOutgoing(labels);
-    const series = out === undefined ? undefined : { hash: out.hash() >>> 0, bytes: encodeLabels(out) };
-    this.#outgoing.set(labels, series ?? null);
-    return series;
-  }
-
-  #computeOutgoing(labels: Labels): Labels | undefined {
+  /** A scraped series as this queue ships it (external labels, write relabeling), or null when dropped. */
+  #computeOutgoing(labels: Labels): OutgoingSeries | null {
     let out = labels;
     if (this.#external.size > 0) {
       const b = new LabelsBuilder(labels);
@@ -227,120 +220,8 @@ export class RemoteWriteQueue implements Appendable {
       });
       out = b.labels();
     }
-    return relabel(out, this.#o.config.write_relabel_configs);
-  }
-}
-
-class Shard {
-  // Queued samples as parallel arrays.
-  #labels: OutgoingSeries[] = [];
-  #t: number[] = [];
-  readonly #v = new Float64List();
-  #sending: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #waiters: (() => void)[] = [];
-
-  constructor(
-    readonly q: RemoteWriteConfig['queue_config'],
-    readonly send: SendFunc,
-    readonly sleep: (ms: number) => Promise<void>,
-    readonly stats: RemoteWriteStats,
-    readonly timeoutMs: number,
-    readonly encoder: WriteRequestEncoder,
-    readonly onError: ((message: string) => void) | undefined,
-    readonly metricLabels: { remote_name: string; url: string },
-  ) {}
-
-  async enqueue(labels: OutgoingSeries, t: number, v: number): Promise<void> {
-    while (!this.tryEnqueue(labels, t, v)) {
-      this.#flush();
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
-  }
-
-  /** Queues the sample when there is room; false when the shard is full. */
-  tryEnqueue(labels: OutgoingSeries, t: number, v: number): boolean {
-    if (this.#labels.length >= this.q.capacity) return false;
-    this.#labels.push(labels);
-    this.#t.push(t);
-    this.#v.push(v);
-    this.stats.samplesPending++;
-    if (this.#labels.length >= this.q.max_samples_per_send) this.#flush();
-    else this.#timer ??= setTimeout(() => this.#flush(), this.q.batch_send_deadline).unref();
-    return true;
-  }
-
-  async close(): Promise<void> {
-    while (this.#labels.length > 0 || this.#sending) {
-      this.#flush();
-      await this.#sending;
-    }
-    clearTimeout(this.#timer);
-  }
-
-  /** Starts sending if idle; batches are sent one at a time per shard to keep series order. */
-  #flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#sending || this.#labels.length === 0) return;
-    const n = Math.min(this.#labels.length, this.q.max_samples_per_send);
-    const times = this.#t.splice(0, n);
-    let highest = -Infinity;
-    for (const t of times) if (t > highest) highest = t;
-    const body = this.encoder.encode(this.#labels.splice(0, n), times, this.#v.shift(n));
-    this.#sending = this.#sendWithRetry(body, n, highest).finally(() => {
-      this.#sending = undefined;
-      this.stats.samplesPending -= n;
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const w of waiters) w();
-      if (this.#labels.length >= this.q.max_samples_per_send) this.#flush();
-      else if (this.#labels.length > 0)
-        this.#timer ??= setTimeout(() => this.#flush(), this.q.batch_send_deadline).unref();
-    });
-  }
-
-  async #sendWithRetry(body: Buffer, samples: number, highestMs: number): Promise<void> {
-    const labels = this.metricLabels;
-    let backoff = this.q.min_backoff;
-    for (;;) {
-      const started = performance.now();
-      let status = 0;
-      let retryAfter: string | null = null;
-      let reason = '';
-      try {
-        ({ status, retryAfter } = await this.send(body, this.timeoutMs));
-        reason = `server returned HTTP status ${status}`;
-      } catch (error) {
-        reason = (error as Error).message;
-      }
-      this.stats.sentBatches++;
-      const seconds = (performance.now() - started) / 1000;
-      this.stats.sentBatchDurationSecondsSum += seconds;
-      remoteMetrics.sentBatchDuration.observe(labels, seconds);
-      remoteMetrics.bytes.inc(labels, body.length);
-      if (status >= 200 && status < 300) {
-        this.stats.samplesTotal += samples;
-        remoteMetrics.samples.inc(labels, samples);
-        remoteMetrics.highestSentTimestamp.set(labels, highestMs / 1000);
-        return;
-      }
-      const retryable = status === 0 || status >= 500 || (status === 429 && this.q.retry_on_http_429);
-      if (!retryable) {
-        this.stats.samplesFailedTotal += samples;
-        remoteMetrics.samples.inc(labels, samples);
-        remoteMetrics.samplesFailed.inc(labels, samples);
-        this.onError?.(`non-recoverable error sending ${samples} samples: ${reason}`);
-        return;
-      }
-      this.stats.samplesRetriedTotal += samples;
-      remoteMetrics.samples.inc(labels, samples);
-      remoteMetrics.samplesRetried.inc(labels, samples);
-      this.onError?.(`failed to send batch, retrying: ${reason}`);
-      const wait = retryAfterMs(retryAfter) ?? backoff;
-      await this.sleep(wait);
-      backoff = Math.min(backoff * 2, this.q.max_backoff);
-    }
+    const kept = relabel(out, this.#o.config.write_relabel_configs);
+    return kept === undefined ? null : { hash: kept.hash() >>> 0, bytes: encodeLabels(kept) };
   }
 }
 
@@ -369,43 +250,7 @@ class Float64List {
     return this.#a[i]!;
   }
 
-  /** Removes and returns the first `n` values. */
-  shift(n: number): Float64Array {
-    const out = this.#a.slice(0, n);
-    this.#a.copyWithin(0, n, this.#n);
-    this.#n -= n;
-    return out;
-  }
-
   clear(): void {
     this.#n = 0;
   }
-}
-
-/** `Retry-After` as seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, nowMs = Date.now()): number | undefined {
-  if (header === null || header === '') return undefined;
-  if (/^\d+$/.test(header)) return Number(header) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
-function httpSend(config: RemoteWriteConfig, baseDir: string): SendFunc {
-  return async (body, timeoutMs) => {
-    const headers: Record<string, string> = {
-      ...config.headers,
-      ...REMOTE_WRITE_HEADERS,
-      'user-agent': 'Argus-scraper/0.1.0',
-    };
-    const auth = authorizationHeader(config, baseDir);
-    if (auth !== undefined) headers.authorization = auth;
-    const response = await fetch(config.url, {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.arrayBuffer().catch(() => undefined);
-    return { status: response.status, retryAfter: response.headers.get('retry-after') };
-  };
 }

@@ -32,41 +32,66 @@ export function encodeLabels(labels: Labels): Uint8Array {
 /**
  * A remote-write 1.0 `WriteRequest` encoder for the queue's hot path, written straight into
  * one growing buffer instead of building protobufjs objects: each series' `Label` messages
- * are encoded once (the queue keeps them per scraped Labels object, which scrape caches hand
- * over every scrape), and every sample becomes one `TimeSeries` entry (remote write allows a
- * series to repeat; order within a series is kept). Snappy-compressed as remote write wants.
+ * are encoded once (the queue keeps them per scraped series), and every sample becomes one
+ * `TimeSeries` entry (remote write allows a series to repeat; order within a series is
+ * kept). The samples of one scrape share a timestamp, so its varint is made once per run of
+ * equal timestamps. Snappy-compressed as remote write wants.
  */
 export class WriteRequestEncoder {
   #buf = Buffer.allocUnsafe(64 * 1024);
   #pos = 0;
+  /** The `Sample.timestamp` field (tag and varint) of the last timestamp seen, and its length. */
+  #lastT = Number.NaN;
+  readonly #tBytes = Buffer.alloc(11);
+  #tLen = 0;
 
   /**
-   * Encodes and compresses samples given as parallel arrays (`labels[i]`, `t[i]`, `v[i]`).
-   * Values come in a Float64Array: V8 canonicalises NaN stored in a plain number array,
-   * which would turn StaleNaN into an ordinary NaN.
+   * Encodes and compresses `n` samples given as parallel columns (`series[j]`, `t[j]`,
+   * `v[j]`) from index `start`, wrapping to 0 at the end of `series` (the queue's ring
+   * buffers). Values come in a Float64Array: V8 canonicalises NaN stored in a plain
+   * number array, which would turn StaleNaN into an ordinary NaN.
    */
-  encode(series: readonly OutgoingSeries[], t: readonly number[], v: Float64Array): Buffer {
+  encode(
+    series: readonly (OutgoingSeries | undefined)[],
+    t: ArrayLike<number>,
+    v: Float64Array,
+    start = 0,
+    n = series.length,
+  ): Buffer {
     this.#pos = 0;
-    for (let i = 0; i < series.length; i++) {
-      const lb = series[i]!.bytes;
-      const sampleLen = 9 + 1 + varintSize(t[i]!);
-      const tsLen = lb.length + 1 + varintSize(sampleLen) + sampleLen;
-      this.#ensure(1 + 10 + tsLen);
-      this.#byte(0x0a); // WriteRequest.timeseries
-      this.#varint(tsLen);
-      this.#buf.set(lb, this.#pos);
-      this.#pos += lb.length;
-      this.#byte(0x12); // TimeSeries.samples
-      this.#varint(sampleLen);
-      this.#byte(0x09); // Sample.value, fixed64
+    const size = series.length;
+    for (let i = 0, j = start; i < n; i++, j++) {
+      if (j >= size) j -= size;
+      const lb = series[j]!.bytes;
+      const tj = t[j]!;
+      if (tj !== this.#lastT) this.#timestamp(tj);
+      const sampleLen = 9 + this.#tLen;
+      const tsLen = lb.length + 2 + sampleLen;
+      this.#ensure(1 + 5 + tsLen);
+      let pos = this.#pos;
+      const buf = this.#buf;
+      buf[pos++] = 0x0a; // WriteRequest.timeseries
+      pos = tsLen < 128 ? ((buf[pos] = tsLen), pos + 1) : writeVarint(buf, pos, tsLen);
+      buf.set(lb, pos);
+      pos += lb.length;
+      buf[pos++] = 0x12; // TimeSeries.samples (sampleLen < 128)
+      buf[pos++] = sampleLen;
+      buf[pos++] = 0x09; // Sample.value, fixed64
       // Through a Float64Array so NaN payloads (StaleNaN) keep their bits.
-      F64[0] = v[i]!;
-      this.#buf.set(F64_BYTES, this.#pos);
-      this.#pos += 8;
-      this.#byte(0x10); // Sample.timestamp, varint
-      this.#varint(t[i]!);
+      F64[0] = v[j]!;
+      for (let k = 0; k < 8; k++) buf[pos++] = F64_BYTES[k]!;
+      const tb = this.#tBytes;
+      for (let k = 0; k < this.#tLen; k++) buf[pos++] = tb[k]!;
+      this.#pos = pos;
     }
     return compressBlock(this.#buf.subarray(0, this.#pos));
+  }
+
+  /** Makes `0x10 varint(t)` (`Sample.timestamp`) the current timestamp field. */
+  #timestamp(t: number): void {
+    this.#tBytes[0] = 0x10;
+    this.#tLen = writeVarint(this.#tBytes, 1, t);
+    this.#lastT = t;
   }
 
   #ensure(n: number): void {
@@ -74,14 +99,6 @@ export class WriteRequestEncoder {
     const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#pos + n));
     this.#buf.copy(next, 0, 0, this.#pos);
     this.#buf = next;
-  }
-
-  #byte(b: number): void {
-    this.#buf[this.#pos++] = b;
-  }
-
-  #varint(n: number): void {
-    this.#pos = writeVarint(this.#buf, this.#pos, n);
   }
 }
 
