@@ -15,6 +15,11 @@ const flags = defineFlags({
     default: 1,
     help: 'Number of scraper replicas sharing the targets (hashmod on __address__, as prometheus-operator).',
   },
+  'storage.path': {
+    type: 'string',
+    default: 'data/scraper',
+    help: 'Directory of the remote-write overflow buffers (<path>/remote-write/<entry>/): batches the remote end could not take yet, kept across restarts.',
+  },
   'nats.url': {
     type: 'string',
     default: '',
