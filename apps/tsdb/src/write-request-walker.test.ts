@@ -9,6 +9,7 @@ import {
   type RemoteTimeSeries,
 } from '@argus/remote';
 import { InMemoryStorage, type Appendable } from '@argus/storage';
+import { Head } from '@argus/tsdb';
 import { appendWriteRequest } from './remote-write-receiver.ts';
 import { SeriesCache, appendEncodedWriteRequest } from './write-request-walker.ts';
 
@@ -123,5 +124,35 @@ describe('appendEncodedWriteRequest', () => {
     expect(await dump(fresh as InMemoryStorage)).toEqual([
       `${Labels.of('__name__', 'up', 'job', 'a').toString()}@1=1`,
     ]);
+  });
+});
+
+describe('SeriesCache with the head', () => {
+  it("hands the head's own labels object back on later requests", async () => {
+    const head = new Head();
+    const passed: Labels[] = [];
+    const spying: Appendable = {
+      appender: () => {
+        const app = head.appender();
+        return {
+          append: (ref, labels, t, v) => {
+            passed.push(labels);
+            return app.append(ref, labels, t, v);
+          },
+          commit: () => app.commit(),
+          rollback: () => app.rollback(),
+          labelsOf: (ref: number) => app.labelsOf(ref),
+        };
+      },
+    };
+    const cache = new SeriesCache();
+    const body = (t: number) =>
+      decompressBlock(encodeWriteRequest({ timeseries: [series('up', { job: 'a' }, [[t, 1]])] }));
+    await appendEncodedWriteRequest(spying, body(1000), cache);
+    await appendEncodedWriteRequest(spying, body(2000), cache);
+    const stored = head.lookup(Labels.of('__name__', 'up', 'job', 'a'))!;
+    expect(passed[0]).not.toBe(stored.labels);
+    expect(passed[1]).toBe(stored.labels);
+    expect(head.counters.samplesAppended).toBe(2);
   });
 });

@@ -4,14 +4,24 @@ import {
   type RemoteLabel,
   type RemoteMetadata,
 } from '@argus/remote';
+import { BytesMap } from '@argus/exposition';
 import { validateLabels, type Labels } from '@argus/model';
 import { StorageError, type Appendable } from '@argus/storage';
 import type { WriteOutcome } from './remote-write-receiver.ts';
 
 /** A series seen before: its labels (decoded and validated once) and the storage's last ref for it. */
 interface CachedSeries {
-  readonly labels: Labels;
+  labels: Labels;
   ref: number;
+}
+
+/**
+ * An appender that can hand out the labels object it keeps for a ref (the head's interned
+ * copy). The cache then holds that very object, so `append` recognises it by identity
+ * instead of comparing every label string, and the decoded copy can be freed.
+ */
+interface LabelsByRef {
+  labelsOf(ref: number): Labels | undefined;
 }
 
 /**
@@ -19,27 +29,28 @@ interface CachedSeries {
  * Scrape-shaped remote write sends every series once per request, again and again, so a
  * hit skips decoding the label strings, sorting, validating and the storage's hash lookup
  * (the ref is handed back to `append`, which checks it still names these labels).
+ * Lookups hash and compare the body's bytes in place: no string per series.
  * Bounded: when full it is emptied and refills from the next requests.
  */
 export class SeriesCache {
-  readonly #map = new Map<string, CachedSeries>();
-  readonly #maxEntries: number;
+  readonly #map: BytesMap<CachedSeries>;
 
   constructor(maxEntries = 262_144) {
-    this.#maxEntries = maxEntries;
+    this.#map = new BytesMap(maxEntries);
   }
 
   get size(): number {
     return this.#map.size;
   }
 
-  get(key: string): CachedSeries | undefined {
-    return this.#map.get(key);
+  /** The entry for the label bytes `buf[start, end)`. */
+  get(buf: Uint8Array, start: number, end: number): CachedSeries | undefined {
+    return this.#map.get(buf, start, end);
   }
 
-  set(key: string, entry: CachedSeries): void {
-    if (this.#map.size >= this.#maxEntries) this.#map.clear();
-    this.#map.set(key, entry);
+  /** Stores an entry for label bytes not present yet. */
+  add(buf: Uint8Array, start: number, end: number, entry: CachedSeries): void {
+    this.#map.add(buf, start, end, entry);
   }
 }
 
@@ -189,6 +200,7 @@ export async function appendEncodedWriteRequest(
   onMetadata?: (m: RemoteMetadata) => void,
 ): Promise<WriteOutcome> {
   const app = appendable.appender();
+  const labelsOf = (app as Partial<LabelsByRef>).labelsOf;
   const outcome: WriteOutcome = { samplesAppended: 0, samplesRejected: 0, firstError: undefined };
   const reject = (reason: string, message: string, count: number) => {
     outcome.samplesRejected += count;
@@ -238,12 +250,8 @@ export async function appendEncodedWriteRequest(
         r.pos = tsEnd;
         const sampleCount = sampleStarts.length / 2;
 
-        let entry: CachedSeries | undefined;
-        let key: string | undefined;
-        if (contiguous && labelsStart >= 0) {
-          key = body.toString('latin1', labelsStart, labelsEnd);
-          entry = cache.get(key);
-        }
+        const cacheable = contiguous && labelsStart >= 0;
+        let entry = cacheable ? cache.get(body, labelsStart, labelsEnd) : undefined;
         if (entry === undefined) {
           const pairs: RemoteLabel[] = [];
           if (labelsStart >= 0) {
@@ -272,7 +280,7 @@ export async function appendEncodedWriteRequest(
             continue;
           }
           entry = { labels, ref: 0 };
-          if (key !== undefined) cache.set(key, entry);
+          if (cacheable) cache.add(body, labelsStart, labelsEnd, entry);
         }
         let ref = entry.ref;
         for (let i = 0; i < sampleStarts.length; i += 2) {
@@ -285,7 +293,10 @@ export async function appendEncodedWriteRequest(
             reject(err.code, `${err.message} for series ${entry.labels.toString()}`, 1);
           }
         }
-        entry.ref = ref;
+        if (ref !== entry.ref) {
+          entry.ref = ref;
+          entry.labels = labelsOf?.call(app, ref) ?? entry.labels;
+        }
       }
     } catch (err) {
       if (err instanceof WireError)

@@ -177,6 +177,18 @@ describe('HeadAppender append rules', () => {
     expect(() => app2.append(ref, a, 2000, 1)).toThrow(ClosedError);
   });
 
+  it("labelsOf hands out the head's labels for a ref, and nothing for an unknown ref", () => {
+    const head = new Head();
+    const app = head.appender();
+    const labels = Labels.of('__name__', 'up', 'job', 'a');
+    const ref = app.append(0, labels, 1000, 1);
+    const kept = app.labelsOf(ref)!;
+    expect(kept).toBe(head.byRef(ref)!.labels);
+    expect(kept.equals(labels)).toBe(true);
+    expect(app.append(ref, kept, 2000, 2)).toBe(ref);
+    expect(app.labelsOf(ref + 1)).toBeUndefined();
+  });
+
   it('ignores a stale ref whose labels differ', async () => {
     const head = new Head();
     const app = head.appender();

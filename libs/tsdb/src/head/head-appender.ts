@@ -57,6 +57,14 @@ export class HeadAppender implements Appender {
     return this.#n;
   }
 
+  /**
+   * The labels object the head keeps for `ref` (interned strings). A caller that appends
+   * with this very object again is recognised by identity, without comparing labels.
+   */
+  labelsOf(ref: SeriesRef): Labels | undefined {
+    return this.#head.byRef(ref)?.labels;
+  }
+
   append(ref: SeriesRef, labels: Labels, timestampMs: number, value: number): SeriesRef {
     if (this.#done) throw new ClosedError('appender');
     const head = this.#head;
