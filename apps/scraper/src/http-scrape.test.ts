@@ -26,6 +26,18 @@ beforeAll(async () => {
         return;
       case '/hang':
         return; // never answers
+      case '/gzip-big':
+        res.setHeader('content-encoding', 'gzip');
+        res.end(gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x61)));
+        return;
+      case '/gzip-at-limit':
+        res.setHeader('content-encoding', 'gzip');
+        res.end(gzipSync(Buffer.alloc(1024 * 1024, 0x62)));
+        return;
+      case '/stall':
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('a 1\n'); // headers and a first line, then nothing
+        return;
       default:
         res.statusCode = 503;
         res.end('down');
@@ -78,9 +90,29 @@ describe('httpScrape', () => {
       timeoutMs: 10_000,
       want: 'body size limit exceeded',
     },
-    { name: 'a hanging target', path: '/hang', extra: '', timeoutMs: 300, want: 'context deadline exceeded' },
+    {
+      name: 'a gzipped body that inflates past body_size_limit',
+      path: '/gzip-big',
+      extra: '    body_size_limit: 1MB\n',
+      timeoutMs: 10_000,
+      want: 'body size limit exceeded',
+    },
   ])('fails on $name', async ({ path, extra, timeoutMs, want }) => {
     await expect(httpScrape(`${base}${path}`, config(extra), '.')(timeoutMs)).rejects.toThrow(want);
+  });
+
+  it('inflates a gzipped body of exactly body_size_limit', async () => {
+    const r = await httpScrape(`${base}/gzip-at-limit`, config('    body_size_limit: 1MB\n'), '.')(10_000);
+    expect(r.body.length).toBe(1024 * 1024);
+  });
+
+  it("times out as Go's client words it: the request named before the headers, not after", async () => {
+    await expect(httpScrape(`${base}/hang`, config(), '.')(300)).rejects.toThrow(
+      new RegExp(`^Get "${base}/hang": context deadline exceeded$`),
+    );
+    await expect(httpScrape(`${base}/stall`, config(), '.')(300)).rejects.toThrow(
+      /^context deadline exceeded$/,
+    );
   });
 
   it('fails with the address on a refused connection', async () => {
