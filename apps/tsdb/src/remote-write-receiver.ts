@@ -12,7 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
 import type { Logger } from '@argus/service-kit';
 import type { MetadataStore } from './metadata-store.ts';
-import { SeriesCache, appendEncodedWriteRequest } from './write-request-walker.ts';
+import { SeriesCache } from './series-cache.ts';
+import { appendEncodedWriteRequest } from './write-request-walker.ts';
 
 export interface RemoteWriteOptions {
   readonly appendable: Appendable;

@@ -11,7 +11,8 @@ import {
 import { InMemoryStorage, type Appendable } from '@argus/storage';
 import { Head } from '@argus/tsdb';
 import { appendWriteRequest } from './remote-write-receiver.ts';
-import { SeriesCache, appendEncodedWriteRequest } from './write-request-walker.ts';
+import { SeriesCache } from './series-cache.ts';
+import { appendEncodedWriteRequest } from './write-request-walker.ts';
 
 /** Every stored sample as `labels@t=v`, sorted, from a storage's querier. */
 async function dump(storage: InMemoryStorage): Promise<string[]> {

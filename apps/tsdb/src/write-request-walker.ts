@@ -4,16 +4,10 @@ import {
   type RemoteLabel,
   type RemoteMetadata,
 } from '@argus/remote';
-import { BytesMap } from '@argus/exposition';
 import { validateLabels, type Labels } from '@argus/model';
 import { StorageError, type Appendable } from '@argus/storage';
 import type { WriteOutcome } from './remote-write-receiver.ts';
-
-/** A series seen before: its labels (decoded and validated once) and the storage's last ref for it. */
-interface CachedSeries {
-  labels: Labels;
-  ref: number;
-}
+import type { SeriesCache } from './series-cache.ts';
 
 /**
  * An appender that can hand out the labels object it keeps for a ref (the head's interned
@@ -22,36 +16,6 @@ interface CachedSeries {
  */
 interface LabelsByRef {
   labelsOf(ref: number): Labels | undefined;
-}
-
-/**
- * Series of earlier requests keyed by the exact protobuf bytes of their label pairs.
- * Scrape-shaped remote write sends every series once per request, again and again, so a
- * hit skips decoding the label strings, sorting, validating and the storage's hash lookup
- * (the ref is handed back to `append`, which checks it still names these labels).
- * Lookups hash and compare the body's bytes in place: no string per series.
- * Bounded: when full it is emptied and refills from the next requests.
- */
-export class SeriesCache {
-  readonly #map: BytesMap<CachedSeries>;
-
-  constructor(maxEntries = 262_144) {
-    this.#map = new BytesMap(maxEntries);
-  }
-
-  get size(): number {
-    return this.#map.size;
-  }
-
-  /** The entry for the label bytes `buf[start, end)`. */
-  get(buf: Uint8Array, start: number, end: number): CachedSeries | undefined {
-    return this.#map.get(buf, start, end);
-  }
-
-  /** Stores an entry for label bytes not present yet. */
-  add(buf: Uint8Array, start: number, end: number, entry: CachedSeries): void {
-    this.#map.add(buf, start, end, entry);
-  }
 }
 
 const METRIC_TYPES: readonly RemoteMetadata['type'][] = [
@@ -279,8 +243,7 @@ export async function appendEncodedWriteRequest(
             reject('invalid_labels', `invalid labels: ${(err as Error).message}`, sampleCount);
             continue;
           }
-          entry = { labels, ref: 0 };
-          if (cacheable) cache.add(body, labelsStart, labelsEnd, entry);
+          entry = cacheable ? cache.add(body, labelsStart, labelsEnd, labels) : { labels, ref: 0 };
         }
         let ref = entry.ref;
         for (let i = 0; i < sampleStarts.length; i += 2) {

@@ -1,0 +1,137 @@
+import type { Labels } from '@argus/model';
+
+/** A series seen before: its labels (decoded and validated once) and the storage's last ref for it. */
+export interface CachedSeries {
+  labels: Labels;
+  ref: number;
+}
+
+interface Entry extends CachedSeries {
+  /** Where the entry's label bytes lie in the arena. */
+  readonly keyAt: number;
+  readonly keyLen: number;
+  readonly hash: number;
+  /** The entry looked up right after this one last time. */
+  next: Entry | undefined;
+}
+
+/**
+ * Series of earlier requests keyed by the exact protobuf bytes of their label pairs.
+ * Scrape-shaped remote write sends every series once per request, again and again, so a
+ * hit skips decoding the label strings, sorting, validating and the storage's hash lookup
+ * (the ref is handed back to `append`, which checks it still names these labels).
+ *
+ * Lookups make no string. Senders also repeat the series in the same order (a scrape
+ * appends its series in exposition order, a queue shard keeps that order), so each entry
+ * remembers which entry was looked up after it: when the next lookup's bytes equal that
+ * prediction's (one native compare) the hash is skipped. Otherwise the bytes are hashed
+ * into an open-addressed table and compared byte for byte. Bounded: when full it is
+ * emptied and refills from the next requests.
+ */
+export class SeriesCache {
+  readonly #maxEntries: number;
+  // Open addressing, linear probing: per slot [hash, entry index + 1], 0 when empty.
+  #slots = new Int32Array(2 * 1024);
+  #mask = 1023;
+  #entries: Entry[] = [];
+  #arena = Buffer.allocUnsafe(16384);
+  #arenaUsed = 0;
+  #last: Entry | undefined;
+
+  constructor(maxEntries = 262_144) {
+    this.#maxEntries = maxEntries;
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** The entry for the label bytes `buf[start, end)`. */
+  get(buf: Buffer, start: number, end: number): CachedSeries | undefined {
+    const len = end - start;
+    const arena = this.#arena;
+    const predicted = this.#last?.next;
+    if (
+      predicted !== undefined &&
+      predicted.keyLen === len &&
+      buf.compare(arena, predicted.keyAt, predicted.keyAt + len, start, end) === 0
+    ) {
+      this.#last = predicted;
+      return predicted;
+    }
+    const h = hashBytes(buf, start, end);
+    const slots = this.#slots;
+    const mask = this.#mask;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const index = slots[2 * slot + 1]!;
+      if (index === 0) return undefined;
+      if (slots[2 * slot] !== h) continue;
+      const e = this.#entries[index - 1]!;
+      if (e.keyLen === len && buf.compare(arena, e.keyAt, e.keyAt + len, start, end) === 0) {
+        if (this.#last !== undefined) this.#last.next = e;
+        this.#last = e;
+        return e;
+      }
+    }
+  }
+
+  /**
+   * Stores an entry (ref 0) for label bytes `buf[start, end)`, which must not be present
+   * yet, and returns it.
+   */
+  add(buf: Buffer, start: number, end: number, labels: Labels): CachedSeries {
+    if (this.#entries.length >= this.#maxEntries) this.clear();
+    const len = end - start;
+    if (this.#arenaUsed + len > this.#arena.length) {
+      const arena = Buffer.allocUnsafe(Math.max(this.#arena.length * 2, this.#arenaUsed + len));
+      this.#arena.copy(arena, 0, 0, this.#arenaUsed);
+      this.#arena = arena;
+    }
+    buf.copy(this.#arena, this.#arenaUsed, start, end);
+    const e: Entry = {
+      labels,
+      ref: 0,
+      keyAt: this.#arenaUsed,
+      keyLen: len,
+      hash: hashBytes(buf, start, end),
+      next: undefined,
+    };
+    this.#arenaUsed += len;
+    this.#entries.push(e);
+    if (this.#entries.length * 2 > this.#mask + 1) this.#grow();
+    else this.#place(e.hash, this.#entries.length);
+    if (this.#last !== undefined) this.#last.next = e;
+    this.#last = e;
+    return e;
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.#slots.fill(0);
+    this.#entries = [];
+    this.#arenaUsed = 0;
+    this.#last = undefined;
+  }
+
+  #place(h: number, index: number): void {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let slot = h & mask;
+    while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    slots[2 * slot] = h;
+    slots[2 * slot + 1] = index;
+  }
+
+  #grow(): void {
+    this.#slots = new Int32Array(this.#slots.length * 2);
+    this.#mask = (this.#mask << 1) | 1;
+    for (let i = 0; i < this.#entries.length; i++) this.#place(this.#entries[i]!.hash, i + 1);
+  }
+}
+
+/** FNV-1a over `buf[start, end)`, 32 bits. */
+function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h;
+}
