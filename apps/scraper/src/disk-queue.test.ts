@@ -1,15 +1,20 @@
-import { makeTempDir } from '@argus/testkit';
+import { makeTempDir, waitFor } from '@argus/testkit';
 import type { TempDir } from '@argus/testkit';
 import {
   appendFileSync,
+  closeSync,
   mkdirSync,
+  openSync,
   readFileSync,
   readdirSync,
   statSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
+import { buildSync } from 'esbuild';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiskQueue, DiskQueueError } from './disk-queue.ts';
 import { RECORD_HEADER_BYTES, SEGMENT_HEADER } from './disk-queue-format.ts';
@@ -275,5 +280,62 @@ describe('DiskQueue', () => {
     expect(() => DiskQueue.open(tmp.join('q'), options)).toThrow(
       expect.objectContaining({ code: 'BAD_OPTION' }),
     );
+  });
+
+  it('keeps every record a process pushed before it was killed with SIGKILL mid-stream', async () => {
+    const dir = tmp.join('q');
+    // The writer runs the queue as plain JavaScript (bundled here), in a clean environment.
+    const bundle = tmp.join('disk-queue.mjs');
+    buildSync({
+      entryPoints: [fileURLToPath(new URL('./disk-queue.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    // It pushes records of varying size (acknowledging one in three), printing a line once
+    // each `push`/`shift` returned, to a file (synchronous, unlike a pipe to us).
+    const script = `
+      const { DiskQueue } = await import(${JSON.stringify(bundle)});
+      const q = DiskQueue.open(${JSON.stringify(dir)}, { segmentBytes: 64 * 1024 });
+      for (let i = 0; ; i++) {
+        q.push(Buffer.from(String(i).padEnd(50 + ((i * 7919) % 4000), '.')));
+        process.stdout.write('p' + i + '\\n');
+        if (i % 3 === 2) { q.shift(); process.stdout.write('s\\n'); }
+      }`;
+    const log = tmp.join('writer.log');
+    const logFd = openSync(log, 'w');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', logFd, 'pipe'],
+    });
+    closeSync(logFd);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    try {
+      await waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`writer exited before it was killed: ${err}`);
+          return statSync(log).size > 30_000;
+        },
+        { intervalMs: 5, description: 'the writer to print 30 kB' },
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const out = readFileSync(log, 'utf8');
+    const lines = out.split('\n').slice(0, -1);
+    const pushed = lines.filter((l) => l.startsWith('p')).length;
+    const shifted = lines.filter((l) => l === 's').length;
+    const got = drain(openQueue({ segmentBytes: 64 * 1024 })).map((r) => Number(r.replace(/\.+$/, '')));
+    // The kill may fall between a push or shift and its line: one more may have happened.
+    const first = got[0]!;
+    expect([shifted, shifted + 1]).toContain(first);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, k) => first + k));
+    expect(got.at(-1)! + 1).toBeGreaterThanOrEqual(pushed);
+    expect(got.at(-1)! + 1).toBeLessThanOrEqual(pushed + 1);
   });
 });
