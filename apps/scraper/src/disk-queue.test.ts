@@ -312,7 +312,7 @@ describe('DiskQueue', () => {
     });
     closeSync(logFd);
     let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     try {
       await waitFor(
