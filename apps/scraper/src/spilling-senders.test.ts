@@ -42,6 +42,18 @@ describe('overflowDirName', () => {
       overflowDirName({ name: undefined, url: 'http://b' }),
     );
   });
+
+  it('tells unnamed entries for one URL apart by their headers (tenants), in any order', () => {
+    const tenant = (t: string) =>
+      overflowDirName({ name: undefined, url: 'http://a', headers: { 'X-Scope-OrgID': t } });
+    expect(tenant('a')).not.toBe(tenant('b'));
+    expect(overflowDirName({ name: undefined, url: 'http://a', headers: {} })).toBe(
+      overflowDirName({ name: undefined, url: 'http://a' }),
+    );
+    expect(overflowDirName({ name: undefined, url: 'u', headers: { a: '1', b: '2' } })).toBe(
+      overflowDirName({ name: undefined, url: 'u', headers: { b: '2', a: '1' } }),
+    );
+  });
 });
 
 describe('OverflowBuffers', () => {
