@@ -102,6 +102,32 @@ describe('appendEncodedWriteRequest', () => {
     expect(got).toEqual(metadata);
   });
 
+  it('reads samples whatever their field order, the last of a repeated field winning', async () => {
+    const f64 = (v: number) => {
+      const b = Buffer.alloc(8);
+      b.writeDoubleLE(v);
+      return [...b];
+    };
+    const field = (tag: number, bytes: number[]) => [tag, bytes.length, ...bytes];
+    const label = (name: string, value: string) =>
+      field(0x0a, [...field(0x0a, [...Buffer.from(name)]), ...field(0x12, [...Buffer.from(value)])]);
+    const labels = [...label('__name__', 'up'), ...label('job', 'a')];
+    const samples = [
+      [0x10, 0xe8, 0x07, 0x09, ...f64(1)], // t=1000 first, then the value
+      [0x09, ...f64(7), 0x10, 0xd0, 0x0f, 0x09, ...f64(2)], // t=2000, the value twice: 2 wins
+      [0x09, ...f64(3), 0x10, 0xb8, 0x17], // t=3000, the usual order
+      [0x09, ...f64(4)], // no timestamp: t=0, refused as out of order
+    ];
+    const body = Buffer.from(field(0x0a, [...labels, ...samples.flatMap((sample) => field(0x12, sample))]));
+    const storage = new InMemoryStorage();
+    const out = await appendEncodedWriteRequest(storage, body, new SeriesCache());
+    expect(out.samplesAppended).toBe(3);
+    expect(out.samplesRejected).toBe(1);
+    expect(await dump(storage)).toEqual(
+      [1000, 2000, 3000].map((t, i) => `{__name__="up", job="a"}@${t}=${i + 1}`),
+    );
+  });
+
   it('refuses a truncated body whole, appending nothing', async () => {
     const raw = decompressBlock(
       encodeWriteRequest({

@@ -174,8 +174,6 @@ export async function appendEncodedWriteRequest(
   const metadata: RemoteMetadata[] = [];
   const r = new Reader(body);
   const end = body.length;
-  // Sample positions of one series, gathered while its fields are walked (labels may follow samples).
-  let sampleStarts: number[] = [];
   try {
     try {
       while (r.pos < end) {
@@ -195,7 +193,7 @@ export async function appendEncodedWriteRequest(
         let labelsStart = -1;
         let labelsEnd = -1;
         let contiguous = true;
-        sampleStarts.length = 0;
+        let bounds = 0;
         while (r.pos < tsEnd) {
           const fieldStart = r.pos;
           const t = r.varint32(tsEnd);
@@ -207,12 +205,14 @@ export async function appendEncodedWriteRequest(
             r.pos = e;
           } else if (t === 0x12) {
             const e = r.lengthEnd(tsEnd);
-            sampleStarts.push(r.pos, e);
+            if (bounds + 2 > sampleBounds.length) growSampleBounds();
+            sampleBounds[bounds++] = r.pos;
+            sampleBounds[bounds++] = e;
             r.pos = e;
           } else r.skip(t & 7, tsEnd);
         }
         r.pos = tsEnd;
-        const sampleCount = sampleStarts.length / 2;
+        const sampleCount = bounds / 2;
 
         const cacheable = contiguous && labelsStart >= 0;
         let entry = cacheable ? cache.get(body, labelsStart, labelsEnd) : undefined;
@@ -238,16 +238,15 @@ export async function appendEncodedWriteRequest(
             validateLabels(labels);
           } catch (err) {
             // Samples must still parse: a malformed body is refused whole.
-            for (let i = 0; i < sampleStarts.length; i += 2)
-              readSample(r, sampleStarts[i]!, sampleStarts[i + 1]!);
+            for (let i = 0; i < bounds; i += 2) readSample(r, sampleBounds[i]!, sampleBounds[i + 1]!);
             reject('invalid_labels', `invalid labels: ${(err as Error).message}`, sampleCount);
             continue;
           }
           entry = cacheable ? cache.add(body, labelsStart, labelsEnd, labels) : { labels, ref: 0 };
         }
         let ref = entry.ref;
-        for (let i = 0; i < sampleStarts.length; i += 2) {
-          readSample(r, sampleStarts[i]!, sampleStarts[i + 1]!);
+        for (let i = 0; i < bounds; i += 2) {
+          readSample(r, sampleBounds[i]!, sampleBounds[i + 1]!);
           try {
             ref = app.append(ref, entry.labels, sampleTs, sampleValue);
             outcome.samplesAppended++;
@@ -270,11 +269,23 @@ export async function appendEncodedWriteRequest(
     await app.rollback();
     throw err;
   } finally {
-    sampleStarts = [];
+    if (sampleBounds.length > 1 << 16) sampleBounds = new Int32Array(64);
   }
   for (const m of metadata) onMetadata?.(m);
   await app.commit();
   return outcome;
+}
+
+/**
+ * [start, end) of each Sample of the series being walked, gathered while its fields are
+ * walked (labels may follow samples). Module scratch: the walk never awaits.
+ */
+let sampleBounds = new Int32Array(64);
+
+function growSampleBounds(): void {
+  const grown = new Int32Array(sampleBounds.length * 2);
+  grown.set(sampleBounds);
+  sampleBounds = grown;
 }
 
 let sampleTs = 0;
@@ -282,6 +293,19 @@ let sampleValue = 0;
 
 /** Reads one Sample message into `sampleTs`/`sampleValue` (module slots: no object per sample). */
 function readSample(r: Reader, start: number, end: number): void {
+  const buf = r.buf;
+  // Fast path: the layout senders write, value (field 1) then timestamp (field 2), once each.
+  if (buf[start] === 0x09 && start + 10 < end && buf[start + 9] === 0x10) {
+    for (let i = 0; i < 8; i++) f64Bytes[i] = buf[start + 1 + i]!;
+    const v = f64[0]!;
+    r.pos = start + 10;
+    const ts = r.int64(end);
+    if (r.pos === end) {
+      sampleTs = ts;
+      sampleValue = v;
+      return;
+    }
+  }
   r.pos = start;
   let ts = 0;
   let v = 0;

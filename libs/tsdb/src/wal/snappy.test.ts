@@ -14,6 +14,25 @@ describe('snappy block', () => {
     if (input.length > 1000) expect(enc.length).toBeLessThan(input.length / 10);
   });
 
+  it('writes into a given output buffer with room for the worst case, and keeps no state between calls', () => {
+    const out = new Uint8Array(64 * 1024);
+    const inputs = [
+      new TextEncoder().encode('abcdabcdabcdabcd'.repeat(300)),
+      new TextEncoder().encode('xyzwxyzwxyzwxyzw'.repeat(300)),
+      new Uint8Array(5000).map((_, i) => (i * 7919) & 0xff),
+    ];
+    for (let round = 0; round < 3; round++)
+      for (const input of inputs) {
+        const enc = snappyEncode(input, out);
+        expect(enc.buffer).toBe(out.buffer);
+        expect(Buffer.from(snappyDecode(enc)).equals(Buffer.from(input))).toBe(true);
+      }
+    const small = new Uint8Array(8);
+    const enc = snappyEncode(inputs[0]!, small);
+    expect(enc.buffer).not.toBe(small.buffer);
+    expect(Buffer.from(snappyDecode(enc)).equals(Buffer.from(inputs[0]!))).toBe(true);
+  });
+
   it('decodes a block with every element kind (hand-assembled per the format)', () => {
     // len 12; literal "abcd"; copy1 len 4 off 4; copy2 len 2 off 8; literal "z"; copy4 len 1 off 1 (repeats the z)
     const block = Uint8Array.from([

@@ -15,7 +15,14 @@ export class SnappyError extends Error {
 
 const HASH_BITS = 14;
 const MAX_OFFSET = 65535;
+/**
+ * Hash table of positions, stored as `base + position`: entries below the current call's
+ * `base` are from earlier calls and count as empty, so the table is not cleared per call
+ * (64 KiB of fill per WAL record otherwise). Cleared only when `base` would overflow.
+ */
 const table = new Int32Array(1 << HASH_BITS);
+let base = 0;
+const MAX_BASE = 0x7fffffff;
 
 /** Worst-case encoded size of `n` bytes (Go's `MaxEncodedLen`). */
 export function maxEncodedLength(n: number): number {
@@ -26,10 +33,15 @@ function load32(b: Uint8Array, i: number): number {
   return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
 }
 
-/** Compresses `src` into a new snappy block. Greedy hash matching over 4-byte sequences. */
-export function snappyEncode(src: Uint8Array): Uint8Array {
+/**
+ * Compresses `src` into a snappy block. Greedy hash matching over 4-byte sequences. The
+ * block is written into `out` when it has room for the worst case (the result is then a
+ * view of it), into a new array otherwise.
+ */
+export function snappyEncode(src: Uint8Array, out?: Uint8Array): Uint8Array {
   const n = src.length;
-  const dst = new Uint8Array(maxEncodedLength(n));
+  const max = maxEncodedLength(n);
+  const dst = out !== undefined && out.length >= max ? out : new Uint8Array(max);
   let d = 0;
   // Preamble: uncompressed length as uvarint.
   let len = n;
@@ -42,7 +54,12 @@ export function snappyEncode(src: Uint8Array): Uint8Array {
     if (n > 0) d = emitLiteral(dst, d, src, 0, n);
     return dst.subarray(0, d);
   }
-  table.fill(-1);
+  if (base > MAX_BASE - n - 1) {
+    table.fill(0);
+    base = 0;
+  }
+  const b = base + 1;
+  base = b + n;
   const limit = n - 15;
   let lit = 0;
   let i = 0;
@@ -50,8 +67,8 @@ export function snappyEncode(src: Uint8Array): Uint8Array {
   while (i < limit) {
     const u = load32(src, i);
     const h = Math.imul(u, 0x1e35a7bd) >>> (32 - HASH_BITS);
-    const cand = table[h]!;
-    table[h] = i;
+    const cand = table[h]! - b;
+    table[h] = b + i;
     if (cand < 0 || i - cand > MAX_OFFSET || load32(src, cand) !== u) {
       // Skip faster through data that does not compress.
       i += skip >>> 5;

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HeadLog } from '../head/head.ts';
-import { snappyEncode } from './snappy.ts';
+import { maxEncodedLength, snappyEncode } from './snappy.ts';
 import {
   DEFAULT_SEGMENT_SIZE,
   PAGE_SIZE,
@@ -50,6 +50,8 @@ export class Wal implements HeadLog {
   #offset = 0;
   #closed = false;
   #scratch = new Uint8Array(64 * 1024);
+  /** Output buffers of the records' compression, one per record of a log call (framing copies them). */
+  readonly #packed: Uint8Array[] = [];
 
   private constructor(dir: string, segmentSizeBytes: number, compression: boolean) {
     this.dir = dir;
@@ -78,8 +80,9 @@ export class Wal implements HeadLog {
     if (this.compression) {
       flags = [];
       const out: Uint8Array[] = [];
-      for (const r of records) {
-        const c = r.length > 0 ? snappyEncode(r) : r;
+      for (let k = 0; k < records.length; k++) {
+        const r = records[k]!;
+        const c = r.length > 0 ? snappyEncode(r, this.#compressScratch(k, r.length)) : r;
         const smaller = c.length < r.length;
         out.push(smaller ? c : r);
         flags.push(smaller);
@@ -102,6 +105,18 @@ export class Wal implements HeadLog {
     this.counters.bytesWritten += bytes.length;
     this.counters.recordsWritten += records.length;
     this.counters.writes++;
+  }
+
+  /** A reusable output buffer for compressing the `k`th record of `length` bytes (none beyond 4 MiB). */
+  #compressScratch(k: number, length: number): Uint8Array | undefined {
+    const need = maxEncodedLength(length);
+    if (need > 4 << 20) return undefined;
+    let out = this.#packed[k];
+    if (out === undefined || out.length < need) {
+      out = new Uint8Array(Math.max(need, 16 * 1024));
+      this.#packed[k] = out;
+    }
+    return out;
   }
 
   /** Pads and fsyncs the current segment, closes it and starts the next; returns the new index. */
