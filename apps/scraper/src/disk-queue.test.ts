@@ -265,6 +265,22 @@ describe('DiskQueue', () => {
     );
   });
 
+  it('stays usable after a new segment file could not be made, with an error naming it', () => {
+    const q = openQueue({ segmentBytes: 60 });
+    q.push(rec(0)); // 8 + 32 bytes
+    mkdirSync(tmp.join('q', '00000002.seg')); // what the next segment would be called
+    expect(() => q.push(rec(1, 40))).toThrow(
+      expect.objectContaining({
+        code: 'IO',
+        message: expect.stringContaining(tmp.join('q', '00000002.seg')),
+      }),
+    );
+    q.push(Buffer.from('tiny')); // would fit in the first segment, whose file is closed: goes to a new one
+    expect(segments()).toEqual(['00000001.seg', '00000002.seg', '00000003.seg']);
+    expect(drain(q)).toEqual([rec(0).toString(), 'tiny']);
+    expect(segments()).toEqual(['00000002.seg']); // only the directory in the way is left
+  });
+
   it('refuses a second open of the same directory in one process, and allows it after close', () => {
     const q = openQueue();
     expect(() => DiskQueue.open(tmp.join('q', '.'))).toThrow(expect.objectContaining({ code: 'IN_USE' }));

@@ -458,7 +458,11 @@ export class DiskQueue {
       (current.segment.size === SEGMENT_HEADER.length || current.segment.size + framed <= this.#segmentBytes)
     )
       return current;
-    if (current) closeQuietly(current.fd);
+    if (current) {
+      closeQuietly(current.fd);
+      // Forgotten before the new file is made: should that fail, no later push may use the closed descriptor.
+      this.#write = undefined;
+    }
     const index = this.#nextIndex++;
     const path = join(this.dir, segmentFileName(index));
     const fd = openOrFail(path, 'wx');
