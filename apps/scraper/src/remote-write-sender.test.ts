@@ -105,3 +105,20 @@ describe('httpSender', () => {
     }
   });
 });
+
+describe('httpSender timeout', () => {
+  it('gives up after remote_timeout', async () => {
+    const hanging = createServer(() => undefined); // never answers
+    const address = await listen(hanging);
+    const sender = httpSender(entry(`http://${address}/api/v1/write`), dir.path);
+    try {
+      const started = performance.now();
+      await expect(sender.send(Buffer.from('x'), 200)).rejects.toThrow('context deadline exceeded');
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      await sender.close();
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+});

@@ -25,10 +25,22 @@ export function httpSender(config: RemoteWriteConfig, baseDir: string): HttpSend
   const headers: Record<string, string> = { ...config.headers, ...REMOTE_WRITE_HEADERS };
   return {
     send: async (body, timeoutMs) => {
-      const response = await client.request({ method: 'POST', url: config.url, headers, body, timeoutMs });
-      await response.body.dump().catch(() => undefined);
-      const retryAfter = response.headers['retry-after'];
-      return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : null };
+      // A timer cleared when done, not AbortSignal.timeout: those fire later anyway, each
+      // making a DOMException with a stack, which showed in profiles at 40 POSTs a second.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new Error('context deadline exceeded')), timeoutMs);
+      try {
+        const { signal } = controller;
+        const response = await client.request({ method: 'POST', url: config.url, headers, body, signal });
+        await response.body.dump().catch(() => undefined);
+        const retryAfter = response.headers['retry-after'];
+        return {
+          status: response.statusCode,
+          retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+        };
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close: () => client.close(),
   };
