@@ -236,6 +236,44 @@ describe('DiskQueue', () => {
     expect(drain(q)).toEqual([rec(1).toString(), rec(2).toString()]);
   });
 
+  it('hands out several oldest records at once, across segments, bounded by count and bytes', () => {
+    const q = openQueue({ segmentBytes: 104 });
+    for (let i = 0; i < 7; i++) q.push(rec(i));
+    const names = (rs: Buffer[]) => rs.map((r) => r.toString().split('-')[1]);
+    expect(names(q.peekMany(5))).toEqual(['0', '1', '2', '3', '4']);
+    expect(names(q.peekMany(10, 50))).toEqual(['0', '1']); // 20 + 20, a third would pass 50
+    expect(names(q.peekMany(10, 5))).toEqual(['0']); // always the oldest, however large
+    const batch = q.peekMany(4);
+    expect(q.peek()).toBe(batch[0]);
+    for (const r of batch) expect(q.shift(r)).toBe(true);
+    expect(names(q.peekMany(10))).toEqual(['4', '5', '6']);
+  });
+
+  it('acknowledges only the records of a peeked set still held after the oldest were dropped for room', () => {
+    const framed = RECORD_HEADER_BYTES + 20;
+    const q = openQueue({ maxBytes: 3 * framed });
+    for (let i = 0; i < 3; i++) q.push(rec(i));
+    const sending = q.peekMany(3);
+    q.push(rec(3)); // drops rec(0)
+    expect(sending.map((r) => q.shift(r))).toEqual([false, true, true]);
+    expect(drain(q)).toEqual([rec(3).toString()]);
+  });
+
+  it('ends a peeked set before a later record whose bytes changed on disk', () => {
+    const warnings: string[] = [];
+    const q = openQueue({ onWarn: (m) => warnings.push(m) });
+    for (let i = 0; i < 3; i++) q.push(rec(i));
+    const path = tmp.join('q', '00000001.seg');
+    const data = readFileSync(path);
+    data[SEGMENT_HEADER.length + 32 + RECORD_HEADER_BYTES]! ^= 1;
+    writeFileSync(path, data);
+    expect(q.peekMany(3).map(String)).toEqual([rec(0).toString()]);
+    expect(warnings).toEqual([]);
+    q.shift();
+    expect(q.peekMany(3).map(String)).toEqual([rec(2).toString()]);
+    expect(warnings).toEqual([`${path}: record at offset 40 changed on disk (CRC mismatch), dropping it`]);
+  });
+
   it('skips, with a warning, a record whose bytes changed on disk after it was written', () => {
     const warnings: string[] = [];
     const q = openQueue({ onWarn: (m) => warnings.push(m) });

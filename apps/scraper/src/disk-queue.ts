@@ -105,8 +105,8 @@ export class DiskQueue {
   #count = 0;
   #bytes = 0;
   #weight = 0;
-  /** The head record as last read by `peek`, until it is shifted or dropped. */
-  #peeked: Buffer | undefined;
+  /** The oldest records as `peek`/`peekMany` read them, in order, until each is shifted or dropped. */
+  readonly #peeked: Buffer[] = [];
   #dirChanged = false;
   #closed = false;
 
@@ -254,34 +254,68 @@ export class DiskQueue {
    * warning and the next one returned.
    */
   peek(): Buffer | undefined {
+    return this.peekMany(1)[0];
+  }
+
+  /**
+   * The oldest records, up to `maxRecords` and, past the first, while their payloads add up
+   * to at most `maxBytes` (each the same Buffer `peek` returns once it is the oldest). A
+   * later record whose bytes no longer match their CRC ends the list early; it is dropped
+   * with a warning once it is the oldest.
+   */
+  peekMany(maxRecords: number, maxBytes = Infinity): Buffer[] {
     this.#checkOpen();
-    while (this.#peeked === undefined && this.#count > 0) {
-      const seg = this.#segments[0]!;
-      const offset = seg.offsets[seg.head]!;
-      const length = seg.lengths[seg.head]!;
-      const frame = Buffer.allocUnsafe(RECORD_HEADER_BYTES + length);
-      try {
-        seg.readFd ??= openSync(seg.path, 'r');
-        const n = readSync(seg.readFd, frame, 0, frame.length, offset);
-        if (n !== frame.length) throw new Error(`read ${n} of ${frame.length} bytes`);
-      } catch (error) {
-        throw new DiskQueueError(
-          'IO',
-          `cannot read disk queue segment ${seg.path} at offset ${offset}: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
+    const out: Buffer[] = [];
+    let bytes = 0;
+    let segAt = 0;
+    let idx = this.#segments[0]?.head ?? 0;
+    while (out.length < maxRecords && out.length < this.#count) {
+      let seg = this.#segments[segAt]!;
+      if (idx >= seg.offsets.length) {
+        seg = this.#segments[++segAt]!;
+        idx = seg.head;
       }
-      if (frame.readUInt32BE(0) === length && recordCrcMatches(frame, 0, length)) {
-        this.#peeked = frame.subarray(RECORD_HEADER_BYTES);
-      } else {
-        this.#warn(`${seg.path}: record at offset ${offset} changed on disk (CRC mismatch), dropping it`);
-        this.#consumeHead();
-        this.#persistHead();
+      const k = out.length;
+      let record = this.#peeked[k];
+      if (record === undefined) {
+        record = this.#read(seg, idx);
+        if (record === undefined) {
+          if (k > 0) break;
+          this.#warn(
+            `${seg.path}: record at offset ${seg.offsets[idx]} changed on disk (CRC mismatch), dropping it`,
+          );
+          this.#consumeHead();
+          this.#persistHead();
+          return this.peekMany(maxRecords, maxBytes);
+        }
+        this.#peeked.push(record);
       }
+      if (k > 0 && bytes + record.length > maxBytes) break;
+      bytes += record.length;
+      out.push(record);
+      idx++;
     }
-    return this.#peeked;
+    return out;
+  }
+
+  /** The payload of record `idx` of `seg` read from disk; undefined when its CRC no longer matches. */
+  #read(seg: Segment, idx: number): Buffer | undefined {
+    const offset = seg.offsets[idx]!;
+    const length = seg.lengths[idx]!;
+    const frame = Buffer.allocUnsafe(RECORD_HEADER_BYTES + length);
+    try {
+      seg.readFd ??= openSync(seg.path, 'r');
+      const n = readSync(seg.readFd, frame, 0, frame.length, offset);
+      if (n !== frame.length) throw new Error(`read ${n} of ${frame.length} bytes`);
+    } catch (error) {
+      throw new DiskQueueError(
+        'IO',
+        `cannot read disk queue segment ${seg.path} at offset ${offset}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    if (frame.readUInt32BE(0) !== length || !recordCrcMatches(frame, 0, length)) return undefined;
+    return frame.subarray(RECORD_HEADER_BYTES);
   }
 
   /**
@@ -292,7 +326,7 @@ export class DiskQueue {
   shift(peeked?: Buffer): boolean {
     this.#checkOpen();
     if (this.#count === 0) return false;
-    if (peeked !== undefined && peeked !== this.#peeked) return false;
+    if (peeked !== undefined && peeked !== this.#peeked[0]) return false;
     this.#consumeHead();
     this.#persistHead();
     return true;
@@ -424,7 +458,7 @@ export class DiskQueue {
     this.#bytes -= RECORD_HEADER_BYTES + length;
     this.#weight -= seg.weights[seg.head]!;
     seg.head++;
-    this.#peeked = undefined;
+    this.#peeked.shift();
     if (seg.head < seg.offsets.length) return;
     this.#segments.shift();
     if (seg.readFd !== undefined) closeQuietly(seg.readFd);
