@@ -276,7 +276,7 @@ export class DiskQueue {
         idx = seg.head;
       }
       const k = out.length;
-      let record = this.#peeked[k];
+      let record: Buffer | undefined = this.#peeked[k];
       if (record === undefined) {
         record = this.#read(seg, idx);
         if (record === undefined) {
