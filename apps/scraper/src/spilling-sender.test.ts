@@ -1,5 +1,5 @@
 import { Labels } from '@argus/model';
-import { decodeWriteRequest } from '@argus/remote';
+import { compressBlock, decodeWriteRequest, decompressBlock } from '@argus/remote';
 import { makeTempDir } from '@argus/testkit';
 import type { TempDir } from '@argus/testkit';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -55,7 +55,13 @@ function fakeRemote(downStatus = 503, retryAfter: string | null = null) {
   };
 }
 
-const queueConfig = { min_backoff: 5, max_backoff: 20, retry_on_http_429: true };
+const queueConfig = { min_backoff: 5, max_backoff: 20, retry_on_http_429: true, max_samples_per_send: 100 };
+
+/** A batch body: a snappy block of its name and a newline, so merged requests still read as names. */
+const batch = (name: string) => compressBlock(Buffer.from(`${name}\n`));
+/** The batch names in request bodies, in order. */
+const names = (bodies: readonly Buffer[]) =>
+  bodies.flatMap((b) => decompressBlock(b).toString().split('\n').filter(Boolean));
 const target = (send: SendFunc, extra: Partial<SpillTarget> = {}): SpillTarget => ({
   send,
   queueConfig,
@@ -73,7 +79,7 @@ async function runShard(
   let buffered = 0;
   for (let j = 0; j < batches; j++) {
     for (;;) {
-      const r = await send(Buffer.from(`s${shard}-b${j}`), 1000, { samples: 2, highestTimestampMs: j });
+      const r = await send(batch(`s${shard}-b${j}`), 1000, { samples: 2, highestTimestampMs: j });
       if (r.buffered) buffered++;
       if (r.status >= 200 && r.status < 300) break;
       await sleep(5);
@@ -86,9 +92,9 @@ async function runShard(
 /** Accepted batches per shard, in arrival order. */
 function perShard(accepted: readonly Buffer[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const b of accepted) {
-    const [shard] = b.toString().split('-');
-    (out[shard!] ??= []).push(b.toString());
+  for (const name of names(accepted)) {
+    const [shard] = name.split('-');
+    (out[shard!] ??= []).push(name);
   }
   return out;
 }
@@ -139,9 +145,9 @@ describe('SpillingSender', () => {
     const remote = fakeRemote(400);
     const spill = openSender();
     const send = spill.attach(target(remote.send));
-    expect(await send(Buffer.from('a'), 1000)).toEqual({ status: 204, retryAfter: null });
+    expect(await send(batch('a'), 1000)).toEqual({ status: 204, retryAfter: null });
     remote.down();
-    expect(await send(Buffer.from('b'), 1000)).toMatchObject({ status: 400 });
+    expect(await send(batch('b'), 1000)).toMatchObject({ status: 400 });
     expect(spill.stats.bufferedBatches).toBe(0);
     expect(readdirSync(tmp.join('buf')).filter((f) => f.endsWith('.seg'))).toEqual([]);
   });
@@ -159,12 +165,12 @@ describe('SpillingSender', () => {
     const off = spill.attach(
       target(remote.send, { queueConfig: { ...queueConfig, retry_on_http_429: false } }),
     );
-    expect(await off(Buffer.from('a'), 1000)).toMatchObject({ status: 429, retryAfter: '7' });
+    expect(await off(batch('a'), 1000)).toMatchObject({ status: 429, retryAfter: '7' });
     const on = spill.attach(target(remote.send));
-    expect(await on(Buffer.from('b'), 1000)).toEqual({ status: 200, retryAfter: null, buffered: true });
+    expect(await on(batch('b'), 1000)).toEqual({ status: 200, retryAfter: null, buffered: true });
     await spill.whenEmpty();
     expect(waits).toEqual([7000]);
-    expect(remote.accepted.map(String)).toEqual(['b']);
+    expect(names(remote.accepted)).toEqual(['b']);
   });
 
   it('backs off doubling from min_backoff to max_backoff while the buffer cannot be sent', async () => {
@@ -178,10 +184,10 @@ describe('SpillingSender', () => {
     });
     remote.down();
     const send = spill.attach(target(remote.send));
-    await send(Buffer.from('a'), 1000);
+    await send(batch('a'), 1000);
     await spill.whenEmpty();
     expect(waits).toEqual([5, 10, 20, 20, 20]);
-    expect(remote.accepted.map(String)).toEqual(['a']);
+    expect(names(remote.accepted)).toEqual(['a']);
   });
 
   it('drops a buffered batch the remote end refuses (4xx) and goes on with the next', async () => {
@@ -192,22 +198,24 @@ describe('SpillingSender', () => {
         failures--;
         return { status: 503, retryAfter: null };
       }
-      if (body.toString() === 'bad') return { status: 400, retryAfter: null };
-      accepted.push(body.toString());
+      if (names([body]).includes('bad')) return { status: 400, retryAfter: null };
+      accepted.push(...names([body]));
       return { status: 200, retryAfter: null };
     };
     const logs: string[] = [];
     const spill = openSender({ log: (m) => logs.push(m), sleep: () => sleep(1) });
     const s = spill.attach(target(send));
     for (const body of ['first', 'bad', 'good'])
-      expect(await s(Buffer.from(body), 1000, { samples: body.length, highestTimestampMs: 1 })).toMatchObject(
-        {
-          buffered: true,
-        },
-      );
+      expect(await s(batch(body), 1000, { samples: body.length, highestTimestampMs: 1 })).toMatchObject({
+        buffered: true,
+      });
     await spill.whenEmpty();
     expect(accepted).toEqual(['first', 'good']);
     expect(spill.stats).toMatchObject({ failedBatches: 1, failedSamples: 3, sentBatches: 2, sentSamples: 9 });
+    // The three went out merged first; refused, they were sent one by one.
+    expect(logs).toContain(
+      'merged request refused (server returned HTTP status 400): sending its 3 batches one by one',
+    );
     expect(logs).toContain(
       'non-recoverable error sending 3 buffered samples: server returned HTTP status 400',
     );
@@ -216,13 +224,16 @@ describe('SpillingSender', () => {
   it('drops the oldest buffered batches past maxBytes, logging how many', async () => {
     const remote = fakeRemote(503);
     const logs: { message: string; fields?: Record<string, unknown> }[] = [];
-    // Each record: 12-byte frame header + 12-byte envelope + 26-byte body = 50 bytes; room for 4.
-    const spill = openSender({ maxBytes: 200, log: (message, fields) => logs.push({ message, fields }) });
+    // Each record: 12-byte frame header + 12-byte envelope + the body; room for 4.
+    const framed = 24 + batch('batch-0').length;
+    const spill = openSender({
+      maxBytes: 4 * framed,
+      log: (message, fields) => logs.push({ message, fields }),
+    });
     remote.down();
     const send = spill.attach(target(remote.send));
-    for (let i = 0; i < 6; i++)
-      await send(Buffer.from(`batch-${i}`.padEnd(26, '.')), 1000, { samples: 10, highestTimestampMs: i });
-    expect(spill.pending).toEqual({ batches: 4, samples: 40, bytes: 200 });
+    for (let i = 0; i < 6; i++) await send(batch(`batch-${i}`), 1000, { samples: 10, highestTimestampMs: i });
+    expect(spill.pending).toEqual({ batches: 4, samples: 40, bytes: 4 * framed });
     expect(spill.stats).toMatchObject({
       bufferedBatches: 6,
       droppedForRoomBatches: 2,
@@ -233,12 +244,22 @@ describe('SpillingSender', () => {
     ).toEqual([1, 1]);
     remote.up();
     await spill.whenEmpty();
-    expect(remote.accepted.map((b) => b.toString().replace(/\.+$/, ''))).toEqual([
-      'batch-2',
-      'batch-3',
-      'batch-4',
-      'batch-5',
-    ]);
+    expect(names(remote.accepted)).toEqual(['batch-2', 'batch-3', 'batch-4', 'batch-5']);
+  });
+
+  it('merges buffered batches into fewer requests, bounded by ten times max_samples_per_send', async () => {
+    const remote = fakeRemote(503);
+    remote.down();
+    const spill = openSender();
+    const send = spill.attach(target(remote.send));
+    // 60 batches of 30 samples: at most 1000 samples (ten times 100) a request, so 33 batches.
+    for (let j = 0; j < 60; j++) await send(batch(`s0-b${j}`), 1000, { samples: 30, highestTimestampMs: j });
+    remote.up();
+    await spill.whenEmpty();
+    expect(names(remote.accepted)).toEqual(batchNames(0, 60));
+    expect(remote.accepted.length).toBeLessThanOrEqual(4);
+    for (const body of remote.accepted) expect(names([body]).length).toBeLessThanOrEqual(33);
+    expect(spill.stats).toMatchObject({ sentBatches: 60, sentSamples: 1800 });
   });
 
   it('lets the shard retry in memory when the disk refuses the batch', async () => {
@@ -261,18 +282,18 @@ describe('SpillingSender', () => {
     const spill = openSender();
     const oldTarget = target(old.send);
     const send = spill.attach(oldTarget);
-    await send(Buffer.from('s0-b0'), 1000);
-    await send(Buffer.from('s0-b1'), 1000);
+    await send(batch('s0-b0'), 1000);
+    await send(batch('s0-b1'), 1000);
     await spill.detach(oldTarget);
     const triesBefore = old.answers.length;
     await sleep(60);
     expect(old.answers.length).toBe(triesBefore);
     expect(spill.pending.batches).toBe(2);
     // The closing queue's last batch still goes behind the others.
-    await send(Buffer.from('s0-b2'), 1000);
+    await send(batch('s0-b2'), 1000);
     spill.attach(target(next.send));
     await spill.whenEmpty();
-    expect(next.accepted.map(String)).toEqual(batchNames(0, 3));
+    expect(names(next.accepted)).toEqual(batchNames(0, 3));
     expect(old.accepted).toEqual([]);
   });
 
@@ -281,8 +302,7 @@ describe('SpillingSender', () => {
     remote.down();
     const first = openSender();
     const send1 = first.attach(target(remote.send));
-    for (let j = 0; j < 5; j++)
-      await send1(Buffer.from(`s0-b${j}`), 1000, { samples: 1, highestTimestampMs: j });
+    for (let j = 0; j < 5; j++) await send1(batch(`s0-b${j}`), 1000, { samples: 1, highestTimestampMs: j });
     expect(first.pending.batches).toBe(5);
     await first.close();
 
@@ -294,10 +314,9 @@ describe('SpillingSender', () => {
       'remote write overflow buffer holds batches of a previous run: sending them first',
     ]);
     const send2 = second.attach(target(remote.send));
-    for (let j = 5; j < 8; j++)
-      await send2(Buffer.from(`s0-b${j}`), 1000, { samples: 1, highestTimestampMs: j });
+    for (let j = 5; j < 8; j++) await send2(batch(`s0-b${j}`), 1000, { samples: 1, highestTimestampMs: j });
     await second.whenEmpty();
-    expect(remote.accepted.map(String)).toEqual(batchNames(0, 8));
+    expect(names(remote.accepted)).toEqual(batchNames(0, 8));
   });
 
   it('replays what was buffered when the process died mid-outage (files as a kill leaves them)', async () => {
@@ -305,7 +324,7 @@ describe('SpillingSender', () => {
     remote.down();
     const dying = openSender();
     const send = dying.attach(target(remote.send));
-    for (let j = 0; j < 4; j++) await send(Buffer.from(`s0-b${j}`), 1000);
+    for (let j = 0; j < 4; j++) await send(batch(`s0-b${j}`), 1000);
     // What the next process finds: the directory as it is, never closed.
     const copy = tmp.join('after-kill');
     mkdirSync(copy);
@@ -316,7 +335,7 @@ describe('SpillingSender', () => {
     const next = openSender({}, copy);
     next.attach(target(remote.send));
     await next.whenEmpty();
-    expect(remote.accepted.map(String)).toEqual(batchNames(0, 4));
+    expect(names(remote.accepted)).toEqual(batchNames(0, 4));
   });
 });
 

@@ -1,3 +1,4 @@
+import { compressBlock, decompressBlock } from '@argus/remote';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { RemoteWriteConfig } from './config/scraper-config.ts';
 import { DiskQueue } from './disk-queue.ts';
@@ -30,7 +31,7 @@ export interface SpillTarget {
   readonly send: SendFunc;
   readonly queueConfig: Pick<
     RemoteWriteConfig['queue_config'],
-    'min_backoff' | 'max_backoff' | 'retry_on_http_429'
+    'min_backoff' | 'max_backoff' | 'retry_on_http_429' | 'max_samples_per_send'
   >;
   readonly timeoutMs: number;
   /** Counted into like the queue's shards count their sends (resharding reads them). */
@@ -69,6 +70,9 @@ export interface SpillStats {
 
 /** Buffered record: `highest timestamp f64 BE | samples u32 BE | encoded WriteRequest`. */
 const ENVELOPE_BYTES = 12;
+/** Bounds of one request merged from buffered batches: compressed bytes, and batches. */
+export const MERGE_MAX_BYTES = 1024 * 1024;
+const MERGE_MAX_RECORDS = 1000;
 
 /**
  * A write-ahead overflow buffer in front of one remote-write destination. While its
@@ -263,50 +267,68 @@ export class SpillingSender {
     });
   }
 
-  /** Sends the buffer oldest first, one batch at a time, until it is empty or the sender closes. */
+  /**
+   * Sends the buffer oldest first until it is empty or draining stops. Consecutive batches
+   * are merged into one request (their `WriteRequest`s concatenated, which protobuf reads
+   * as one with all their series, in order), up to {@link MERGE_MAX_BYTES} compressed and
+   * ten times `max_samples_per_send`, so that one request in flight drains faster than the
+   * shards fill the buffer. A merged request refused with a non-retryable status is sent
+   * again batch by batch, so only the batches at fault are dropped.
+   */
   async #drain(stop: AbortSignal): Promise<void> {
     let backoffMs: number | undefined;
+    /** Batches still to send one by one after a merged request was refused. */
+    let singles = 0;
     while (!stop.aborted) {
       const target = this.#target;
       if (target === undefined) return;
       const q = target.queueConfig;
-      let record: Buffer | undefined;
+      let records: Buffer[];
       try {
-        record = this.#queue.peek();
+        records = this.#queue.peekMany(singles > 0 ? 1 : MERGE_MAX_RECORDS, MERGE_MAX_BYTES);
       } catch (error) {
         // A read error may pass (a full or flaky device); try again after the longest backoff.
         this.#o.log?.(`cannot read the overflow buffer: ${(error as Error).message}`, { dir: this.dir });
         await this.#sleep(q.max_backoff, stop).catch(() => undefined);
         continue;
       }
-      if (record === undefined) return;
-      if (record.length < ENVELOPE_BYTES) {
-        this.#o.log?.('dropping a buffered record too short to be a batch', {
-          dir: this.dir,
-          bytes: record.length,
-        });
-        this.#ack(record);
+      if (records.length === 0) return;
+      const request = this.#request(records, q.max_samples_per_send * 10);
+      if (request === undefined) {
+        this.#o.log?.('dropping a buffered record too short to be a batch', { dir: this.dir });
+        this.#ack(records[0]!);
         continue;
       }
-      const highestMs = record.readDoubleBE(0);
-      const samples = record.readUInt32BE(8);
-      const body = record.subarray(ENVELOPE_BYTES);
+      const { batches, samples, highestMs, body } = request;
       const started = performance.now();
       const result = await attempt(target.send, body, target.timeoutMs);
       if (this.#closed) return; // the queue is closed: an unacknowledged batch is sent again next run
       if (result.status >= 200 && result.status < 300) {
         this.#count(target, 'sent', samples, body.length, started, highestMs);
-        this.#ack(record);
-        this.stats.sentBatches++;
+        for (const r of batches) this.#ack(r);
+        this.stats.sentBatches += batches.length;
         this.stats.sentSamples += samples;
+        if (singles > 0) singles--;
         backoffMs = undefined;
         continue;
       }
       if (!retryable(result.status, target)) {
+        if (batches.length > 1) {
+          this.#count(target, 'retried', samples, body.length, started, highestMs);
+          this.#o.log?.(
+            `merged request refused (${result.reason}): sending its ${batches.length} batches one by one`,
+            {
+              dir: this.dir,
+            },
+          );
+          singles = batches.length;
+          continue;
+        }
         this.#count(target, 'failed', samples, body.length, started, highestMs);
-        this.#ack(record);
+        this.#ack(batches[0]!);
         this.stats.failedBatches++;
         this.stats.failedSamples += samples;
+        if (singles > 0) singles--;
         this.#o.log?.(`non-recoverable error sending ${samples} buffered samples: ${result.reason}`, {
           dir: this.dir,
         });
@@ -323,6 +345,41 @@ export class SpillingSender {
       } catch {
         return; // aborted by close or detach
       }
+    }
+  }
+
+  /**
+   * The request for the oldest buffered `records`: the leading ones that fit `maxSamples`
+   * (at least one) and merge (their bodies snappy blocks), or undefined when the oldest is
+   * not a batch at all.
+   */
+  #request(
+    records: readonly Buffer[],
+    maxSamples: number,
+  ): { batches: Buffer[]; samples: number; highestMs: number; body: Buffer } | undefined {
+    const batches: Buffer[] = [];
+    let samples = 0;
+    let highestMs = -Infinity;
+    for (const r of records) {
+      if (r.length < ENVELOPE_BYTES) break;
+      const n = r.readUInt32BE(8);
+      if (batches.length > 0 && samples + n > maxSamples) break;
+      batches.push(r);
+      samples += n;
+      highestMs = Math.max(highestMs, r.readDoubleBE(0));
+    }
+    if (batches.length === 0) return undefined;
+    const first = batches[0]!.subarray(ENVELOPE_BYTES);
+    if (batches.length === 1) return { batches, samples, highestMs, body: first };
+    try {
+      const body = compressBlock(
+        Buffer.concat(batches.map((b) => decompressBlock(b.subarray(ENVELOPE_BYTES)))),
+      );
+      return { batches, samples, highestMs, body };
+    } catch {
+      // Not all snappy blocks (the receiver will say what it thinks of them): send the oldest alone.
+      const only = batches[0]!;
+      return { batches: [only], samples: only.readUInt32BE(8), highestMs: only.readDoubleBE(0), body: first };
     }
   }
 
