@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseScraperConfig } from './config/scraper-config.ts';
+import { remoteMetrics } from './metrics/self-metrics.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
 import type { RemoteWriteStats, SendFunc } from './remote-write-queue.ts';
 import { SpillingSender } from './spilling-sender.ts';
@@ -260,6 +261,28 @@ describe('SpillingSender', () => {
     expect(remote.accepted.length).toBeLessThanOrEqual(4);
     for (const body of remote.accepted) expect(names([body]).length).toBeLessThanOrEqual(33);
     expect(spill.stats).toMatchObject({ sentBatches: 60, sentSamples: 1800 });
+  });
+
+  it("counts its sends into the queue's prometheus_remote_storage_* series, the highest sent timestamp once sent", async () => {
+    const labels = { remote_name: 'spill-metrics', url: 'http://spill-metrics' };
+    const value = async (metric: { get(): Promise<{ values: { labels: object; value: number }[] }> }) =>
+      (await metric.get()).values.find((v) => JSON.stringify(v.labels) === JSON.stringify(labels))?.value ??
+      0;
+    const remote = fakeRemote(503);
+    const spill = openSender({ sleep: () => sleep(1) });
+    const send = spill.attach(target(remote.send, { metricLabels: labels }));
+    remote.down();
+    await send(batch('s0-b0'), 1000, { samples: 7, highestTimestampMs: 5_000 });
+    await send(batch('s0-b1'), 1000, { samples: 3, highestTimestampMs: 9_000 });
+    expect(await value(remoteMetrics.samplesRetried)).toBeGreaterThanOrEqual(7);
+    expect(await value(remoteMetrics.highestSentTimestamp)).toBe(0);
+    remote.up();
+    await spill.whenEmpty();
+    expect(await value(remoteMetrics.highestSentTimestamp)).toBe(9);
+    expect(await value(remoteMetrics.samples)).toBe(
+      (await value(remoteMetrics.samplesRetried)) + 10, // every attempt, as upstream
+    );
+    expect(await value(remoteMetrics.samplesFailed)).toBe(0);
   });
 
   it('lets the shard retry in memory when the disk refuses the batch', async () => {
