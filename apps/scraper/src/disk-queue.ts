@@ -21,7 +21,6 @@ import {
   RECORD_HEADER_BYTES,
   SEGMENT_HEADER,
   WHOLE_SEGMENT,
-  decodeAck,
   encodeAck,
   recordCrcMatches,
   recordHeader,
@@ -29,20 +28,10 @@ import {
   segmentFileName,
   segmentIndexes,
 } from './disk-queue-format.ts';
+import { DiskQueueError, closeQuietly, openOrFail, readAck } from './disk-queue-files.ts';
 
-export type DiskQueueErrorCode = 'DIR' | 'IO' | 'IN_USE' | 'RECORD_TOO_LARGE' | 'CLOSED' | 'BAD_OPTION';
-
-/** A disk queue failure; the message names the directory or file, `cause` keeps the system error. */
-export class DiskQueueError extends Error {
-  override readonly name = 'DiskQueueError';
-  constructor(
-    readonly code: DiskQueueErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { DiskQueueError } from './disk-queue-files.ts';
+export type { DiskQueueErrorCode } from './disk-queue-files.ts';
 
 export interface DiskQueueOptions {
   /** Bound on the framed bytes of the records held (default 1 GiB); a push beyond it drops the oldest. */
@@ -548,43 +537,5 @@ export class DiskQueue {
           },
         );
     }
-  }
-}
-
-/** The acknowledged position a previous run left, if any and readable. */
-function readAck(
-  dir: string,
-  names: readonly string[],
-  onWarn: ((message: string) => void) | undefined,
-): { segment: number; offset: number } | undefined {
-  if (!names.includes('ack')) return undefined;
-  const path = join(dir, 'ack');
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch (error) {
-    throw new DiskQueueError('IO', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  const ack = decodeAck(data);
-  if (ack === undefined && data.length > 0)
-    onWarn?.(`${path}: unreadable acknowledged position (${data.length} bytes), replaying every segment`);
-  return ack;
-}
-
-function openOrFail(path: string, flags: string | number): number {
-  try {
-    return openSync(path, flags);
-  } catch (error) {
-    throw new DiskQueueError('IO', `cannot open disk queue file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Already closed or the device is gone: nothing left to release.
   }
 }

@@ -61,9 +61,10 @@ export interface SpillStats {
   /** Batches sent from the buffer with a 2xx. */
   sentBatches: number;
   sentSamples: number;
-  /** Batches dropped from the buffer: the oldest, to stay under `maxBytes`, and those answered with a non-retryable status. */
+  /** Batches dropped from the buffer, oldest first, to stay under `maxBytes`. */
   droppedForRoomBatches: number;
   droppedForRoomSamples: number;
+  /** Buffered batches dropped because the remote end refused them with a non-retryable status. */
   failedBatches: number;
   failedSamples: number;
 }
@@ -81,8 +82,9 @@ const MERGE_MAX_RECORDS = 1000;
  * that would be retried (5xx, 429 with `retry_on_http_429`, network error), the batch is
  * written to disk and the shard is told `buffered`, so it takes its next batch at once
  * instead of retrying. While the buffer holds anything, every batch is appended behind it
- * (keeping each series in order), and one loop sends the buffer oldest first, one batch at
- * a time, retrying with upstream's backoff and `Retry-After`. Leftovers of a previous run
+ * (keeping each series in order), and one loop sends the buffer oldest first, one request
+ * in flight (consecutive batches merged), retrying with upstream's backoff and
+ * `Retry-After`. Leftovers of a previous run
  * are sent first, once a queue is attached. The disk is bounded: past `maxBytes` the oldest
  * batches are dropped and logged. When the disk itself fails, a batch waits for the buffer
  * to empty and is sent directly (the shard retries it in memory, as without a buffer).
