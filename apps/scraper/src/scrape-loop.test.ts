@@ -102,6 +102,39 @@ describe('ScrapeLoop', () => {
     expect(value(store.take(), '{__name__="scrape_series_added", instance="h:9100", job="node"}')).toBe(0);
   });
 
+  it('finds each series whatever the order: kept, reordered, inserted, removed, dropped and repeated lines', async () => {
+    const bodies = [
+      'a 1\nb 2\nc 3\nd 4\n',
+      'a 11\nb 12\nc 13\nd 14\n', // same order
+      'd 24\nc 23\nb 22\na 21\n', // reversed
+      'a 31\nx 30\nb 32\nd 34\n', // x inserted, c removed
+      'a 41\nx 40\nb 42\nd 44\nb 45\n', // b repeated
+      'a 51\nx 50\nb 52\nd 54\n',
+    ];
+    let n = 0;
+    const { l, store } = loop(
+      () => bodies[n]!,
+      {},
+      `    metric_relabel_configs:\n      - {source_labels: [__name__], regex: d, action: drop}\n`,
+    );
+    const sample = (w: Written[], name: string) =>
+      w.filter((x) => x.labels === `{__name__="${name}", instance="h:9100", job="node"}`).map((x) => x.v);
+    const seen: Record<string, number[]>[] = [];
+    for (n = 0; n < bodies.length; n++) {
+      await l.scrapeOnce(1000 * (n + 1));
+      const w = store.take();
+      seen.push(Object.fromEntries(['a', 'b', 'c', 'd', 'x'].map((m) => [m, sample(w, m)])));
+    }
+    expect(seen.map((s) => [s.a, s.b, s.c, s.d, s.x])).toEqual([
+      [[1], [2], [3], [], []],
+      [[11], [12], [13], [], []],
+      [[21], [22], [23], [], []],
+      [[31], [32], [NaN], [], [30]], // c stale
+      [[41], [42, 45], [], [], [40]],
+      [[51], [52], [], [], [50]],
+    ]);
+  });
+
   it('marks a vanished series stale at the next scrape', async () => {
     let text = 'a 1\nb 2\n';
     const { l, store } = loop(() => text);

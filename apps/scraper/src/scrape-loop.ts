@@ -69,6 +69,7 @@ export interface MetricMetadata {
 export interface ScrapeLoopState {
   readonly cache: BytesMap<CacheEntry>;
   readonly interner: ByteInterner;
+  /** The last scrape's series in order (dropped ones included, each once). */
   readonly previous: CacheEntry[];
   readonly metadata: Map<string, MetricMetadata>;
   readonly iter: number;
@@ -98,6 +99,10 @@ export interface CacheEntry {
   ref: number;
   /** Scrape iteration that last saw this series. */
   seenIter: number;
+  /** Its index in the scrape cache (a {@link BytesMap} entry), to check a guess against. */
+  key: number;
+  /** Where it was in the last scrape's order of series (`previous`). */
+  pos: number;
 }
 
 /** Raised inside a scrape when a limit is exceeded; the scrape fails as upstream's does. */
@@ -331,7 +336,12 @@ export class ScrapeLoop {
       normalizeFloatLabelValues: false,
     });
     const iter = this.#iter;
+    // This scrape's series in order, each once; the next scrape's guesses.
     const seen: CacheEntry[] = [];
+    const previous = this.#previous;
+    // Targets expose their series in the same order scrape after scrape, so the entry after
+    // the last one found is checked first (one byte comparison), before hashing.
+    let guess = 0;
     let scraped = 0;
     let post = 0;
     let added = 0;
@@ -341,13 +351,24 @@ export class ScrapeLoop {
         continue;
       }
       scraped++;
-      let entry = this.#cache.get(body, parser.seriesStart, parser.seriesEnd);
-      if (entry === undefined) {
-        const labels = this.#sampleLabels(parser.labels());
-        if (labels !== undefined) this.#checkLabelLimits(labels);
-        entry = { labels, ref: 0, seenIter: 0 };
-        this.#cache.add(body, parser.seriesStart, parser.seriesEnd, entry);
-        if (labels !== undefined) added++;
+      const start = parser.seriesStart;
+      const end = parser.seriesEnd;
+      let entry: CacheEntry | undefined = previous[guess];
+      if (entry === undefined || !this.#cache.matches(entry.key, body, start, end)) {
+        entry = this.#cache.get(body, start, end);
+        if (entry === undefined) {
+          const labels = this.#sampleLabels(parser.labels());
+          if (labels !== undefined) this.#checkLabelLimits(labels);
+          entry = { labels, ref: 0, seenIter: 0, key: 0, pos: -1 };
+          entry.key = this.#cache.add(body, start, end, entry);
+          if (labels !== undefined) added++;
+        }
+      }
+      guess = entry.seenIter === iter - 1 ? entry.pos + 1 : guess + 1;
+      if (entry.seenIter !== iter) {
+        entry.seenIter = iter;
+        entry.pos = seen.length;
+        seen.push(entry);
       }
       if (entry.labels === undefined) continue;
       post++;
@@ -355,10 +376,6 @@ export class ScrapeLoop {
         throw new ScrapeLimitError('sample', 'sample limit exceeded');
       const t = this.#o.honorTimestamps && parser.hasTimestamp ? parser.timestampMs : startMs;
       entry.ref = this.#safeAppend(app, entry.ref, entry.labels, t, parser.value);
-      if (entry.seenIter !== iter) {
-        entry.seenIter = iter;
-        seen.push(entry);
-      }
     }
     for (const entry of this.#previous)
       if (entry.seenIter !== iter && entry.labels) this.#appendStale(app, entry, startMs);

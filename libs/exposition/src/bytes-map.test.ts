@@ -57,3 +57,18 @@ describe('ByteInterner', () => {
     expect(interner.size).toBeLessThanOrEqual(2);
   });
 });
+
+describe('BytesMap.matches', () => {
+  it('checks an entry index against a byte range without hashing, and refuses stale indexes', () => {
+    const m = new BytesMap<number>();
+    const buf = Buffer.from('abc{x="1"} abc{x="2"}');
+    const first = m.add(buf, 0, 10, 1);
+    const second = m.add(buf, 11, 21, 2);
+    expect(m.matches(first, buf, 0, 10)).toBe(true);
+    expect(m.matches(first, buf, 11, 21)).toBe(false);
+    expect(m.matches(second, buf, 11, 21)).toBe(true);
+    expect(m.matches(first, buf, 0, 9)).toBe(false);
+    m.clear();
+    expect(m.matches(first, buf, 0, 10)).toBe(false);
+  });
+});

@@ -56,8 +56,22 @@ export class BytesMap<V> {
     }
   }
 
-  /** Stores `value` for the bytes `buf[start, end)`, which must not be present yet. */
-  add(buf: Uint8Array, start: number, end: number, value: V): void {
+  /**
+   * Whether entry `index` (as {@link add} returned it, valid until {@link clear}) is keyed by
+   * exactly the bytes `buf[start, end)`: a check of a guessed entry without hashing.
+   */
+  matches(index: number, buf: Uint8Array, start: number, end: number): boolean {
+    if (index >= this.#count) return false;
+    const meta = this.#meta;
+    if (meta[2 * index + 1] !== end - start) return false;
+    const arena = this.#arena;
+    let at = meta[2 * index];
+    for (let i = start; i < end; i++, at++) if (arena[at] !== buf[i]) return false;
+    return true;
+  }
+
+  /** Stores `value` for the bytes `buf[start, end)`, which must not be present yet; returns the entry's index. */
+  add(buf: Uint8Array, start: number, end: number, value: V): number {
     if (this.#count >= this.#maxEntries) this.clear();
     const h = hashBytes(buf, start, end);
     const e = this.#count;
@@ -80,6 +94,7 @@ export class BytesMap<V> {
     this.#count = e + 1;
     if (this.#count * 2 > this.#mask + 1) this.#grow();
     this.#place(h, e);
+    return e;
   }
 
   /** Forgets every entry. */
