@@ -7,7 +7,9 @@ describe('OutgoingSeriesTable', () => {
     const computed: string[] = [];
     const table = new OutgoingSeriesTable((labels) => {
       computed.push(labels.toString());
-      return labels.get('drop') === '' ? { hash: 1, bytes: Buffer.from(labels.toString()) } : null;
+      return labels.get('drop') === ''
+        ? { hash: 1, pairs: [{ bytes: Buffer.from(labels.toString()), at: 0, block: 0 }], size: 0 }
+        : null;
     });
     return { table, computed };
   };
@@ -19,7 +21,7 @@ describe('OutgoingSeriesTable', () => {
     expect(table.slot(slot + 1, a)).toBe(slot);
     expect(table.slot(0, a)).toBe(slot);
     expect(computed).toEqual(['{__name__="a"}']);
-    expect(Buffer.from(table.series(slot)!.bytes).toString()).toBe('{__name__="a"}');
+    expect(Buffer.from(table.series(slot)!.pairs[0]!.bytes).toString()).toBe('{__name__="a"}');
     const dropped = table.slot(0, Labels.of('__name__', 'b', 'drop', 'yes'));
     expect(table.series(dropped)).toBeNull();
   });
@@ -41,8 +43,8 @@ describe('OutgoingSeriesTable', () => {
     // b comes back (with its old ref, now c's slot): computed again, c untouched.
     const slotB = table.slot(slotC + 1, b);
     expect(slotB).not.toBe(slotC);
-    expect(Buffer.from(table.series(slotC)!.bytes).toString()).toBe('{__name__="c"}');
-    expect(Buffer.from(table.series(slotB)!.bytes).toString()).toBe('{__name__="b"}');
+    expect(Buffer.from(table.series(slotC)!.pairs[0]!.bytes).toString()).toBe('{__name__="c"}');
+    expect(Buffer.from(table.series(slotB)!.pairs[0]!.bytes).toString()).toBe('{__name__="b"}');
     expect(computed).toEqual(['{__name__="a"}', '{__name__="b"}', '{__name__="c"}', '{__name__="b"}']);
   });
 });

@@ -47,6 +47,11 @@ export class OutgoingSeriesTable {
     return this.#series[slot]!;
   }
 
+  /** The outgoing series of every slot in use (dropped ones left out). */
+  *live(): Iterable<OutgoingSeries> {
+    for (const series of this.#series) if (series) yield series;
+  }
+
   /** Frees the slots not used since the last sweep. */
   sweep(): void {
     const labels = this.#labels;

@@ -8,7 +8,7 @@ import { OutgoingSeriesTable } from './outgoing-series-table.ts';
 import { httpSender } from './remote-write-sender.ts';
 import { Shard } from './remote-write-shard.ts';
 import type { RemoteWriteStats, SendFunc } from './remote-write-shard.ts';
-import { WriteRequestEncoder, encodeLabels } from './write-request-encoder.ts';
+import { LabelPairs, WriteRequestEncoder, outgoingSeries } from './write-request-encoder.ts';
 import type { OutgoingSeries } from './write-request-encoder.ts';
 
 export { retryAfterMs } from './remote-write-shard.ts';
@@ -63,6 +63,8 @@ export class RemoteWriteQueue implements Appendable {
   readonly #external: Labels;
   /** Outgoing series per scraped Labels object, addressed by the refs this queue hands out. */
   readonly #table = new OutgoingSeriesTable((labels) => this.#computeOutgoing(labels));
+  /** The label pairs of those series, shared so the encoder can refer back to them. */
+  readonly #pairs = new LabelPairs();
   readonly #sweepTimer: NodeJS.Timeout;
   readonly #closeSender: () => Promise<void>;
   #closed = false;
@@ -96,7 +98,10 @@ export class RemoteWriteQueue implements Appendable {
     };
     this.#newShard = () => new Shard(context);
     this.#shards = Array.from({ length: count }, this.#newShard);
-    this.#sweepTimer = setInterval(() => this.#table.sweep(), SERIES_SWEEP_MS).unref();
+    this.#sweepTimer = setInterval(() => {
+      this.#table.sweep();
+      this.#pairs.retain(this.#table.live());
+    }, SERIES_SWEEP_MS).unref();
     const every = options.reshardIntervalMs ?? 10_000;
     if (every > 0 && q.max_shards > count)
       this.#reshardTimer = setInterval(() => this.#considerResharding(), every).unref();
@@ -221,7 +226,7 @@ export class RemoteWriteQueue implements Appendable {
       out = b.labels();
     }
     const kept = relabel(out, this.#o.config.write_relabel_configs);
-    return kept === undefined ? null : { hash: kept.hash() >>> 0, bytes: encodeLabels(kept) };
+    return kept === undefined ? null : outgoingSeries(kept, kept.hash() >>> 0, this.#pairs);
   }
 }
 
