@@ -30,6 +30,15 @@ const SYNTHETIC = 5;
 // BENCH_SINK=null: the scraper ships to a do-nothing endpoint in this process instead of our tsdb,
 // so its own CPU per sample is measured (results are printed, not written to bench/results).
 const SINK = process.env.BENCH_SINK ?? 'tsdb';
+// BENCH_MAX_SAMPLES_PER_SEND: a remote_write max_samples_per_send other than 2.42's 500 (with capacity
+// five times it, within upstream's advice of 3-10×).
+const MAX_PER_SEND = Number(process.env.BENCH_MAX_SAMPLES_PER_SEND ?? 0);
+const QUEUE_CONFIG =
+  MAX_PER_SEND > 0
+    ? `    queue_config: { max_samples_per_send: ${MAX_PER_SEND}, capacity: ${5 * MAX_PER_SEND} }\n`
+    : '';
+// BENCH_SCRAPER_MAIN: another build of the scraper to run (A/B runs side by side).
+const SCRAPER_MAIN = process.env.BENCH_SCRAPER_MAIN ?? join(root, 'apps/scraper/dist/main.js');
 // Series creation (labels, index, label bytes) is a one-off, so the window starts once every
 // target has been scraped successfully and WARMUP_S more seconds have passed.
 
@@ -222,7 +231,7 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
   const tsdbUrl = `http://127.0.0.1:${tsdbPort}`;
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    prometheusYml(targetPort, `remote_write:\n  - url: ${tsdbUrl}/api/v1/write\n`),
+    prometheusYml(targetPort, `remote_write:\n  - url: ${tsdbUrl}/api/v1/write\n${QUEUE_CONFIG}`),
   );
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const tsdb = spawn(
@@ -239,7 +248,7 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
     process.execPath,
     [
       ...prof,
-      join(root, 'apps/scraper/dist/main.js'),
+      SCRAPER_MAIN,
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--web.listen-address=127.0.0.1:${scraperPort}`,
     ],
@@ -321,14 +330,14 @@ async function runScraperAlone(
   const base = `http://127.0.0.1:${scraperPort}`;
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    prometheusYml(targetPort, `remote_write:\n  - url: ${sink.url}\n`),
+    prometheusYml(targetPort, `remote_write:\n  - url: ${sink.url}\n${QUEUE_CONFIG}`),
   );
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const scraper = spawn(
     process.execPath,
     [
       ...prof,
-      join(root, 'apps/scraper/dist/main.js'),
+      SCRAPER_MAIN,
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--web.listen-address=127.0.0.1:${scraperPort}`,
     ],
