@@ -24,7 +24,7 @@ interface Entry extends CachedSeries {
  * Lookups make no string. Senders also repeat the series in the same order (a scrape
  * appends its series in exposition order, a queue shard keeps that order), so each entry
  * remembers which entry was looked up after it: when the next lookup's bytes equal that
- * prediction's (one native compare) the hash is skipped. Otherwise the bytes are hashed
+ * prediction's the hash is skipped. Otherwise the bytes are hashed
  * into an open-addressed table and compared byte for byte. Bounded: when full it is
  * emptied and refills from the next requests.
  */
@@ -34,8 +34,11 @@ export class SeriesCache {
   #slots = new Int32Array(2 * 1024);
   #mask = 1023;
   #entries: Entry[] = [];
-  #arena = Buffer.allocUnsafe(16384);
+  #arena: DataView = new DataView(new ArrayBuffer(16384));
   #arenaUsed = 0;
+  /** A view of the last looked-up buffer (one request body serves hundreds of lookups). */
+  #buf: Uint8Array | undefined;
+  #view: DataView = new DataView(new ArrayBuffer(0));
   #last: Entry | undefined;
 
   constructor(maxEntries = 262_144) {
@@ -47,19 +50,20 @@ export class SeriesCache {
   }
 
   /** The entry for the label bytes `buf[start, end)`. */
-  get(buf: Buffer, start: number, end: number): CachedSeries | undefined {
+  get(buf: Uint8Array, start: number, end: number): CachedSeries | undefined {
     const len = end - start;
     const arena = this.#arena;
+    const view = this.#viewOf(buf);
     const predicted = this.#last?.next;
     if (
       predicted !== undefined &&
       predicted.keyLen === len &&
-      buf.compare(arena, predicted.keyAt, predicted.keyAt + len, start, end) === 0
+      equal(arena, predicted.keyAt, view, start, end)
     ) {
       this.#last = predicted;
       return predicted;
     }
-    const h = hashBytes(buf, start, end);
+    const h = hashBytes(view, start, end);
     const slots = this.#slots;
     const mask = this.#mask;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
@@ -67,7 +71,7 @@ export class SeriesCache {
       if (index === 0) return undefined;
       if (slots[2 * slot] !== h) continue;
       const e = this.#entries[index - 1]!;
-      if (e.keyLen === len && buf.compare(arena, e.keyAt, e.keyAt + len, start, end) === 0) {
+      if (e.keyLen === len && equal(arena, e.keyAt, view, start, end)) {
         if (this.#last !== undefined) this.#last.next = e;
         this.#last = e;
         return e;
@@ -79,21 +83,22 @@ export class SeriesCache {
    * Stores an entry (ref 0) for label bytes `buf[start, end)`, which must not be present
    * yet, and returns it.
    */
-  add(buf: Buffer, start: number, end: number, labels: Labels): CachedSeries {
+  add(buf: Uint8Array, start: number, end: number, labels: Labels): CachedSeries {
     if (this.#entries.length >= this.#maxEntries) this.clear();
     const len = end - start;
-    if (this.#arenaUsed + len > this.#arena.length) {
-      const arena = Buffer.allocUnsafe(Math.max(this.#arena.length * 2, this.#arenaUsed + len));
-      this.#arena.copy(arena, 0, 0, this.#arenaUsed);
-      this.#arena = arena;
+    const old = this.#arena;
+    if (this.#arenaUsed + len > old.byteLength) {
+      const grown = new Uint8Array(Math.max(old.byteLength * 2, this.#arenaUsed + len));
+      grown.set(new Uint8Array(old.buffer, 0, this.#arenaUsed));
+      this.#arena = new DataView(grown.buffer);
     }
-    buf.copy(this.#arena, this.#arenaUsed, start, end);
+    new Uint8Array(this.#arena.buffer).set(buf.subarray(start, end), this.#arenaUsed);
     const e: Entry = {
       labels,
       ref: 0,
       keyAt: this.#arenaUsed,
       keyLen: len,
-      hash: hashBytes(buf, start, end),
+      hash: hashBytes(this.#viewOf(buf), start, end),
       next: undefined,
     };
     this.#arenaUsed += len;
@@ -113,6 +118,14 @@ export class SeriesCache {
     this.#last = undefined;
   }
 
+  #viewOf(buf: Uint8Array): DataView {
+    if (buf !== this.#buf) {
+      this.#buf = buf;
+      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return this.#view;
+  }
+
   #place(h: number, index: number): void {
     const slots = this.#slots;
     const mask = this.#mask;
@@ -129,9 +142,27 @@ export class SeriesCache {
   }
 }
 
-/** FNV-1a over `buf[start, end)`, 32 bits. */
-function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return h;
+// Bytes are read four at a time through DataViews: much cheaper here than a byte loop or
+// a native Buffer.compare call (~150 ns of call overhead).
+
+/** Whether `a[at, at + end - start)` equals `b[start, end)`. */
+function equal(a: DataView, at: number, b: DataView, start: number, end: number): boolean {
+  let i = start;
+  for (; i + 4 <= end; i += 4, at += 4) if (a.getInt32(at, true) !== b.getInt32(i, true)) return false;
+  for (; i < end; i++, at++) if (a.getUint8(at) !== b.getUint8(i)) return false;
+  return true;
+}
+
+/** A 32-bit hash of `view[start, end)`, mixing a word at a time (murmur3's constants). */
+function hashBytes(view: DataView, start: number, end: number): number {
+  let h = end - start;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    h = Math.imul(h ^ view.getInt32(i, true), 0xcc9e2d51);
+    h = Math.imul((h << 15) | (h >>> 17), 0x1b873593);
+  }
+  for (; i < end; i++) h = Math.imul(h ^ view.getUint8(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
 }

@@ -61,15 +61,17 @@ export function snappyEncode(src: Uint8Array, out?: Uint8Array): Uint8Array {
   const b = base + 1;
   base = b + n;
   const limit = n - 15;
+  // Four-byte loads through a DataView are cheaper than assembling them from bytes.
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   let lit = 0;
   let i = 0;
   let skip = 32;
   while (i < limit) {
-    const u = load32(src, i);
+    const u = view.getInt32(i, true);
     const h = Math.imul(u, 0x1e35a7bd) >>> (32 - HASH_BITS);
     const cand = table[h]! - b;
     table[h] = b + i;
-    if (cand < 0 || i - cand > MAX_OFFSET || load32(src, cand) !== u) {
+    if (cand < 0 || i - cand > MAX_OFFSET || view.getInt32(cand, true) !== u) {
       // Skip faster through data that does not compress.
       i += skip >>> 5;
       skip++;
@@ -109,8 +111,13 @@ function emitLiteral(dst: Uint8Array, d: number, src: Uint8Array, from: number, 
     dst[d++] = (n >>> 16) & 0xff;
     dst[d++] = n >>> 24;
   }
-  dst.set(src.subarray(from, to), d);
-  return d + (to - from);
+  // Short literals (most, in float data) are copied bytewise: a subarray per literal costs more.
+  if (to - from <= 32) for (let k = from; k < to; k++) dst[d++] = src[k]!;
+  else {
+    dst.set(src.subarray(from, to), d);
+    d += to - from;
+  }
+  return d;
 }
 
 function emitCopy(dst: Uint8Array, d: number, offset: number, length: number): number {
