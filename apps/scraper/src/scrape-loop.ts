@@ -345,25 +345,34 @@ export class ScrapeLoop {
     let scraped = 0;
     let post = 0;
     let added = 0;
-    for (let e = parser.next(); e !== Entry.EOF; e = parser.next()) {
-      if (e !== Entry.Series) {
-        if (e !== Entry.Comment) this.#noteMetadata(parser, e, iter);
-        continue;
-      }
-      scraped++;
-      const start = parser.seriesStart;
-      const end = parser.seriesEnd;
+    const cache = this.#cache;
+    for (;;) {
+      // The guessed series first: a line that has it is read without parsing its labels.
       let entry: CacheEntry | undefined = previous[guess];
-      if (entry === undefined || !this.#cache.matches(entry.key, body, start, end)) {
-        entry = this.#cache.get(body, start, end);
+      if (entry !== undefined) {
+        const keyStart = cache.keyStart(entry.key);
+        if (keyStart < 0 || !parser.nextIfSeries(cache.keys, keyStart, cache.keyEnd(entry.key)))
+          entry = undefined;
+      }
+      if (entry === undefined) {
+        const e = parser.next();
+        if (e === Entry.EOF) break;
+        if (e !== Entry.Series) {
+          if (e !== Entry.Comment) this.#noteMetadata(parser, e, iter);
+          continue;
+        }
+        const start = parser.seriesStart;
+        const end = parser.seriesEnd;
+        entry = cache.get(body, start, end);
         if (entry === undefined) {
           const labels = this.#sampleLabels(parser.labels());
           if (labels !== undefined) this.#checkLabelLimits(labels);
           entry = { labels, ref: 0, seenIter: 0, key: 0, pos: -1 };
-          entry.key = this.#cache.add(body, start, end, entry);
+          entry.key = cache.add(body, start, end, entry);
           if (labels !== undefined) added++;
         }
       }
+      scraped++;
       guess = entry.seenIter === iter - 1 ? entry.pos + 1 : guess + 1;
       if (entry.seenIter !== iter) {
         entry.seenIter = iter;

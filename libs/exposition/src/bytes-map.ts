@@ -70,6 +70,24 @@ export class BytesMap<V> {
     return true;
   }
 
+  /**
+   * The bytes keys are kept in: entry `index`'s key is `keys[keyStart(index), keyEnd(index))`
+   * (no view made). Valid until the next {@link add} or {@link clear}.
+   */
+  get keys(): Uint8Array {
+    return this.#arena;
+  }
+
+  /** Where entry `index`'s key starts in {@link keys}; -1 for an index not (or no longer) in use. */
+  keyStart(index: number): number {
+    return index < this.#count ? this.#meta[2 * index] : -1;
+  }
+
+  /** Where entry `index`'s key ends in {@link keys}; -1 for an index not in use. */
+  keyEnd(index: number): number {
+    return index < this.#count ? this.#meta[2 * index] + this.#meta[2 * index + 1] : -1;
+  }
+
   /** Stores `value` for the bytes `buf[start, end)`, which must not be present yet; returns the entry's index. */
   add(buf: Uint8Array, start: number, end: number, value: V): number {
     if (this.#count >= this.#maxEntries) this.clear();

@@ -518,3 +518,46 @@ describe('ExpositionParser series accessors', () => {
     ]);
   });
 });
+
+describe('ExpositionParser.nextIfSeries', () => {
+  const key = (text: string) => Buffer.from(text);
+
+  it('reads a line whose series part is the given key without parsing it again', () => {
+    const buf = Buffer.from('# HELP a x\na{x="1"} 1.5 1000\n\na{x="2"}\t2\nb 3\n');
+    const p = new ExpositionParser(buf, 'text');
+    const k1 = key('a{x="1"}');
+    expect(p.nextIfSeries(k1, 0, k1.length)).toBe(false); // a HELP line comes first
+    expect(p.next()).toBe(Entry.Help);
+    expect(p.nextIfSeries(k1, 0, k1.length)).toBe(true);
+    expect([p.value, p.hasTimestamp, p.timestampMs]).toEqual([1.5, true, 1000]);
+    expect(buf.subarray(p.seriesStart, p.seriesEnd).toString()).toBe('a{x="1"}');
+    expect(() => p.labels()).toThrow('not parsed');
+    // Another series than the key: nothing consumed.
+    expect(p.nextIfSeries(k1, 0, k1.length)).toBe(false);
+    expect(p.next()).toBe(Entry.Series);
+    expect(p.labels().toString()).toBe('{__name__="a", x="2"}');
+    const b = key('b');
+    expect(p.nextIfSeries(b, 0, 1)).toBe(true);
+    expect(p.value).toBe(3);
+    expect(p.next()).toBe(Entry.EOF);
+  });
+
+  it('does not take a name-only key for a series with labels, nor a prefix of a longer name', () => {
+    const p = new ExpositionParser(Buffer.from('a {x="1"} 1\nab 2\n'), 'text');
+    const a = key('a');
+    expect(p.nextIfSeries(a, 0, 1)).toBe(false);
+    expect(p.next()).toBe(Entry.Series);
+    expect(p.labels().toString()).toBe('{__name__="a", x="1"}');
+    expect(p.nextIfSeries(a, 0, 1)).toBe(false);
+    expect(p.next()).toBe(Entry.Series);
+    expect(p.metricName()).toBe('ab');
+  });
+
+  it('still fails a bad value, and is never taken for OpenMetrics', () => {
+    const p = new ExpositionParser(Buffer.from('a 1x\n'), 'text');
+    expect(() => p.nextIfSeries(key('a'), 0, 1)).toThrow(ExpositionParseError);
+    expect(() => p.next()).toThrow(ExpositionParseError);
+    const om = new ExpositionParser(Buffer.from('a 1\n# EOF\n'), 'openmetrics');
+    expect(om.nextIfSeries(key('a'), 0, 1)).toBe(false);
+  });
+});

@@ -77,6 +77,8 @@ export class ExpositionParser {
   // Current series.
   #seriesStart = 0;
   #seriesEnd = 0;
+  /** Set when {@link nextIfSeries} read the line without its series part. */
+  #skipped = false;
   #nameStart = -1;
   #nameEnd = -1;
   #labels = new Int32Array(64); // [nameStart, nameEnd, valueStart, valueEnd] per label
@@ -133,6 +135,46 @@ export class ExpositionParser {
     }
   }
 
+  /**
+   * A shortcut for a caller that knows which series the next line probably has (the one in
+   * the same place in the previous scrape): when the next entry is a text-format sample line
+   * whose series part is exactly `key[start, end)`, reads its value and timestamp without
+   * parsing the series part again (the same bytes parsed and passed before) and returns
+   * true; the series accessors other than `seriesStart`/`seriesEnd`, `value` and the
+   * timestamp then throw. Otherwise returns false with nothing consumed, for {@link next}.
+   * OpenMetrics never takes the shortcut (its checks span lines).
+   */
+  nextIfSeries(key: Uint8Array, start: number, end: number): boolean {
+    if (this.#om || this.#error !== undefined || this.#done) return false;
+    const b = this.#buf;
+    const n = this.#len;
+    let i = this.#pos;
+    while (true) {
+      while (i < n && (b[i] === SP || b[i] === TAB)) i++;
+      if (i >= n || b[i] !== NL) break;
+      i++;
+    }
+    const len = end - start;
+    if (len <= 0 || i + len >= n) return false;
+    for (let k = 0; k < len; k++) if (b[i + k] !== key[start + k]) return false;
+    let j = i + len;
+    if (b[j] !== SP && b[j] !== TAB) return false;
+    while (j < n && (b[j] === SP || b[j] === TAB)) j++;
+    // `name {…}`: the key was only the name of a series that has labels.
+    if (b[j] === LBRACE) return false;
+    this.#resetSeries();
+    this.#seriesStart = i;
+    this.#seriesEnd = i + len;
+    this.#skipped = true;
+    try {
+      this.#textSampleTail(j);
+    } catch (err) {
+      if (err instanceof ExpositionParseError) this.#error = err;
+      throw err;
+    }
+    return true;
+  }
+
   // ---- series accessors ----
 
   /** The sample value (NaN, ±Infinity included). */
@@ -152,11 +194,13 @@ export class ExpositionParser {
 
   /** The metric name of the series (unquoted, unescaped). */
   metricName(): string {
+    this.#checkParsed();
     return this.#internSlot(0, this.#nameStart, this.#nameEnd);
   }
 
   /** Number of label pairs written on the line, `__name__` not counted. */
   get labelCount(): number {
+    this.#checkParsed();
     return this.#labelCount;
   }
 
@@ -185,6 +229,7 @@ export class ExpositionParser {
    * repeated label name.
    */
   labels(withName = true): Labels {
+    this.#checkParsed();
     const flat: string[] = [];
     if (withName) flat.push(METRIC_NAME_LABEL, this.metricName());
     for (let i = 0; i < this.#labelCount; i++) {
@@ -316,6 +361,14 @@ export class ExpositionParser {
     } else {
       this.#failToken(i, 'expected a valid start token');
     }
+    this.#textSampleTail(i);
+    return Entry.Series;
+  }
+
+  /** The value and optional timestamp after a text-format series part ending at `i`; moves past the line. */
+  #textSampleTail(i: number): void {
+    const b = this.#buf;
+    const n = this.#len;
     while (i < n && (b[i] === SP || b[i] === TAB)) i++;
     const valueStart = i;
     while (i < n && (CHAR_CLASS[b[i]] & VALUE_END) === 0) i++;
@@ -332,7 +385,6 @@ export class ExpositionParser {
       if (i < n && b[i] !== NL) this.#failToken(i, 'expected next entry after timestamp');
     }
     this.#pos = i + 1;
-    return Entry.Series;
   }
 
   /** Parses label pairs after `{`; returns the offset after `}`. */
@@ -677,7 +729,12 @@ export class ExpositionParser {
     this.#exLabelCount++;
   }
 
+  #checkParsed(): void {
+    if (this.#skipped) throw new Error('the series part of this line was not parsed (nextIfSeries)');
+  }
+
   #resetSeries(): void {
+    this.#skipped = false;
     this.#nameStart = -1;
     this.#nameEnd = -1;
     this.#labelCount = 0;
