@@ -1,7 +1,7 @@
 import {
+  BlockDecompressor,
   MalformedRequestError,
   RequestTooLargeError,
-  decompressBlock,
   remoteLabelsToLabels,
   type RemoteMetadata,
   type WriteRequest,
@@ -96,6 +96,9 @@ export function registerRemoteWrite(app: FastifyInstance, options: RemoteWriteOp
     );
     // Series of earlier requests by label bytes: senders repeat the same series every scrape.
     const cache = new SeriesCache();
+    // One body is decoded at a time (the walk is synchronous up to its commit), so one
+    // buffer serves every request.
+    const decompressor = new BlockDecompressor();
     const onReject = (reason: string) => options.samplesRejected?.inc({ reason });
     const onMetadata = (m: RemoteMetadata) =>
       options.metadata.set(m.metricFamilyName, { type: m.type.toLowerCase(), help: m.help, unit: m.unit });
@@ -103,7 +106,7 @@ export function registerRemoteWrite(app: FastifyInstance, options: RemoteWriteOp
       const body = request.body as Buffer | undefined;
       let outcome: WriteOutcome;
       try {
-        const decoded = decompressBlock(body ?? Buffer.alloc(0), maxBodyBytes);
+        const decoded = decompressor.decompress(body ?? Buffer.alloc(0), maxBodyBytes);
         outcome = await appendEncodedWriteRequest(options.appendable, decoded, cache, onReject, onMetadata);
       } catch (err) {
         if (err instanceof RequestTooLargeError)

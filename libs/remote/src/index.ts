@@ -27,6 +27,7 @@ export type {
   WriteRequest,
 } from './write-request.ts';
 export {
+  BlockDecompressor,
   DEFAULT_MAX_DECODED_BYTES,
   compressBlock,
   decompressBlock,

@@ -36,3 +36,90 @@ export function decompressBlock(block: Uint8Array, maxBytes = DEFAULT_MAX_DECODE
 export function compressBlock(data: Uint8Array): Buffer {
   return compressSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }
+
+/**
+ * Decompresses snappy blocks into one buffer it keeps and reuses, for a receiver that
+ * handles one body at a time: no allocation per body (the native `uncompressSync` makes
+ * a new external buffer per call, and their churn costs more GC than the decoding).
+ * Same limits and errors as {@link decompressBlock}.
+ */
+export class BlockDecompressor {
+  #out: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
+  readonly #keepBytes: number;
+
+  /** Buffers up to `keepBytes` are kept for the next body; larger ones are let go after use. */
+  constructor(keepBytes = 4 * 1024 * 1024) {
+    this.#keepBytes = keepBytes;
+  }
+
+  /**
+   * The decoded bytes of `block`, refusing more than `maxBytes`: a view of the kept buffer,
+   * valid until the next call.
+   */
+  decompress(block: Uint8Array, maxBytes = DEFAULT_MAX_DECODED_BYTES): Buffer {
+    const length = snappyDecodedLength(block);
+    if (length > maxBytes) throw new RequestTooLargeError(length, maxBytes);
+    let out = this.#out;
+    if (out.length < length) {
+      out = Buffer.allocUnsafeSlow(Math.max(length, out.length * 2));
+      if (out.length <= this.#keepBytes) this.#out = out;
+    }
+    decodeInto(block, out, length);
+    return out.subarray(0, length);
+  }
+}
+
+/** Decodes the elements of a snappy block (after its length preamble) into `dst[0, length)`. */
+function decodeInto(src: Uint8Array, dst: Uint8Array, length: number): void {
+  let s = 0;
+  while (src[s]! >= 0x80) s++;
+  s++;
+  let d = 0;
+  const corrupt = (what: string) => new MalformedRequestError(`snappy: corrupt input (${what})`);
+  while (s < src.length) {
+    const tag = src[s++]!;
+    let n: number;
+    let offset: number;
+    switch (tag & 3) {
+      case 0: {
+        n = tag >>> 2;
+        if (n >= 60) {
+          const bytes = n - 59;
+          if (s + bytes > src.length) throw corrupt('literal length truncated');
+          n = 0;
+          for (let k = 0; k < bytes; k++) n += src[s + k]! * 2 ** (8 * k);
+          s += bytes;
+        }
+        n += 1;
+        if (s + n > src.length || d + n > length) throw corrupt('literal overruns');
+        if (n <= 32) for (let k = 0; k < n; k++) dst[d + k] = src[s + k]!;
+        else dst.set(src.subarray(s, s + n), d);
+        s += n;
+        d += n;
+        continue;
+      }
+      case 1:
+        if (s >= src.length) throw corrupt('copy truncated');
+        n = 4 + ((tag >>> 2) & 7);
+        offset = ((tag >>> 5) << 8) | src[s++]!;
+        break;
+      case 2:
+        if (s + 2 > src.length) throw corrupt('copy truncated');
+        n = 1 + (tag >>> 2);
+        offset = src[s]! | (src[s + 1]! << 8);
+        s += 2;
+        break;
+      default:
+        if (s + 4 > src.length) throw corrupt('copy truncated');
+        n = 1 + (tag >>> 2);
+        offset = (src[s]! | (src[s + 1]! << 8) | (src[s + 2]! << 16) | (src[s + 3]! << 24)) >>> 0;
+        s += 4;
+    }
+    if (offset === 0 || offset > d || d + n > length) throw corrupt('bad copy offset or length');
+    // A copy may overlap its own output (offset < n repeats a pattern): bytewise then.
+    if (offset >= n && n > 32) dst.copyWithin(d, d - offset, d - offset + n);
+    else for (let k = 0; k < n; k++) dst[d + k] = dst[d - offset + k]!;
+    d += n;
+  }
+  if (d !== length) throw corrupt(`decoded ${d} bytes, the preamble says ${length}`);
+}
