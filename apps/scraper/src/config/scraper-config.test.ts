@@ -27,7 +27,11 @@ remote_write:
       honor_timestamps: true,
     });
     expect(c.scrapeConfigs[1]).toMatchObject({ scrapeIntervalMs: 5000, scrapeTimeoutMs: 5000 });
-    expect(c.remoteWrite[0]!.queue_config).toMatchObject({ capacity: 2500, max_samples_per_send: 500 });
+    expect(c.remoteWrite[0]!.queue_config).toMatchObject({
+      capacity: 10_000,
+      max_shards: 50,
+      max_samples_per_send: 2000,
+    });
   });
 
   it.each([

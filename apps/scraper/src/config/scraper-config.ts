@@ -185,15 +185,31 @@ const scrapeConfigRaw = s.object({
   body_size_limit: sizeLimit,
 });
 
+/**
+ * Queue defaults of current Prometheus (`DefaultQueueConfig` since 2.50: 2,000 samples per
+ * request, 10,000 per shard, 50 shards) rather than 2.42's 500/2,500/200: per-request costs
+ * dominate small batches on both ends, and kube-prometheus-stack users run recent releases.
+ */
+const QUEUE_DEFAULTS = {
+  capacity: 10_000,
+  max_shards: 50,
+  min_shards: 1,
+  max_samples_per_send: 2000,
+  batch_send_deadline: 5000,
+  min_backoff: 30,
+  max_backoff: 5000,
+  retry_on_http_429: true,
+} as const;
+
 const queueConfig = s.object({
-  capacity: s.optional(s.int(), 2500),
-  max_shards: s.optional(s.int(), 200),
-  min_shards: s.optional(s.int(), 1),
-  max_samples_per_send: s.optional(s.int(), 500),
-  batch_send_deadline: s.optional(s.duration(), 5000),
-  min_backoff: s.optional(s.duration(), 30),
-  max_backoff: s.optional(s.duration(), 5000),
-  retry_on_http_429: s.optional(s.bool(), true),
+  capacity: s.optional(s.int(), QUEUE_DEFAULTS.capacity),
+  max_shards: s.optional(s.int(), QUEUE_DEFAULTS.max_shards),
+  min_shards: s.optional(s.int(), QUEUE_DEFAULTS.min_shards),
+  max_samples_per_send: s.optional(s.int(), QUEUE_DEFAULTS.max_samples_per_send),
+  batch_send_deadline: s.optional(s.duration(), QUEUE_DEFAULTS.batch_send_deadline),
+  min_backoff: s.optional(s.duration(), QUEUE_DEFAULTS.min_backoff),
+  max_backoff: s.optional(s.duration(), QUEUE_DEFAULTS.max_backoff),
+  retry_on_http_429: s.optional(s.bool(), QUEUE_DEFAULTS.retry_on_http_429),
 });
 
 const remoteWriteRaw = s.object({
@@ -334,16 +350,7 @@ export function decodeScraperConfig(document: YamlDocument, baseDir: string): Sc
 }
 
 function defaultQueueConfig(): Decoded<typeof queueConfig> {
-  return {
-    capacity: 2500,
-    max_shards: 200,
-    min_shards: 1,
-    max_samples_per_send: 500,
-    batch_send_deadline: 5000,
-    min_backoff: 30,
-    max_backoff: 5000,
-    retry_on_http_429: true,
-  };
+  return { ...QUEUE_DEFAULTS };
 }
 
 /** Parses `prometheus.yml` text; see {@link decodeScraperConfig}. */
