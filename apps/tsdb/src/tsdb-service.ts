@@ -150,6 +150,9 @@ export async function createTsdbService(options: TsdbServiceOptions): Promise<Ts
     listenAddress: options.listenAddress,
     webConfigFile: options.webConfigFile,
     registry,
+    // Event-loop lag sampled 10 times a second, not 100: at 10 ms the wake-ups alone cost
+    // ~5 ms of CPU per second, a quarter of a CPU-second per million samples at 20k/s.
+    eventLoopMonitoringPrecisionMs: 100,
     metricsNamespace: 'prometheus',
     buildInfo: { version: VERSION },
     routes: async (app) => {
