@@ -251,6 +251,7 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
       SCRAPER_MAIN,
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--web.listen-address=127.0.0.1:${scraperPort}`,
+      `--storage.path=${join(dir, 'scraper')}`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -340,6 +341,7 @@ async function runScraperAlone(
       SCRAPER_MAIN,
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--web.listen-address=127.0.0.1:${scraperPort}`,
+      `--storage.path=${join(dir, 'scraper')}`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

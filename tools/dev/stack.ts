@@ -23,7 +23,11 @@ export const stack: readonly StackService[] = [
   },
   {
     app: 'scraper',
-    args: () => ['--web.listen-address=127.0.0.1:9095', '--config.file=tools/dev/prometheus.yml'],
+    args: (dataDir) => [
+      '--web.listen-address=127.0.0.1:9095',
+      '--config.file=tools/dev/prometheus.yml',
+      `--storage.path=${dataDir}`,
+    ],
   },
   {
     app: 'alertmanager',

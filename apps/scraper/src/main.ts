@@ -39,5 +39,6 @@ await runMain({
       logger,
       sharding: { shard: f.shard, shards: f.shards },
       natsUrl: f['nats.url'] || undefined,
+      storagePath: f['storage.path'],
     }),
 });

@@ -8,6 +8,7 @@ import { OutgoingSeriesTable } from './outgoing-series-table.ts';
 import { httpSender } from './remote-write-sender.ts';
 import { Shard } from './remote-write-shard.ts';
 import type { RemoteWriteStats, SendFunc } from './remote-write-shard.ts';
+import type { SpillTarget, SpillingSender } from './spilling-sender.ts';
 import { LabelPairs, WriteRequestEncoder, outgoingSeries } from './write-request-encoder.ts';
 import type { OutgoingSeries } from './write-request-encoder.ts';
 
@@ -28,6 +29,12 @@ export interface RemoteWriteQueueOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** How often the shard count is reconsidered (upstream: 10 s); 0 turns resharding off. */
   readonly reshardIntervalMs?: number;
+  /**
+   * The entry's on-disk overflow buffer (`OverflowBuffers.for(config)`): a batch whose send
+   * fails in a retryable way goes to disk and the shard moves on; without one, failed
+   * batches are retried in memory and commits wait once the shards are full.
+   */
+  readonly overflow?: SpillingSender;
 }
 
 /**
@@ -67,6 +74,7 @@ export class RemoteWriteQueue implements Appendable {
   readonly #pairs = new LabelPairs();
   readonly #sweepTimer: NodeJS.Timeout;
   readonly #closeSender: () => Promise<void>;
+  readonly #spillTarget: SpillTarget | undefined;
   #closed = false;
   /** `remote_name` (the entry's `name`, else a hash of its URL) and `url` of the `prometheus_remote_storage_*` series. */
   readonly metricLabels: { remote_name: string; url: string };
@@ -86,9 +94,17 @@ export class RemoteWriteQueue implements Appendable {
     this.desiredShards = count;
     const sender = options.send ? undefined : httpSender(options.config, options.baseDir);
     this.#closeSender = () => sender?.close() ?? Promise.resolve();
+    const direct = options.send ?? sender!.send;
+    this.#spillTarget = options.overflow && {
+      send: direct,
+      queueConfig: q,
+      timeoutMs: options.config.remote_timeout,
+      stats: this.stats,
+      metricLabels: this.metricLabels,
+    };
     const context = {
       q,
-      send: options.send ?? sender!.send,
+      send: this.#spillTarget ? options.overflow!.attach(this.#spillTarget) : direct,
       sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())),
       stats: this.stats,
       timeoutMs: options.config.remote_timeout,
@@ -109,6 +125,11 @@ export class RemoteWriteQueue implements Appendable {
 
   get queueConfig(): RemoteWriteConfig['queue_config'] {
     return this.#o.config.queue_config;
+  }
+
+  /** What the entry's overflow buffer holds on disk; undefined without one. */
+  get overflowPending(): { batches: number; samples: number; bytes: number } | undefined {
+    return this.#o.overflow?.pending;
   }
 
   get shardCount(): number {
@@ -212,6 +233,7 @@ export class RemoteWriteQueue implements Appendable {
     clearInterval(this.#sweepTimer);
     if (this.#resharding) await this.#resharding;
     await Promise.all(this.#shards.map((s) => s.close()));
+    if (this.#spillTarget) await this.#o.overflow!.detach(this.#spillTarget);
     await this.#closeSender();
   }
 

@@ -6,7 +6,8 @@ import type { OutgoingSeries, WriteRequestEncoder } from './write-request-encode
 export type SendFunc = (
   body: Buffer,
   timeoutMs: number,
-) => Promise<{ status: number; retryAfter: string | null }>;
+  info?: { samples: number; highestTimestampMs: number },
+) => Promise<{ status: number; retryAfter: string | null; buffered?: boolean }>;
 
 /** Counters in the shape of upstream's `prometheus_remote_storage_*` metrics. */
 export interface RemoteWriteStats {
@@ -136,12 +137,17 @@ export class Shard {
       let status = 0;
       let retryAfter: string | null = null;
       let reason = '';
+      let buffered: boolean | undefined;
       try {
-        ({ status, retryAfter } = await this.#c.send(body, this.#c.timeoutMs));
+        ({ status, retryAfter, buffered } = await this.#c.send(body, this.#c.timeoutMs, {
+          samples,
+          highestTimestampMs: highestMs,
+        }));
         reason = `server returned HTTP status ${status}`;
       } catch (error) {
         reason = (error as Error).message;
       }
+      if (buffered) return; // on disk: the overflow buffer counts its own sends
       stats.sentBatches++;
       const seconds = (performance.now() - started) / 1000;
       stats.sentBatchDurationSecondsSum += seconds;

@@ -7,6 +7,7 @@ import { FileSd } from './file-sd.ts';
 import { targetMetrics } from './metrics/self-metrics.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
 import { ScrapePool } from './scrape-pool.ts';
+import type { OverflowBuffers } from './spilling-senders.ts';
 import { httpSdProviders, kubernetesSdProviders } from './sd-providers.ts';
 import type { Sharding, TargetGroup } from './target.ts';
 
@@ -77,6 +78,8 @@ export interface ScrapeManagerOptions {
   readonly sharding?: Sharding;
   /** Fed every committed sample besides the remote-write queues (the NATS publisher). */
   readonly destinations?: readonly Appendable[];
+  /** `--storage.path`'s overflow buffers, one per `remote_write` entry, kept across reloads. */
+  readonly overflow?: OverflowBuffers;
 }
 
 /**
@@ -94,12 +97,14 @@ export class ScrapeManager {
   readonly #log: Log;
   readonly #sharding: Sharding | undefined;
   readonly #extra: readonly Appendable[];
+  readonly #overflow: OverflowBuffers | undefined;
   readonly #shutdown = new AbortController();
 
   constructor(options: ScrapeManagerOptions) {
     this.#log = options.log;
     this.#sharding = options.sharding;
     this.#extra = options.destinations ?? [];
+    this.#overflow = options.overflow;
   }
 
   get pools(): ReadonlyMap<string, ScrapePool> {
@@ -127,6 +132,7 @@ export class ScrapeManager {
         externalLabels: config.externalLabels,
         baseDir: config.baseDir,
         onError: (message) => this.#log('remote write', { url: rw.url, err: message }),
+        overflow: this.#overflow?.for(rw),
       });
       queues.set(key, { fingerprint: fp, queue });
     });
@@ -165,6 +171,8 @@ export class ScrapeManager {
       await this.#startProviders(job, sc, config.baseDir);
     }
     await Promise.all(closing);
+    // After the replaced queues closed (their last batches are in their buffers).
+    await this.#overflow?.retain(config.remoteWrite);
   }
 
   async #startProviders(job: RunningJob, sc: ScrapeConfig, baseDir: string): Promise<void> {
@@ -194,5 +202,6 @@ export class ScrapeManager {
     for (const j of jobs) for (const p of j.providers) p.stop();
     await Promise.all(jobs.map((j) => j.pool.stop(false)));
     await Promise.all([...this.#queues.values()].map((q) => q.queue.close()));
+    await this.#overflow?.close();
   }
 }

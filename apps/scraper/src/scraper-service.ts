@@ -7,6 +7,7 @@ import type { ScraperConfig } from './config/scraper-config.ts';
 import { registerSelfMetrics } from './metrics/register.ts';
 import { NatsSamplePublisher, registerNatsPublisherMetrics } from './nats-sample-publisher.ts';
 import { ScrapeManager } from './scrape-manager.ts';
+import { OverflowBuffers } from './spilling-senders.ts';
 import type { Sharding } from './target.ts';
 import { registerTargetsApi } from './targets-api.ts';
 
@@ -21,6 +22,8 @@ export interface ScraperOptions {
   readonly sharding?: Sharding;
   /** `--nats.url`: also publish every sample to JetStream (`argus.samples.<shard>`). */
   readonly natsUrl?: string;
+  /** `--storage.path`: the remote-write overflow buffers live in `<storagePath>/remote-write/`; none without it. */
+  readonly storagePath?: string;
 }
 
 /**
@@ -52,7 +55,8 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
         log,
       })
     : undefined;
-  const manager = new ScrapeManager({ log, sharding, destinations: nats ? [nats] : [] });
+  const overflow = options.storagePath ? new OverflowBuffers(options.storagePath, { log }) : undefined;
+  const manager = new ScrapeManager({ log, sharding, destinations: nats ? [nats] : [], overflow });
   const registry = new Registry();
   if (nats) registerNatsPublisherMetrics(registry, nats);
   registerSelfMetrics(registry, manager);

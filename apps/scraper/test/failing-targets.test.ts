@@ -98,7 +98,11 @@ remote_write:
   );
   scraper = await startService(
     'scraper',
-    [`--config.file=${dir.join('prometheus.yml')}`, `--web.listen-address=127.0.0.1:${scraperPort}`],
+    [
+      `--config.file=${dir.join('prometheus.yml')}`,
+      `--web.listen-address=127.0.0.1:${scraperPort}`,
+      `--storage.path=${dir.join('scraper')}`,
+    ],
     scraperUrl,
   );
 }, 30_000);

@@ -122,7 +122,11 @@ scrape_configs:
   scraperUrl = `http://127.0.0.1:${port}`;
   scraper = await startService(
     'scraper',
-    [`--config.file=${dir.join('prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`],
+    [
+      `--config.file=${dir.join('prometheus.yml')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--storage.path=${dir.join('scraper')}`,
+    ],
     scraperUrl,
   );
 }, 60_000);

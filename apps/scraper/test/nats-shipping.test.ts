@@ -71,6 +71,7 @@ beforeAll(async () => {
     [
       `--config.file=${configFile}`,
       `--web.listen-address=127.0.0.1:${scraperPort}`,
+      `--storage.path=${dir.join('scraper')}`,
       `--nats.url=nats://127.0.0.1:${natsPort}`,
       '--shard=0',
     ],

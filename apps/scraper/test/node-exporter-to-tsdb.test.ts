@@ -72,7 +72,11 @@ beforeAll(async () => {
   );
   scraper = await startService(
     'scraper',
-    [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${scraperPort}`],
+    [
+      `--config.file=${configFile}`,
+      `--web.listen-address=127.0.0.1:${scraperPort}`,
+      `--storage.path=${dir.join('scraper')}`,
+    ],
     scraperUrl,
   );
   prometheus = await startPrometheus(

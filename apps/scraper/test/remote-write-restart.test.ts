@@ -51,7 +51,11 @@ beforeAll(async () => {
   scraperUrl = `http://127.0.0.1:${scraperPort}`;
   scraper = await startService(
     'scraper',
-    [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${scraperPort}`],
+    [
+      `--config.file=${configFile}`,
+      `--web.listen-address=127.0.0.1:${scraperPort}`,
+      `--storage.path=${dir.join('scraper')}`,
+    ],
     scraperUrl,
   );
 }, 60_000);

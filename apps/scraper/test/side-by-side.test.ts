@@ -193,7 +193,11 @@ beforeAll(async () => {
   [scraper, prometheus] = await Promise.all([
     startService(
       'scraper',
-      [`--config.file=${ourConfig}`, `--web.listen-address=127.0.0.1:${scraperPort}`],
+      [
+        `--config.file=${ourConfig}`,
+        `--web.listen-address=127.0.0.1:${scraperPort}`,
+        `--storage.path=${dir.join('scraper')}`,
+      ],
       scraperUrl,
     ),
     startPrometheus(config('')),

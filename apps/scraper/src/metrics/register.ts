@@ -123,4 +123,31 @@ export function registerSelfMetrics(registry: Registry, manager: ScrapeManager):
     'The maximum number of samples to be sent, in a single request, to the remote storage. Note that, when sending of exemplars over remote write is enabled, exemplars count towards this limt.',
     (q) => q.queueConfig.max_samples_per_send,
   );
+  // Ours (upstream buffers in its WAL and has no such series): what the --storage.path overflow buffer holds.
+  const overflowGauge = (
+    name: string,
+    help: string,
+    pick: (p: { batches: number; samples: number; bytes: number }) => number,
+  ): void =>
+    stateGauge(registry, name, help, ['remote_name', 'url'], (set) => {
+      for (const q of manager.queues) {
+        const pending = q.overflowPending;
+        if (pending) set(q.metricLabels, pick(pending));
+      }
+    });
+  overflowGauge(
+    'argus_remote_storage_overflow_batches',
+    'Batches in the on-disk overflow buffer waiting to be sent to the remote storage.',
+    (p) => p.batches,
+  );
+  overflowGauge(
+    'argus_remote_storage_overflow_samples',
+    'Samples in the on-disk overflow buffer waiting to be sent to the remote storage.',
+    (p) => p.samples,
+  );
+  overflowGauge(
+    'argus_remote_storage_overflow_bytes',
+    'Bytes of the on-disk overflow buffer waiting to be sent to the remote storage.',
+    (p) => p.bytes,
+  );
 }
