@@ -8,6 +8,7 @@ import {
 } from '@argus/remote';
 import { validateLabels, type Labels } from '@argus/model';
 import { StorageError, type Appendable } from '@argus/storage';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
 import type { Logger } from '@argus/service-kit';
@@ -135,7 +136,15 @@ export function registerRemoteWrite(app: FastifyInstance, options: RemoteWriteOp
           .type('text/plain')
           .send(outcome.firstError + '\n');
       }
-      return reply.code(204).send();
+      // Success, the common case, goes straight to the socket: fastify's send path (onSend
+      // hooks, serialization) costs as much as the rest of a request's handling. The headers
+      // set so far (web config) are kept, onResponse hooks (HTTP metrics) still run, and the
+      // connection is closed while the service stops, as service-kit's onSend hook does.
+      reply.hijack();
+      const headers = reply.getHeaders();
+      if (!request.server.server.listening) headers.connection = 'close';
+      reply.raw.writeHead(204, headers as OutgoingHttpHeaders);
+      reply.raw.end();
     });
   });
 }
