@@ -70,6 +70,7 @@ function loop(
     appendable: store,
     honorLabels: config.honor_labels,
     honorTimestamps: config.honor_timestamps,
+    trackTimestampsStaleness: config.track_timestamps_staleness,
     metricRelabelConfigs: config.metric_relabel_configs,
     sampleLimit: config.sample_limit,
     labelLimit: config.label_limit,
@@ -239,6 +240,107 @@ describe('ScrapeLoop', () => {
       const w = store.take();
       expect(w.length).toBe(6);
       expect(w.every((x) => isStaleNaN(x.v) && x.t === nextTick)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it.each([
+    { track: false, honor: true, timestampedStale: false },
+    { track: true, honor: true, timestampedStale: true },
+    { track: false, honor: false, timestampedStale: true },
+  ])(
+    'a series with its own timestamp goes stale only with track_timestamps_staleness or without honor_timestamps (track=$track, honor=$honor)',
+    async ({ track, honor, timestampedStale }) => {
+      const bodies = ['a 1 500\nb 2\nc 3 600\n', 'b 3\n'];
+      let n = 0;
+      const { l, store } = loop(
+        () => {
+          const body = bodies[n++];
+          if (body === undefined) throw new Error('connection refused');
+          return body;
+        },
+        { honorTimestamps: honor },
+        track ? '    track_timestamps_staleness: true\n' : '',
+      );
+      const staleNames = (w: Written[]) =>
+        w.filter((x) => isStaleNaN(x.v)).map((x) => /__name__="([^"]+)"/.exec(x.labels)![1]);
+      await l.scrapeOnce(1000);
+      expect(staleNames(store.take())).toEqual([]);
+      await l.scrapeOnce(2000); // a and c disappear
+      expect(staleNames(store.take())).toEqual(timestampedStale ? ['a', 'c'] : []);
+      await l.scrapeOnce(3000); // fails: b (no timestamp of its own) goes stale in every case
+      expect(staleNames(store.take())).toEqual(['b']);
+    },
+  );
+
+  it.each([false, true])(
+    'end-of-run staleness leaves out series with their own timestamp unless tracked (track=%s)',
+    async (track) => {
+      vi.useFakeTimers({ now: 100_000 });
+      try {
+        const { l, store } = loop(() => 'a 1 500\nb 2\n', {
+          trackTimestampsStaleness: track,
+        });
+        await l.scrapeOnce(Date.now());
+        store.take();
+        await l.stop();
+        await vi.advanceTimersByTimeAsync(60_000);
+        await l.staleness;
+        const stale = store.take().filter((x) => isStaleNaN(x.v));
+        expect(stale.some((x) => x.labels.startsWith('{__name__="b"'))).toBe(true);
+        expect(stale.some((x) => x.labels.startsWith('{__name__="a"'))).toBe(track);
+        expect(stale.length).toBe(track ? 7 : 6);
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
+
+  it('logs failed scrapes with the reason: limits at warn, other failures at debug, rate-limited per target', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      let mode: 'limit' | 'down' | 'ok' = 'limit';
+      const logged: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+      const { l } = loop(
+        () => {
+          if (mode === 'down') throw new Error('connect ECONNREFUSED 127.0.0.1:9100');
+          return mode === 'limit' ? 'a 1\nb 2\n' : 'a 1\n';
+        },
+        {
+          sampleLimit: 1,
+          logScrapeFailure: (level, message, fields) => logged.push({ level, message, fields }),
+        },
+      );
+      await l.scrapeOnce(Date.now());
+      await l.scrapeOnce(Date.now());
+      expect(logged).toEqual([
+        {
+          level: 'warn',
+          message: 'Scrape failed: limit exceeded',
+          fields: { scrape_pool: 'node', target: 'http://h:9100/metrics', err: 'sample limit exceeded' },
+        },
+      ]);
+      mode = 'down';
+      for (let i = 0; i < 10; i++) {
+        await l.scrapeOnce(Date.now());
+        vi.setSystemTime(Date.now() + 15_000);
+      }
+      // A new reason is logged at once; the same one again only after five minutes.
+      expect(logged.slice(1).map((x) => [x.level, x.fields.err])).toEqual([
+        ['debug', 'connect ECONNREFUSED 127.0.0.1:9100'],
+      ]);
+      vi.setSystemTime(Date.now() + 5 * 60_000);
+      await l.scrapeOnce(Date.now());
+      expect(logged.length).toBe(3);
+      expect(logged[2]!.fields).toMatchObject({ err: 'connect ECONNREFUSED 127.0.0.1:9100', suppressed: 9 });
+      // A good scrape in between: the next failure is logged at once.
+      mode = 'ok';
+      await l.scrapeOnce(Date.now());
+      mode = 'down';
+      await l.scrapeOnce(Date.now());
+      expect(logged.length).toBe(4);
+      expect(logged[3]!.fields.suppressed).toBeUndefined();
     } finally {
       vi.useRealTimers();
     }

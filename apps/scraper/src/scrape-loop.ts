@@ -11,6 +11,8 @@ import {
 } from '@argus/storage';
 import type { Appendable, Appender } from '@argus/storage';
 import { ScrapeHttpError } from './http-scrape.ts';
+import { ScrapeFailureLogger, ScrapeLimitError } from './scrape-failure-log.ts';
+import type { ScrapeFailureLog } from './scrape-failure-log.ts';
 import { goDuration, targetMetrics } from './metrics/self-metrics.ts';
 import type { Target } from './target.ts';
 
@@ -33,6 +35,12 @@ export interface ScrapeLoopOptions {
   readonly appendable: Appendable;
   readonly honorLabels: boolean;
   readonly honorTimestamps: boolean;
+  /**
+   * `track_timestamps_staleness`: as upstream, a sample with its own timestamp (kept by
+   * `honor_timestamps`) gets no StaleNaN when its series disappears, the scrape fails or
+   * the target goes away, unless this is set.
+   */
+  readonly trackTimestampsStaleness?: boolean;
   readonly metricRelabelConfigs: readonly RelabelConfig[];
   readonly sampleLimit: number;
   readonly labelLimit: number;
@@ -41,6 +49,8 @@ export interface ScrapeLoopOptions {
   /** Mixed into the start offset so replicas spread differently (upstream's jitter seed). */
   readonly jitterSeed?: number;
   readonly onError?: (error: Error) => void;
+  /** Failed scrapes with their reason (rate-limited per target; see {@link ScrapeFailureLogger}). */
+  readonly logScrapeFailure?: ScrapeFailureLog;
   /**
    * Aborted when the whole scraper shuts down (upstream's parent context): pending
    * end-of-run staleness is then abandoned, as Prometheus restarts where it was.
@@ -103,16 +113,8 @@ export interface CacheEntry {
   key: number;
   /** Where it was in the last scrape's order of series (`previous`). */
   pos: number;
-}
-
-/** Raised inside a scrape when a limit is exceeded; the scrape fails as upstream's does. */
-class ScrapeLimitError extends Error {
-  constructor(
-    readonly limit: 'sample' | 'label',
-    message: string,
-  ) {
-    super(message);
-  }
+  /** Whether its last sample is tracked for staleness (no explicit timestamp, or `track_timestamps_staleness`). */
+  tracked: boolean;
 }
 
 const STORAGE_REFUSALS = [DuplicateSampleError, OutOfOrderSampleError, OutOfBoundsError, TooOldSampleError];
@@ -149,6 +151,7 @@ export class ScrapeLoop {
 
   /** Labels of the synthetic series, built once so storage and queues see stable objects. */
   readonly #reportLabelSets: readonly Labels[];
+  readonly #failures: ScrapeFailureLogger | undefined;
 
   constructor(options: ScrapeLoopOptions) {
     this.#o = options;
@@ -160,6 +163,12 @@ export class ScrapeLoop {
     this.#previous = c?.previous ?? [];
     this.#iter = c?.iter ?? 0;
     this.#forgetPrevious = c !== undefined && !reuse;
+    this.#failures =
+      options.logScrapeFailure &&
+      new ScrapeFailureLogger(options.logScrapeFailure, {
+        scrape_pool: options.target.labels.get('job'),
+        target: options.target.url,
+      });
     this.#reportLabelSets = REPORT_NAMES.map((name) =>
       new LabelsBuilder(options.target.publicLabels).set('__name__', name).labels(),
     );
@@ -269,7 +278,8 @@ export class ScrapeLoop {
     const app = this.#o.appendable.appender();
     const live = this.#o.liveSeries?.() ?? new Set<string>();
     for (const entry of this.#previous)
-      if (entry.labels && !live.has(entry.labels.toString())) this.#appendStale(app, entry, staleMs);
+      if (entry.labels && entry.tracked && !live.has(entry.labels.toString()))
+        this.#appendStale(app, entry, staleMs);
     for (const labels of this.#reportLabelSets)
       if (!live.has(labels.toString())) this.#safeAppend(app, 0, labels, staleMs, STALE_NAN);
     this.#previous = [];
@@ -301,12 +311,15 @@ export class ScrapeLoop {
     } catch (e) {
       error = (e as Error).message;
       countScrapeFailure(e);
+      this.#failures?.failed(e, error, Date.now());
       await app.rollback();
       app = this.#o.appendable.appender();
       // As upstream: a failed scrape marks every series of the previous one stale.
-      for (const entry of this.#previous) if (entry.labels) this.#appendStale(app, entry, startMs);
+      for (const entry of this.#previous)
+        if (entry.labels && entry.tracked) this.#appendStale(app, entry, startMs);
       this.#previous = [];
     }
+    if (error === '') this.#failures?.succeeded();
     const durationSeconds = (performance.now() - t0) / 1000;
     const report: ScrapeReport = {
       up: error === '',
@@ -346,6 +359,8 @@ export class ScrapeLoop {
     let post = 0;
     let added = 0;
     const cache = this.#cache;
+    const honorTimestamps = this.#o.honorTimestamps;
+    const trackTimestamped = this.#o.trackTimestampsStaleness === true;
     for (;;) {
       // The guessed series first: a line that has it is read without parsing its labels.
       let entry: CacheEntry | undefined = previous[guess];
@@ -367,7 +382,7 @@ export class ScrapeLoop {
         if (entry === undefined) {
           const labels = this.#sampleLabels(parser.labels());
           if (labels !== undefined) this.#checkLabelLimits(labels);
-          entry = { labels, ref: 0, seenIter: 0, key: 0, pos: -1 };
+          entry = { labels, ref: 0, seenIter: 0, key: 0, pos: -1, tracked: true };
           entry.key = cache.add(body, start, end, entry);
           if (labels !== undefined) added++;
         }
@@ -383,11 +398,13 @@ export class ScrapeLoop {
       post++;
       if (this.#o.sampleLimit > 0 && post > this.#o.sampleLimit)
         throw new ScrapeLimitError('sample', 'sample limit exceeded');
-      const t = this.#o.honorTimestamps && parser.hasTimestamp ? parser.timestampMs : startMs;
+      const explicit = honorTimestamps && parser.hasTimestamp;
+      entry.tracked = !explicit || trackTimestamped;
+      const t = explicit ? parser.timestampMs : startMs;
       entry.ref = this.#safeAppend(app, entry.ref, entry.labels, t, parser.value);
     }
     for (const entry of this.#previous)
-      if (entry.seenIter !== iter && entry.labels) this.#appendStale(app, entry, startMs);
+      if (entry.seenIter !== iter && entry.labels && entry.tracked) this.#appendStale(app, entry, startMs);
     this.#previous = seen;
     if (this.#cache.size > 4 * seen.length + 10_000) {
       targetMetrics.cacheFlushForced.inc();

@@ -74,6 +74,8 @@ function fingerprint(value: unknown): string {
 
 export interface ScrapeManagerOptions {
   readonly log: Log;
+  /** Debug-level log (failed scrapes other than limits). */
+  readonly debug?: Log;
   /** `--shard`/`--shards`: scrape only this replica's share of every job's targets. */
   readonly sharding?: Sharding;
   /** Fed every committed sample besides the remote-write queues (the NATS publisher). */
@@ -95,6 +97,7 @@ export class ScrapeManager {
   readonly #jobs = new Map<string, RunningJob>();
   #queues = new Map<string, RunningQueue>();
   readonly #log: Log;
+  readonly #debug: Log | undefined;
   readonly #sharding: Sharding | undefined;
   readonly #extra: readonly Appendable[];
   readonly #overflow: OverflowBuffers | undefined;
@@ -102,6 +105,7 @@ export class ScrapeManager {
 
   constructor(options: ScrapeManagerOptions) {
     this.#log = options.log;
+    this.#debug = options.debug;
     this.#sharding = options.sharding;
     this.#extra = options.destinations ?? [];
     this.#overflow = options.overflow;
@@ -165,6 +169,7 @@ export class ScrapeManager {
         sharding: this.#sharding,
         shutdown: this.#shutdown.signal,
         log: this.#log,
+        debug: this.#debug,
       });
       const job: RunningJob = { fingerprint: fp, pool, providers: [] };
       this.#jobs.set(sc.job_name, job);

@@ -15,6 +15,8 @@ export interface ScrapePoolOptions {
   /** Aborted on scraper shutdown: pending end-of-run staleness is abandoned (upstream). */
   readonly shutdown?: AbortSignal;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  /** Debug-level log (failed scrapes other than limits); none when absent. */
+  readonly debug?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /**
@@ -150,6 +152,7 @@ export class ScrapePool {
       appendable: this.options.appendable,
       honorLabels: c.honor_labels,
       honorTimestamps: c.honor_timestamps,
+      trackTimestampsStaleness: c.track_timestamps_staleness,
       metricRelabelConfigs: c.metric_relabel_configs,
       sampleLimit: c.sample_limit,
       labelLimit: c.label_limit,
@@ -160,6 +163,8 @@ export class ScrapePool {
       liveSeries: () => this.#liveSeries(),
       carried,
       onError: (error) => this.options.log('scrape loop error', { url: t.url, err: error.message }),
+      logScrapeFailure: (level, message, fields) =>
+        level === 'warn' ? this.options.log(message, fields) : this.options.debug?.(message, fields),
     });
   }
 

@@ -56,7 +56,8 @@ export async function createScraperService(options: ScraperOptions): Promise<Ser
       })
     : undefined;
   const overflow = options.storagePath ? new OverflowBuffers(options.storagePath, { log }) : undefined;
-  const manager = new ScrapeManager({ log, sharding, destinations: nats ? [nats] : [], overflow });
+  const debug = (message: string, fields?: Record<string, unknown>) => logger.debug({ ...fields }, message);
+  const manager = new ScrapeManager({ log, debug, sharding, destinations: nats ? [nats] : [], overflow });
   const registry = new Registry();
   if (nats) registerNatsPublisherMetrics(registry, nats);
   registerSelfMetrics(registry, manager);
