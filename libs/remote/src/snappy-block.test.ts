@@ -17,6 +17,10 @@ const inputs: [string, Buffer][] = [
   ['empty', Buffer.alloc(0)],
   ['short', Buffer.from('hello')],
   ['a repeating pair (copies overlapping their output)', Buffer.from('ab'.repeat(5000))],
+  [
+    'repeating periods of 3 to 9 bytes',
+    Buffer.from([3, 4, 5, 7, 8, 9].map((p) => 'xyzwvutsr'.slice(0, p).repeat(40)).join('')),
+  ],
   ['repeated labels', Buffer.from('\n\x08__name__\x12\x02up\n\x03job\x12\x04node'.repeat(3000))],
   ['noise', noise(70_000, 7)],
   [
