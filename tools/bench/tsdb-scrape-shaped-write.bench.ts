@@ -7,7 +7,8 @@
 // 40 requests/s) by 4 keep-alive senders. Series creation (the first rounds) is
 // warm-up; then CPU seconds (utime+stime from /proc) of the server process over a
 // window, per million samples it counted in `prometheus_tsdb_head_samples_appended_total`.
-// Sides run in turn, BENCH_ROUNDS times. BENCH_SIDES=argus runs ours only;
+// Sides run in turn, BENCH_ROUNDS times; BENCH_PER_REQUEST changes the batch size (the
+// results then go to tsdb-scrape-shaped-write-<n>.{json,md}). BENCH_SIDES=argus runs ours only;
 // BENCH_PROFILE=<dir> writes a --cpu-prof of our tsdb there (the profiler itself costs CPU);
 // BENCH_TSDB_MAIN=<path> runs another build of the tsdb (e.g. a copy of an older dist).
 // Results: bench/results/tsdb-scrape-shaped-write.{json,md}.
@@ -26,7 +27,8 @@ const root = resolve(import.meta.dirname, '../..');
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 20);
 const SERIES = Number(process.env.BENCH_SERIES ?? 5000);
 const INTERVAL_MS = 5000;
-const PER_REQUEST = 500;
+// Upstream 2.42's max_samples_per_send; current Prometheus sends 2000 (BENCH_PER_REQUEST=2000).
+const PER_REQUEST = Number(process.env.BENCH_PER_REQUEST ?? 500);
 const SENDERS = 4;
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 15);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 30);
@@ -377,7 +379,7 @@ const load = loadavg()
   .join(', ');
 const ratio = ourSpread.median / theirSpread.median;
 writeResult(
-  'tsdb-scrape-shaped-write',
+  PER_REQUEST === 500 ? 'tsdb-scrape-shaped-write' : `tsdb-scrape-shaped-write-${PER_REQUEST}`,
   {
     targets: TARGETS,
     seriesPerTarget: SERIES,
@@ -401,5 +403,7 @@ ${ROUNDS} round(s): warm-up (one full round creating the series, then ${WARMUP_S
 | CPU-s per million samples | ${fmt(ourSpread)} | ${fmt(theirSpread)} | ${ratio.toFixed(2)}× |
 | requests per second stored (want ${((TARGETS * SERIES) / PER_REQUEST / (INTERVAL_MS / 1000)).toFixed(0)}) | ${avg(ours.map((w) => w.requestsPerSecond)).toFixed(1)} | ${avg(theirs.map((w) => w.requestsPerSecond)).toFixed(1)} | |
 | RSS at the end of the window (MiB) | ${avg(ours.map((w) => w.rssMiB)).toFixed(0)} | ${avg(theirs.map((w) => w.rssMiB)).toFixed(0)} | |
+
+Our tsdb's CPU seconds in each window by thread: ${ours.map((w) => `main ${w.threads.main ?? '0'}, other threads (GC helpers, libuv pool) ${w.threads.others ?? '0'}`).join('; ')}.
 `,
 );
