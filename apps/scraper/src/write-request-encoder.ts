@@ -138,6 +138,14 @@ export class WriteRequestEncoder {
     const block = ++blocks;
     const size = series.length;
     const tb = this.#tBytes;
+    // Where the last sample's timestamp field and the last `timeseries` head went (uncompressed
+    // offsets; -1: none yet), that head's length field, and the timestamp: a sample with the same
+    // timestamp copies it, and a head equal to the last one extends that copy, so a run of a
+    // scrape's series reads `copy, pairs as copies, value literal` (a third fewer bytes to send).
+    let lastTsAt = -1;
+    let lastT = Number.NaN;
+    let lastHeadAt = -1;
+    let lastHeadLen = -1;
     for (let i = 0, j = start; i < n; i++, j++) {
       if (j >= size) j -= size;
       const s = series[j]!;
@@ -149,22 +157,31 @@ export class WriteRequestEncoder {
       const tsLen = s.size + 2 + sampleLen;
       // Worst case: everything literal, plus tags.
       if (o + 2 * tsLen + 64 > out.length) out = this.#grow(o, 2 * tsLen + 64);
-      // WriteRequest.timeseries: tag and length, as a literal.
-      if (copyLen > 0) {
-        o = writeCopy(out, o, u - copyLen - copySrc, copyLen);
-        copyLen = 0;
+      // WriteRequest.timeseries: tag and length; right after the last sample's timestamp it
+      // extends the copy of that timestamp when the last head was the same, else a literal.
+      const headLen = tsLen < 128 ? 2 : tsLen < 16384 ? 3 : 1 + varintSize(tsLen);
+      if (copyLen > 0 && tsLen === lastHeadLen && copySrc + copyLen === lastHeadAt) {
+        lastHeadAt = u;
+        copyLen += headLen;
+        u += headLen;
+      } else {
+        if (copyLen > 0) {
+          o = writeCopy(out, o, u - copyLen - copySrc, copyLen);
+          copyLen = 0;
+        }
+        if (litTag < 0) {
+          litTag = o++;
+          litLen = 0;
+        }
+        lastHeadAt = u;
+        out[o++] = 0x0a;
+        let x = tsLen;
+        for (; x >= 128; x >>>= 7) out[o++] = (x & 0x7f) | 0x80;
+        out[o++] = x;
+        litLen += headLen;
+        u += headLen;
       }
-      if (litTag < 0) {
-        litTag = o++;
-        litLen = 0;
-      }
-      const headStart = o;
-      out[o++] = 0x0a;
-      let x = tsLen;
-      for (; x >= 128; x >>>= 7) out[o++] = (x & 0x7f) | 0x80;
-      out[o++] = x;
-      litLen += o - headStart;
-      u += o - headStart;
+      lastHeadLen = tsLen;
       for (let k = 0; k < pairs.length; k++) {
         const pair = pairs[k]!;
         const bytes = pair.bytes;
@@ -196,7 +213,8 @@ export class WriteRequestEncoder {
         pair.block = block;
         u += len;
       }
-      // TimeSeries.samples with Sample.value (fixed64) and Sample.timestamp, as a literal.
+      // TimeSeries.samples with Sample.value (fixed64) as a literal, Sample.timestamp a copy of
+      // the last sample's when equal.
       if (copyLen > 0) {
         o = writeCopy(out, o, u - copyLen - copySrc, copyLen);
         copyLen = 0;
@@ -211,9 +229,20 @@ export class WriteRequestEncoder {
       // Through a Float64Array so NaN payloads (StaleNaN) keep their bits.
       F64[0] = v[j]!;
       for (let k = 0; k < 8; k++) out[o++] = F64_BYTES[k]!;
-      for (let k = 0; k < tLen; k++) out[o++] = tb[k]!;
-      litLen += 2 + sampleLen;
-      u += 2 + sampleLen;
+      litLen += 11;
+      u += 11;
+      if (tj === lastT && u - lastTsAt <= MAX_DISTANCE) {
+        o = closeLiteral(out, o, litTag, litLen);
+        litTag = -1;
+        copySrc = lastTsAt;
+        copyLen = tLen;
+      } else {
+        for (let k = 0; k < tLen; k++) out[o++] = tb[k]!;
+        litLen += tLen;
+      }
+      lastTsAt = u;
+      lastT = tj;
+      u += tLen;
     }
     if (copyLen > 0) o = writeCopy(out, o, u - copyLen - copySrc, copyLen);
     if (litTag >= 0) o = closeLiteral(out, o, litTag, litLen);
