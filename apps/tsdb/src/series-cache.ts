@@ -6,10 +6,14 @@ export interface CachedSeries {
   ref: number;
 }
 
-interface Entry extends CachedSeries {
+/** A cached series with the length of its label bytes. */
+export interface PredictedSeries extends CachedSeries {
+  readonly keyLen: number;
+}
+
+interface Entry extends PredictedSeries {
   /** Where the entry's label bytes lie in the arena. */
   readonly keyAt: number;
-  readonly keyLen: number;
   readonly hash: number;
   /** The entry looked up right after this one last time. */
   next: Entry | undefined;
@@ -47,6 +51,19 @@ export class SeriesCache {
 
   get size(): number {
     return this.#entries.length;
+  }
+
+  /**
+   * The entry predicted to come next when its label bytes are what `buf` holds from
+   * `start` (within `end`): the caller can then skip walking those label fields, which
+   * end at `start + keyLength`. Undefined (and nothing changed) otherwise.
+   */
+  predicted(buf: Uint8Array, start: number, end: number): PredictedSeries | undefined {
+    const p = this.#last?.next;
+    if (p === undefined || start + p.keyLen > end) return undefined;
+    if (!equal(this.#arena, p.keyAt, this.#viewOf(buf), start, start + p.keyLen)) return undefined;
+    this.#last = p;
+    return p;
   }
 
   /** The entry for the label bytes `buf[start, end)`. */

@@ -81,6 +81,41 @@ describe('appendEncodedWriteRequest', () => {
     expect(stored).toContain(`{__name__="big", job="a"}@${2 ** 41 + 7}=${Number.MAX_VALUE}`);
   });
 
+  it('tells a series apart from the predicted one whose labels are a prefix of its own', async () => {
+    const storage = new InMemoryStorage();
+    const cache = new SeriesCache();
+    const a = (t: number) => series('up', { job: 'a' }, [[t, 1]]);
+    const x = (t: number) => series('up', { job: 'x' }, [[t, 2]]);
+    // The same label fields as x plus one more after them: x's bytes are its prefix.
+    const xz = (t: number) => {
+      const s = series('up', { job: 'x' }, [[t, 3]]);
+      return { ...s, labels: [...s.labels, { name: 'zone', value: 'z' }] };
+    };
+    for (const timeseries of [
+      [a(1000), x(1000)],
+      [a(2000), xz(2000)], // x is predicted after a
+      [a(3000), x(3000), xz(3000)],
+    ]) {
+      const out = await appendEncodedWriteRequest(
+        storage,
+        decompressBlock(encodeWriteRequest({ timeseries })),
+        cache,
+      );
+      expect(out.firstError).toBeUndefined();
+    }
+    expect(await dump(storage)).toEqual(
+      [
+        '{__name__="up", job="a"}@1000=1',
+        '{__name__="up", job="a"}@2000=1',
+        '{__name__="up", job="a"}@3000=1',
+        '{__name__="up", job="x"}@1000=2',
+        '{__name__="up", job="x"}@3000=2',
+        '{__name__="up", job="x", zone="z"}@2000=3',
+        '{__name__="up", job="x", zone="z"}@3000=3',
+      ].sort(),
+    );
+  });
+
   it('hands over metadata and skips fields it does not know', async () => {
     const metadata: RemoteMetadata[] = [
       { type: 'COUNTER', metricFamilyName: 'http_requests_total', help: 'Requests.', unit: '' },

@@ -7,7 +7,7 @@ import {
 import { validateLabels, type Labels } from '@argus/model';
 import { StorageError, type Appendable } from '@argus/storage';
 import type { WriteOutcome } from './remote-write-receiver.ts';
-import type { SeriesCache } from './series-cache.ts';
+import type { CachedSeries, SeriesCache } from './series-cache.ts';
 
 /**
  * An appender that can hand out the labels object it keeps for a ref (the head's interned
@@ -189,11 +189,19 @@ export async function appendEncodedWriteRequest(
           continue;
         }
         const tsEnd = r.lengthEnd(end);
-        // Walk the TimeSeries: note where its labels and samples lie.
+        // Walk the TimeSeries: note where its labels and samples lie. When its first bytes
+        // are the label fields of the series predicted to come next, those fields need no walk.
         let labelsStart = -1;
         let labelsEnd = -1;
         let contiguous = true;
         let bounds = 0;
+        const predicted = cache.predicted(body, r.pos, tsEnd);
+        if (predicted !== undefined) {
+          labelsStart = r.pos;
+          labelsEnd = r.pos + predicted.keyLen;
+          r.pos = labelsEnd;
+        }
+        const predictedEnd = labelsEnd;
         while (r.pos < tsEnd) {
           const fieldStart = r.pos;
           const t = r.varint32(tsEnd);
@@ -215,7 +223,10 @@ export async function appendEncodedWriteRequest(
         const sampleCount = bounds / 2;
 
         const cacheable = contiguous && labelsStart >= 0;
-        let entry = cacheable ? cache.get(body, labelsStart, labelsEnd) : undefined;
+        // The prediction holds unless more label fields followed the predicted ones.
+        let entry: CachedSeries | undefined =
+          predicted !== undefined && cacheable && labelsEnd === predictedEnd ? predicted : undefined;
+        if (entry === undefined && cacheable) entry = cache.get(body, labelsStart, labelsEnd);
         if (entry === undefined) {
           const pairs: RemoteLabel[] = [];
           if (labelsStart >= 0) {
