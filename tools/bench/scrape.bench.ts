@@ -30,8 +30,9 @@ const SYNTHETIC = 5;
 // BENCH_SINK=null: the scraper ships to a do-nothing endpoint in this process instead of our tsdb,
 // so its own CPU per sample is measured (results are printed, not written to bench/results).
 const SINK = process.env.BENCH_SINK ?? 'tsdb';
-// BENCH_MAX_SAMPLES_PER_SEND: a remote_write max_samples_per_send other than 2.42's 500 (with capacity
-// five times it, within upstream's advice of 3-10×).
+// BENCH_MAX_SAMPLES_PER_SEND: a remote_write max_samples_per_send other than the scraper's default,
+// current Prometheus's 2000 (capacity 10000, max_shards 50), with capacity five times it (within
+// upstream's advice of 3-10×); 500 runs 2.42's.
 const MAX_PER_SEND = Number(process.env.BENCH_MAX_SAMPLES_PER_SEND ?? 0);
 const QUEUE_CONFIG =
   MAX_PER_SEND > 0
@@ -449,6 +450,7 @@ writeResult(
   `# Scrape: scraper + tsdb vs Prometheus 2.42
 
 ${TARGETS} targets × ${SERIES} series every ${INTERVAL_S} s (prebuilt gzipped bodies, one in-bench HTTP server), the same prometheus.yml on both sides (ours adds remote_write to our tsdb).
+Remote write: ${MAX_PER_SEND > 0 ? `max_samples_per_send ${MAX_PER_SEND}, capacity ${5 * MAX_PER_SEND}` : "the scraper's queue_config defaults (current Prometheus's: max_samples_per_send 2000, capacity 10000, max_shards 50)"}; the scraper has its overflow buffer under the run's temp dir (\`--storage.path\`).
 Sides run in turn, ${ROUNDS} round(s): warm-up until every target is up, plus ${WARMUP_S} s, then a ${WINDOW_S} s window. CPU is utime+stime from /proc/<pid>/stat (ours: scraper and tsdb summed); samples are those stored in the window (each store's \`prometheus_tsdb_head_samples_appended_total\`).
 Series each store answered for at the end (want ${TARGETS * SERIES}): argus ${ours.map((w) => w.stored).join(', ')}; Prometheus ${theirs.map((w) => w.stored).join(', ')}. Load average at the end: ${load} on 2 cores.
 
