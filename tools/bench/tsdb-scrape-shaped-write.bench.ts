@@ -289,6 +289,9 @@ async function measureSide(port: number, pid: number): Promise<Window> {
     finished = true;
     throw err;
   });
+  // Awaited in `finally`; until then a failure must not end the process as an unhandled
+  // rejection (which would leave the server running).
+  watch.catch(() => undefined);
   try {
     while (rounds < 1 && !finished) await sleep(200);
     await sleep(WARMUP_S * 1000);
@@ -345,10 +348,14 @@ async function runSide(side: 'argus' | 'prometheus'): Promise<Window> {
       { stdio: 'ignore' },
     );
   }
+  // Whatever ends this process ends the server too.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
   try {
     await waitReady(`http://127.0.0.1:${port}/-/ready`, child);
     return await measureSide(port, child.pid!);
   } finally {
+    process.off('exit', kill);
     await stop(child);
     rmSync(dir, { recursive: true, force: true });
   }
