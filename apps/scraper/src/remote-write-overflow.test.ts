@@ -1,10 +1,12 @@
 import { Labels } from '@argus/model';
 import { decodeWriteRequest } from '@argus/remote';
 import { makeTempDir } from '@argus/testkit';
+import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { parseScraperConfig } from './config/scraper-config.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
+import { ScrapeManager } from './scrape-manager.ts';
 import type { SendFunc } from './remote-write-queue.ts';
 import { OverflowBuffers } from './spilling-senders.ts';
 
@@ -73,5 +75,23 @@ it('wired: every sample once, in order, stats counted once, across a restart mid
   expect(q1.stats.samplesTotal + q2.stats.samplesTotal).toBe(240);
   expect(q1.stats.samplesRetriedTotal + q2.stats.samplesRetriedTotal).toBeGreaterThan(0);
   await buffers.close();
+  await tmp.remove();
+});
+
+it('a storage path that cannot hold the buffers fails the apply naming the directory, with no queue made', async () => {
+  const tmp = await makeTempDir('wiring-bad');
+  await writeFile(tmp.join('file'), 'not a directory');
+  const manager = new ScrapeManager({
+    log: () => undefined,
+    overflow: new OverflowBuffers(tmp.join('file')),
+  });
+  const bad = parseScraperConfig(
+    `remote_write:\n  - url: http://127.0.0.1:1/api/v1/write\n    name: one\n`,
+    'p.yml',
+    '.',
+  );
+  await expect(manager.apply(bad)).rejects.toThrow(tmp.join('file', 'remote-write', 'one'));
+  expect(manager.queues).toEqual([]);
+  await manager.stop();
   await tmp.remove();
 });

@@ -123,6 +123,9 @@ export class ScrapeManager {
     const jitterSeed = hashString(`${fingerprint(config.externalLabels)}`) >>> 0;
     const queues = new Map<string, RunningQueue>();
     const closing: Promise<void>[] = [];
+    // Opened before any queue is made: a buffer directory that cannot be used fails the
+    // apply (start or reload) with nothing half-built.
+    const buffers = config.remoteWrite.map((rw) => this.#overflow?.for(rw));
     config.remoteWrite.forEach((rw, i) => {
       const fp = fingerprint({ rw, ext: config.externalLabels, base: config.baseDir });
       const key = rw.name ?? `${i}`;
@@ -136,7 +139,7 @@ export class ScrapeManager {
         externalLabels: config.externalLabels,
         baseDir: config.baseDir,
         onError: (message) => this.#log('remote write', { url: rw.url, err: message }),
-        overflow: this.#overflow?.for(rw),
+        overflow: buffers[i],
       });
       queues.set(key, { fingerprint: fp, queue });
     });
