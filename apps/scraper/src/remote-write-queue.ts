@@ -15,6 +15,8 @@ import type { OutgoingSeries } from './write-request-encoder.ts';
 export { retryAfterMs } from './remote-write-shard.ts';
 export type { RemoteWriteStats, SendFunc } from './remote-write-shard.ts';
 
+/** Spare appender columns kept: about one per target scraping at once is enough. */
+const MAX_SPARE_COLUMNS = 64;
 /** How often outgoing series unused since the last sweep are forgotten. */
 const SERIES_SWEEP_MS = 10 * 60_000;
 
@@ -73,6 +75,8 @@ export class RemoteWriteQueue implements Appendable {
   /** The label pairs of those series, shared so the encoder can refer back to them. */
   readonly #pairs = new LabelPairs();
   readonly #sweepTimer: NodeJS.Timeout;
+  /** Columns of finished appenders, for the next ones (see {@link SampleColumns}). */
+  readonly #spareColumns: SampleColumns[] = [];
   readonly #closeSender: () => Promise<void>;
   readonly #spillTarget: SpillTarget | undefined;
   #closed = false;
@@ -181,47 +185,54 @@ export class RemoteWriteQueue implements Appendable {
    */
   appender(): Appender {
     // Parallel columns, not an object per sample: this runs for every scraped sample.
-    const seriesIn: OutgoingSeries[] = [];
-    const tIn: number[] = [];
-    const vIn = new Float64List();
+    let cols: SampleColumns | undefined = this.#spareColumns.pop() ?? new SampleColumns();
     let dropped = 0;
     const table = this.#table;
+    const release = (): void => {
+      if (cols === undefined) return;
+      cols.clear();
+      if (this.#spareColumns.length < MAX_SPARE_COLUMNS) this.#spareColumns.push(cols);
+      cols = undefined;
+    };
     return {
       append: (ref, labels, t, v) => {
+        if (cols === undefined) throw new Error('remote-write appender used after commit or rollback');
         const slot = table.slot(ref, labels);
         const series = table.series(slot);
         if (series === null) dropped++;
-        else {
-          seriesIn.push(series);
-          tIn.push(t);
-          vIn.push(v);
-        }
+        else cols.push(series, t, v);
         return slot + 1;
       },
       commit: async () => {
-        if (this.#closed) return;
-        if (this.#resharding) await this.#resharding;
-        this.#samplesIn += seriesIn.length + dropped;
-        let waited = false;
-        for (let i = 0; i < seriesIn.length; i++) {
-          const series = seriesIn[i]!;
-          // The common case stays synchronous: an await per sample would cost more than the sample.
-          let shard = this.#shards[series.hash % this.#shards.length]!;
-          if (shard.tryEnqueue(series, tIn[i]!, vIn.at(i))) continue;
-          waited = true;
-          remoteMetrics.enqueueRetries.inc(this.metricLabels);
+        const c = cols;
+        if (c === undefined) return;
+        try {
+          if (this.#closed) return;
           if (this.#resharding) await this.#resharding;
-          shard = this.#shards[series.hash % this.#shards.length]!;
-          await shard.enqueue(series, tIn[i]!, vIn.at(i));
+          const n = c.n;
+          this.#samplesIn += n + dropped;
+          let waited = false;
+          const { series: seriesIn, t: tIn, v: vIn } = c;
+          for (let i = 0; i < n; i++) {
+            const series = seriesIn[i]!;
+            // The common case stays synchronous: an await per sample would cost more than the sample.
+            let shard = this.#shards[series.hash % this.#shards.length]!;
+            if (shard.tryEnqueue(series, tIn[i]!, vIn[i]!)) continue;
+            waited = true;
+            remoteMetrics.enqueueRetries.inc(this.metricLabels);
+            if (this.#resharding) await this.#resharding;
+            shard = this.#shards[series.hash % this.#shards.length]!;
+            await shard.enqueue(series, tIn[i]!, vIn[i]!);
+          }
+          if (waited) this.#blocked++;
+          if (dropped > 0) remoteMetrics.samplesDropped.inc(this.metricLabels, dropped);
+        } finally {
+          release();
         }
-        if (waited) this.#blocked++;
-        if (dropped > 0) remoteMetrics.samplesDropped.inc(this.metricLabels, dropped);
       },
       rollback: async () => {
-        seriesIn.length = 0;
-        tIn.length = 0;
-        vIn.clear();
         dropped = 0;
+        release();
       },
     };
   }
@@ -253,31 +264,35 @@ export class RemoteWriteQueue implements Appendable {
 }
 
 /**
- * A growable list of doubles in a Float64Array. Plain arrays would do, but V8 canonicalises
- * NaN stored in them, and StaleNaN is a NaN whose bits matter.
+ * One commit's samples as parallel columns, handed back to the queue after the commit so the
+ * next appender reuses them instead of regrowing three arrays per scrape. Values live in a
+ * Float64Array: V8 canonicalises NaN stored in a plain array, and StaleNaN's bits matter.
  */
-class Float64List {
-  #a = new Float64Array(1024);
-  #n = 0;
+class SampleColumns {
+  readonly series: (OutgoingSeries | undefined)[] = [];
+  t = new Float64Array(1024);
+  v = new Float64Array(1024);
+  n = 0;
 
-  get length(): number {
-    return this.#n;
-  }
-
-  push(v: number): void {
-    if (this.#n === this.#a.length) {
-      const next = new Float64Array(this.#a.length * 2);
-      next.set(this.#a);
-      this.#a = next;
+  push(series: OutgoingSeries, t: number, v: number): void {
+    const n = this.n;
+    if (n === this.t.length) {
+      const t2 = new Float64Array(n * 2);
+      t2.set(this.t);
+      this.t = t2;
+      const v2 = new Float64Array(n * 2);
+      v2.set(this.v);
+      this.v = v2;
     }
-    this.#a[this.#n++] = v;
+    this.series[n] = series;
+    this.t[n] = t;
+    this.v[n] = v;
+    this.n = n + 1;
   }
 
-  at(i: number): number {
-    return this.#a[i]!;
-  }
-
+  /** Empties the columns (dropping the series references, so a swept series can go). */
   clear(): void {
-    this.#n = 0;
+    this.series.fill(undefined, 0, this.n);
+    this.n = 0;
   }
 }
