@@ -22,11 +22,11 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
 import type { Spread } from './measure.ts';
+import { freePort, sleep } from './processes.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 10_000);
@@ -35,19 +35,6 @@ const BATCH = 100;
 const GROUP_WAIT_S = Number(process.env.BENCH_GROUP_WAIT_S ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const UPSTREAM = ['/usr/bin/prometheus-alertmanager', '/usr/bin/alertmanager'].find((p) => existsSync(p));
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createNetServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitUp(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 600; i++) {

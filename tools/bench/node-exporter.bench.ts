@@ -9,12 +9,12 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
 import type { Spread } from './measure.ts';
+import { freePort } from './processes.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const ours = resolve(root, 'apps/node-exporter/dist/main.js');
@@ -47,17 +47,6 @@ interface SideResult {
   series: number;
   bodyBytes: number;
   contentType: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 }
 
 /** The Accept header of Prometheus 2.42's scrapes: OpenMetrics preferred, text 0.0.4 accepted. */

@@ -9,26 +9,15 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
+import { freePort } from './processes.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const WARMUP = 30;
 const SCRAPES = Number(process.env.BENCH_SCRAPES ?? 500);
 const FQDN = '127.0.0.1';
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 async function waitUp(url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {

@@ -16,12 +16,12 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compressBlock } from '@argus/remote';
 import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
 import type { Spread } from './measure.ts';
+import { freePort, sleep, stopChild, waitReady } from './processes.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 20);
@@ -33,19 +33,6 @@ const SENDERS = 4;
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 15);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createNetServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 // --- protobuf, by hand: label bytes are encoded once, samples per round ----------------
 
@@ -205,28 +192,6 @@ async function sendRounds(
 
 // --- the sides --------------------------------------------------------------------------
 
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} did not become ready`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function appended(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   return text
@@ -352,11 +317,11 @@ async function runSide(side: 'argus' | 'prometheus'): Promise<Window> {
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
   try {
-    await waitReady(`http://127.0.0.1:${port}/-/ready`, child);
+    await waitReady(`http://127.0.0.1:${port}/-/ready`, [child]);
     return await measureSide(port, child.pid!);
   } finally {
     process.off('exit', kill);
-    await stop(child);
+    await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }
