@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import type { RemoteWriteConfig } from './config/scraper-config.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
 import type { RemoteWriteStats, SendFunc } from './remote-write-queue.ts';
+import { emptyRemoteWriteStats } from './remote-write-shard.ts';
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -103,15 +104,7 @@ export class NatsSamplePublisher implements Appendable {
 
   /** Totals over every queue this publisher had (`prometheus_remote_storage_*` shapes). */
   get stats(): RemoteWriteStats {
-    const total: RemoteWriteStats = {
-      samplesTotal: 0,
-      samplesFailedTotal: 0,
-      samplesRetriedTotal: 0,
-      samplesDroppedTotal: 0,
-      samplesPending: 0,
-      sentBatchDurationSecondsSum: 0,
-      sentBatches: 0,
-    };
+    const total: RemoteWriteStats = emptyRemoteWriteStats();
     for (const q of this.#queues)
       for (const key of Object.keys(total) as (keyof RemoteWriteStats)[]) total[key] += q.stats[key];
     return total;

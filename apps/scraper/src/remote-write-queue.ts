@@ -6,7 +6,7 @@ import type { RemoteWriteConfig } from './config/scraper-config.ts';
 import { remoteMetrics } from './metrics/self-metrics.ts';
 import { OutgoingSeriesTable } from './outgoing-series-table.ts';
 import { httpSender } from './remote-write-sender.ts';
-import { Shard } from './remote-write-shard.ts';
+import { Shard, emptyRemoteWriteStats } from './remote-write-shard.ts';
 import type { RemoteWriteStats, SendFunc } from './remote-write-shard.ts';
 import type { SpillTarget, SpillingSender } from './spilling-sender.ts';
 import { LabelPairs, WriteRequestEncoder, outgoingSeries } from './write-request-encoder.ts';
@@ -50,15 +50,7 @@ export interface RemoteWriteQueueOptions {
  * honouring `Retry-After`; other 4xx drop the batch. Order within a series is kept.
  */
 export class RemoteWriteQueue implements Appendable {
-  readonly stats: RemoteWriteStats = {
-    samplesTotal: 0,
-    samplesFailedTotal: 0,
-    samplesRetriedTotal: 0,
-    samplesDroppedTotal: 0,
-    samplesPending: 0,
-    sentBatchDurationSecondsSum: 0,
-    sentBatches: 0,
-  };
+  readonly stats: RemoteWriteStats = emptyRemoteWriteStats();
   readonly #o: RemoteWriteQueueOptions;
   #shards: Shard[];
   readonly #newShard: () => Shard;

@@ -20,6 +20,19 @@ export interface RemoteWriteStats {
   sentBatches: number;
 }
 
+/** Stats with every counter at zero. */
+export function emptyRemoteWriteStats(): RemoteWriteStats {
+  return {
+    samplesTotal: 0,
+    samplesFailedTotal: 0,
+    samplesRetriedTotal: 0,
+    samplesDroppedTotal: 0,
+    samplesPending: 0,
+    sentBatchDurationSecondsSum: 0,
+    sentBatches: 0,
+  };
+}
+
 /** What every shard of one queue shares. */
 export interface ShardContext {
   readonly q: RemoteWriteConfig['queue_config'];

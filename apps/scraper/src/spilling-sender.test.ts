@@ -10,6 +10,7 @@ import { parseScraperConfig } from './config/scraper-config.ts';
 import { remoteMetrics } from './metrics/self-metrics.ts';
 import { RemoteWriteQueue } from './remote-write-queue.ts';
 import type { RemoteWriteStats, SendFunc } from './remote-write-queue.ts';
+import { emptyRemoteWriteStats } from './remote-write-shard.ts';
 import { SpillingSender } from './spilling-sender.ts';
 import type { SpillTarget, SpillingSendFunc, SpillingSenderOptions } from './spilling-sender.ts';
 
@@ -111,15 +112,7 @@ describe('SpillingSender', () => {
     async ({ downStatus }) => {
       const remote = fakeRemote(downStatus);
       const spill = openSender();
-      const stats: RemoteWriteStats = {
-        samplesTotal: 0,
-        samplesFailedTotal: 0,
-        samplesRetriedTotal: 0,
-        samplesDroppedTotal: 0,
-        samplesPending: 0,
-        sentBatchDurationSecondsSum: 0,
-        sentBatches: 0,
-      };
+      const stats: RemoteWriteStats = emptyRemoteWriteStats();
       const send = spill.attach(target(remote.send, { stats }));
       setTimeout(remote.down, 40);
       setTimeout(remote.up, 240);
