@@ -43,10 +43,15 @@ const startScraper = () =>
     scraperUrl,
   );
 
-/** The values of `synthetic_hits_total` and the sample count of `synthetic_series{i="7"}` tsdb stored over the last 2 minutes. */
-async function stored(): Promise<{ hits: Set<number>; series7: number }> {
+/**
+ * The values of `synthetic_hits_total` and the sample count of `synthetic_series{i="7"}` tsdb
+ * stored over the 2 minutes before `atMs` (both queries at that one instant, so a scrape
+ * arriving between them cannot make them disagree).
+ */
+async function stored(atMs = Date.now()): Promise<{ hits: Set<number>; series7: number }> {
   const query = async (expr: string) => {
-    const res = await fetch(`${tsdbUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    const params = new URLSearchParams({ query: expr, time: String(atMs / 1000) });
+    const res = await fetch(`${tsdbUrl}/api/v1/query?${params}`);
     const body = (await res.json()) as { data: { result: { values: [number, string][] }[] } };
     return body.data.result[0]?.values ?? [];
   };
@@ -122,12 +127,13 @@ it('stores every scrape of a tsdb outage longer than the queue memory, across a 
   // The batches leave the buffer before tsdb has appended them all: wait a moment for the last.
   await waitFor(
     async () => {
-      const got = (await stored()).hits;
-      return wanted.every((hit) => got.has(hit));
+      const s = await stored(outageTo);
+      return wanted.every((hit) => s.hits.has(hit)) && s.series7 === s.hits.size;
     },
     { timeoutMs: 10_000, description: 'every scrape of the outage in tsdb' },
   ).catch(() => undefined);
-  const { hits: got, series7 } = await stored();
+  // Up to the end of the outage, whose scrapes have all been sent by now.
+  const { hits: got, series7 } = await stored(outageTo);
   expect(wanted.filter((hit) => !got.has(hit))).toEqual([]);
   // Every stored scrape has all its series, not just the counter.
   expect(series7).toBe(got.size);
