@@ -64,5 +64,8 @@ it('keeps replicating silences after nats-server restarts', async () => {
   const afterRestart = await silence(replicas[0]!, 'AfterRestart');
   await waitFor(async () => await seenOn(replicas[1]!, afterRestart), { timeoutMs: 10_000 });
   await waitFor(async () => await seenOn(replicas[0]!, duringOutage), { timeoutMs: 10_000 });
-  expect((await clusterOf(replicas[1]!)).peers.map((p) => p.name)).toEqual(['r1', 'r2']);
+  // Peers announce themselves on their own schedule after the reconnect: give r1 time to reappear.
+  const peers = async () => (await clusterOf(replicas[1]!)).peers.map((p) => p.name);
+  await waitFor(async () => (await peers()).length === 2, { timeoutMs: 10_000 }).catch(() => undefined);
+  expect(await peers()).toEqual(['r1', 'r2']);
 }, 90_000);
