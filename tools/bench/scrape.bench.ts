@@ -179,6 +179,21 @@ async function runPrometheus(targetPort: number, count: () => number): Promise<W
   }
 }
 
+/** Our scraper (SCRAPER_MAIN) on `port`, with its config and overflow buffer under `dir`. */
+function spawnScraper(dir: string, port: number, nodeArgs: string[]): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      SCRAPER_MAIN,
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--storage.path=${join(dir, 'scraper')}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
 /** Keeps the last few KiB a child writes, so a process that dies mid-run can be named and explained. */
 function tailOutput(child: ChildProcess, name: string): () => string {
   let tail = '';
@@ -210,17 +225,7 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const scraper = spawn(
-    process.execPath,
-    [
-      ...prof,
-      SCRAPER_MAIN,
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--web.listen-address=127.0.0.1:${scraperPort}`,
-      `--storage.path=${join(dir, 'scraper')}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const scraper = spawnScraper(dir, scraperPort, prof);
   const died = [tailOutput(tsdb, 'tsdb'), tailOutput(scraper, 'scraper')];
   try {
     await waitReady(`${tsdbUrl}/-/ready`, [tsdb, scraper]);
@@ -300,17 +305,7 @@ async function runScraperAlone(
     prometheusYml(targetPort, `remote_write:\n  - url: ${sink.url}\n${QUEUE_CONFIG}`),
   );
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const scraper = spawn(
-    process.execPath,
-    [
-      ...prof,
-      SCRAPER_MAIN,
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--web.listen-address=127.0.0.1:${scraperPort}`,
-      `--storage.path=${join(dir, 'scraper')}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const scraper = spawnScraper(dir, scraperPort, prof);
   const died = tailOutput(scraper, 'scraper');
   const up = async (): Promise<number> => {
     const t = (await (await fetch(`${base}/api/v1/targets`)).json()) as {
