@@ -176,6 +176,10 @@ export async function consumeStream(bus: Bus, options: ConsumeOptions): Promise<
     async stop() {
       await messages.close();
       await done.catch(() => undefined);
+      // Acknowledgements and the unsubscribe of the pull inbox are only queued on the
+      // connection; until the server has read them it may hand a newly published message
+      // to this closed pull, where it would wait out the ack wait before redelivery.
+      await bus.nc.flush();
     },
   };
 }
