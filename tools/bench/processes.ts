@@ -1,6 +1,25 @@
 // Process plumbing shared by the benchmarks: free ports, readiness, and stopping children.
-import type { ChildProcess } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
+
+/**
+ * Extra node flags for our processes: BENCH_PROFILE=<dir> adds a --cpu-prof written there
+ * (the profiler itself costs CPU), BENCH_NODE_FLAGS adds its space-separated flags (A/B runs
+ * of V8 settings, or --trace-gc with BENCH_CHILD_OUTPUT).
+ */
+export function nodeFlags(): string[] {
+  const flags = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  return [...flags, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')];
+}
+
+/** Where our processes' output goes: the file BENCH_CHILD_OUTPUT names (appended), else nowhere. */
+export function childOutput(): StdioOptions {
+  const file = process.env.BENCH_CHILD_OUTPUT;
+  if (!file) return 'ignore';
+  const fd = openSync(file, 'a');
+  return ['ignore', fd, fd];
+}
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpuSeconds, rssBytes, spread, writeResult } from './measure.ts';
 import type { Spread } from './measure.ts';
-import { freePort, sleep, stopChild, waitReady } from './processes.ts';
+import { freePort, nodeFlags, sleep, stopChild, waitReady } from './processes.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 20);
@@ -34,10 +34,13 @@ const SINK = process.env.BENCH_SINK ?? 'tsdb';
 // current Prometheus's 2000 (capacity 10000, max_shards 50), with capacity five times it (within
 // upstream's advice of 3-10×); 500 runs 2.42's.
 const MAX_PER_SEND = Number(process.env.BENCH_MAX_SAMPLES_PER_SEND ?? 0);
-const QUEUE_CONFIG =
-  MAX_PER_SEND > 0
-    ? `    queue_config: { max_samples_per_send: ${MAX_PER_SEND}, capacity: ${5 * MAX_PER_SEND} }\n`
-    : '';
+// BENCH_MAX_SHARDS: a remote_write max_shards other than the default 50.
+const MAX_SHARDS = Number(process.env.BENCH_MAX_SHARDS ?? 0);
+const QUEUE_FIELDS = [
+  ...(MAX_PER_SEND > 0 ? [`max_samples_per_send: ${MAX_PER_SEND}`, `capacity: ${5 * MAX_PER_SEND}`] : []),
+  ...(MAX_SHARDS > 0 ? [`max_shards: ${MAX_SHARDS}`] : []),
+];
+const QUEUE_CONFIG = QUEUE_FIELDS.length > 0 ? `    queue_config: { ${QUEUE_FIELDS.join(', ')} }\n` : '';
 // BENCH_SCRAPER_MAIN: another build of the scraper to run (A/B runs side by side).
 const SCRAPER_MAIN = process.env.BENCH_SCRAPER_MAIN ?? join(root, 'apps/scraper/dist/main.js');
 // Series creation (labels, index, label bytes) is a one-off, so the window starts once every
@@ -214,7 +217,7 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
     join(dir, 'prometheus.yml'),
     prometheusYml(targetPort, `remote_write:\n  - url: ${tsdbUrl}/api/v1/write\n${QUEUE_CONFIG}`),
   );
-  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const prof = nodeFlags();
   const tsdb = spawn(
     process.execPath,
     [
@@ -232,16 +235,22 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
     await waitReady(`http://127.0.0.1:${scraperPort}/-/ready`, [tsdb, scraper]);
     const watch = process.env.BENCH_DEBUG
       ? setInterval(() => {
-          void fetch(`http://127.0.0.1:${scraperPort}/metrics`)
-            .then((r) => r.text())
-            .then((m) =>
+          const pick = (m: string, prefixes: string[]) =>
+            m
+              .split('\n')
+              .filter((l) => prefixes.some((p) => l.startsWith(p)))
+              .join(' | ');
+          void Promise.all([
+            fetch(`http://127.0.0.1:${scraperPort}/metrics`).then((r) => r.text()),
+            fetch(`${tsdbUrl}/metrics`).then((r) => r.text()),
+          ])
+            .then(([scraperMetrics, tsdbMetrics]) =>
               console.log(
                 new Date().toISOString(),
                 count(),
-                m
-                  .split('\n')
-                  .filter((l) => l.startsWith('prometheus_remote_storage_samples'))
-                  .join(' | '),
+                pick(scraperMetrics, ['prometheus_remote_storage_bytes_total', 'prometheus_remote_storage_samples_total', 'prometheus_remote_storage_samples_pending', 'prometheus_remote_storage_shards{', 'nodejs_gc_duration_seconds_sum', 'process_cpu_seconds', 'nodejs_heap_size_used']),
+                '\n  tsdb:',
+                pick(tsdbMetrics, ['prometheus_http_requests_total{code="204",handler="/api/v1/write"', 'nodejs_gc_duration_seconds_sum', 'nodejs_gc_duration_seconds_count', 'process_cpu']),
               ),
             )
             .catch(() => undefined);
@@ -304,7 +313,7 @@ async function runScraperAlone(
     join(dir, 'prometheus.yml'),
     prometheusYml(targetPort, `remote_write:\n  - url: ${sink.url}\n${QUEUE_CONFIG}`),
   );
-  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const prof = nodeFlags();
   const scraper = spawnScraper(dir, scraperPort, prof);
   const died = tailOutput(scraper, 'scraper');
   const up = async (): Promise<number> => {

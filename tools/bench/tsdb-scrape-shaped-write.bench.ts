@@ -9,7 +9,7 @@
 // window, per million samples it counted in `prometheus_tsdb_head_samples_appended_total`.
 // Sides run in turn, BENCH_ROUNDS times; BENCH_PER_REQUEST changes the batch size (the
 // results then go to tsdb-scrape-shaped-write-<n>.{json,md}). BENCH_SIDES=argus runs ours only;
-// BENCH_PROFILE=<dir> writes a --cpu-prof of our tsdb there (the profiler itself costs CPU);
+// BENCH_PROFILE=<dir> writes a --cpu-prof of our tsdb there (the profiler itself costs CPU), see processes.ts;
 // BENCH_TSDB_MAIN=<path> runs another build of the tsdb (e.g. a copy of an older dist).
 // Results: bench/results/tsdb-scrape-shaped-write.{json,md}.
 import { spawn } from 'node:child_process';
@@ -21,12 +21,13 @@ import { join, resolve } from 'node:path';
 import { compressBlock } from '@argus/remote';
 import { cpuSeconds, formatSpread, rssBytes, spread, writeResult } from './measure.ts';
 import type { Spread } from './measure.ts';
-import { freePort, sleep, stopChild, waitReady } from './processes.ts';
+import { childOutput, freePort, nodeFlags, sleep, stopChild, waitReady } from './processes.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 20);
 const SERIES = Number(process.env.BENCH_SERIES ?? 5000);
-const INTERVAL_MS = 5000;
+// BENCH_INTERVAL_S=1 sends the 1 s scrape interval's rate (100,000 samples/s).
+const INTERVAL_MS = 1000 * Number(process.env.BENCH_INTERVAL_S ?? 5);
 // Upstream 2.42's max_samples_per_send; current Prometheus sends 2000 (BENCH_PER_REQUEST=2000).
 const PER_REQUEST = Number(process.env.BENCH_PER_REQUEST ?? 500);
 const SENDERS = 4;
@@ -299,9 +300,7 @@ async function runSide(side: 'argus' | 'prometheus'): Promise<Window> {
       { stdio: 'ignore' },
     );
   } else {
-    const prof = process.env.BENCH_PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-      : [];
+    const prof = nodeFlags();
     child = spawn(
       process.execPath,
       [
@@ -310,7 +309,7 @@ async function runSide(side: 'argus' | 'prometheus'): Promise<Window> {
         `--web.listen-address=127.0.0.1:${port}`,
         `--storage.tsdb.path=${join(dir, 'data')}`,
       ],
-      { stdio: 'ignore' },
+      { stdio: childOutput() },
     );
   }
   // Whatever ends this process ends the server too.

@@ -137,7 +137,8 @@ export class RemoteWriteQueue implements Appendable {
    * rate times the send time per sample (shard-seconds), with 30% headroom, between
    * `min_shards` and `max_shards`; changes within ±30% are ignored. Our commits wait when
    * shards are full (upstream's WAL never makes a scrape wait), so the measured rate is
-   * capped by what was sent: when commits waited, the count at least doubles.
+   * capped by what was sent: when commits waited while the shards were busy more than half
+   * the time, the count at least doubles.
    */
   #considerResharding(): void {
     if (this.#resharding || this.#closed) return;
@@ -152,8 +153,12 @@ export class RemoteWriteQueue implements Appendable {
         : 0;
     const inRate = this.#samplesIn / Math.max(seconds, 0.001);
     const current = this.#shards.length;
-    let desired = Math.ceil(inRate * perSample * 1.3);
-    if (this.#blocked > 0) desired = Math.max(desired, current * 2);
+    const busy = inRate * perSample; // shard-seconds of sending per second
+    let desired = Math.ceil(busy * 1.3);
+    // Commits that waited double the count only when the shards were mostly busy: a wait
+    // behind one slow send (a pause of the receiver) is not a lack of shards, and more
+    // shards cost the receiver more (concurrent requests, each series' samples spread).
+    if (this.#blocked > 0 && busy > current * 0.5) desired = Math.max(desired, current * 2);
     desired = Math.min(q.max_shards, Math.max(Math.max(1, q.min_shards), desired));
     this.#lastCheck = { at: now, sentSeconds, sent: samplesSent };
     this.#samplesIn = 0;
