@@ -30,6 +30,28 @@ const inputs: [string, Buffer][] = [
 ];
 
 describe('BlockDecompressor', () => {
+  it('decodes every copy offset from 1 to 9 with every length from 1 to 64, overlapping or not', () => {
+    const d = new BlockDecompressor();
+    const seed = Buffer.from('abcdefghi');
+    for (let offset = 1; offset <= 9; offset++)
+      for (let length = 1; length <= 64; length++) {
+        // A literal of `offset` bytes, then a two-byte-offset copy of `length` bytes.
+        const total = offset + length;
+        const block = Buffer.from([
+          total,
+          (offset - 1) << 2,
+          ...seed.subarray(0, offset),
+          ((length - 1) << 2) | 2,
+          offset,
+          0,
+        ]);
+        const want = Buffer.alloc(total);
+        seed.copy(want, 0, 0, offset);
+        for (let i = offset; i < total; i++) want[i] = want[i - offset]!;
+        expect(d.decompress(block).equals(want), `offset ${offset} length ${length}`).toBe(true);
+      }
+  });
+
   it('decodes what compressBlock encodes, as decompressBlock does, reusing its buffer', () => {
     const d = new BlockDecompressor();
     // Twice over, so later bodies land in a buffer holding an earlier, longer one.
