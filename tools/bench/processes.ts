@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
  * of V8 settings, or --trace-gc with BENCH_CHILD_OUTPUT).
  */
 export function nodeFlags(): string[] {
-  const flags = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const flags = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
   return [...flags, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')];
 }
 

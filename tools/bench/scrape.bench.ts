@@ -254,9 +254,22 @@ async function runOurs(targetPort: number, count: () => number): Promise<Window 
               console.log(
                 new Date().toISOString(),
                 count(),
-                pick(scraperMetrics, ['prometheus_remote_storage_bytes_total', 'prometheus_remote_storage_samples_total', 'prometheus_remote_storage_samples_pending', 'prometheus_remote_storage_shards{', 'nodejs_gc_duration_seconds_sum', 'process_cpu_seconds', 'nodejs_heap_size_used']),
+                pick(scraperMetrics, [
+                  'prometheus_remote_storage_bytes_total',
+                  'prometheus_remote_storage_samples_total',
+                  'prometheus_remote_storage_samples_pending',
+                  'prometheus_remote_storage_shards{',
+                  'nodejs_gc_duration_seconds_sum',
+                  'process_cpu_seconds',
+                  'nodejs_heap_size_used',
+                ]),
                 '\n  tsdb:',
-                pick(tsdbMetrics, ['prometheus_http_requests_total{code="204",handler="/api/v1/write"', 'nodejs_gc_duration_seconds_sum', 'nodejs_gc_duration_seconds_count', 'process_cpu']),
+                pick(tsdbMetrics, [
+                  'prometheus_http_requests_total{code="204",handler="/api/v1/write"',
+                  'nodejs_gc_duration_seconds_sum',
+                  'nodejs_gc_duration_seconds_count',
+                  'process_cpu',
+                ]),
               ),
             )
             .catch(() => undefined);

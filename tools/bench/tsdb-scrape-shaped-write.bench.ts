@@ -30,7 +30,8 @@ const SERIES = Number(process.env.BENCH_SERIES ?? 5000);
 const INTERVAL_MS = 1000 * Number(process.env.BENCH_INTERVAL_S ?? 5);
 // Upstream 2.42's max_samples_per_send; current Prometheus sends 2000 (BENCH_PER_REQUEST=2000).
 const PER_REQUEST = Number(process.env.BENCH_PER_REQUEST ?? 500);
-const SENDERS = 4;
+// BENCH_SENDERS: keep-alive connections sending at once (default 4).
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 15);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -342,6 +343,18 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 agent.destroy();
 
+// The results name the batch size and, when not 5 s, the interval.
+const RESULT_NAME = [
+  'tsdb-scrape-shaped-write',
+  ...(PER_REQUEST === 500 ? [] : [String(PER_REQUEST)]),
+  ...(INTERVAL_MS === 5000 ? [] : [`${INTERVAL_MS / 1000}s`]),
+].join('-');
+// One side alone (BENCH_SIDES) has no ratio: its rounds are printed above, the committed result stays.
+if (ours.length === 0 || theirs.length === 0) {
+  console.log(`one side only (BENCH_SIDES): bench/results/${RESULT_NAME}.* left as they are`);
+  process.exit(0);
+}
+
 const ourSpread = spread(ours.map(perMillion));
 const theirSpread = spread(theirs.map(perMillion));
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -350,7 +363,7 @@ const load = loadavg()
   .join(', ');
 const ratio = ourSpread.median / theirSpread.median;
 writeResult(
-  PER_REQUEST === 500 ? 'tsdb-scrape-shaped-write' : `tsdb-scrape-shaped-write-${PER_REQUEST}`,
+  RESULT_NAME,
   {
     targets: TARGETS,
     seriesPerTarget: SERIES,
