@@ -132,6 +132,8 @@ export class ScrapeLoop {
   readonly #interner: ByteInterner;
   readonly #metadata: Map<string, MetricMetadata>;
   #previous: CacheEntry[];
+  /** The array `#appendBody` fills next (never `#previous`). */
+  #spare: CacheEntry[] = [];
   #iter: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
@@ -349,8 +351,11 @@ export class ScrapeLoop {
       normalizeFloatLabelValues: false,
     });
     const iter = this.#iter;
-    // This scrape's series in order, each once; the next scrape's guesses.
-    const seen: CacheEntry[] = [];
+    // This scrape's series in order, each once; the next scrape's guesses. The array of the
+    // scrape before last is refilled: a fresh one per scrape lives until the next scrape,
+    // so it would be promoted and left to the old generation's collector.
+    const seen = this.#spare;
+    let seenCount = 0;
     const previous = this.#previous;
     // Targets expose their series in the same order scrape after scrape, so the entry after
     // the last one found is checked first (one byte comparison), before hashing.
@@ -391,8 +396,8 @@ export class ScrapeLoop {
       guess = entry.seenIter === iter - 1 ? entry.pos + 1 : guess + 1;
       if (entry.seenIter !== iter) {
         entry.seenIter = iter;
-        entry.pos = seen.length;
-        seen.push(entry);
+        entry.pos = seenCount;
+        seen[seenCount++] = entry;
       }
       if (entry.labels === undefined) continue;
       post++;
@@ -405,8 +410,10 @@ export class ScrapeLoop {
     }
     for (const entry of this.#previous)
       if (entry.seenIter !== iter && entry.labels && entry.tracked) this.#appendStale(app, entry, startMs);
+    seen.length = seenCount;
+    this.#spare = this.#previous;
     this.#previous = seen;
-    if (this.#cache.size > 4 * seen.length + 10_000) {
+    if (this.#cache.size > 4 * seenCount + 10_000) {
       targetMetrics.cacheFlushForced.inc();
       this.#cache.clear();
     }
