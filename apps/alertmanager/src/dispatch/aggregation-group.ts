@@ -60,21 +60,35 @@ export class AggregationGroup {
     return this.#running;
   }
 
+  /** Arms the next flush `ms` from now (not before `notBeforeMs`). */
   #arm(ms: number): void {
+    this.#armAt(Math.max(Date.now() + ms, this.notBeforeMs));
+  }
+
+  #armAt(atMs: number): void {
     clearTimeout(this.#timer);
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(ms, this.notBeforeMs - Date.now()));
+    this.#timer = setTimeout(() => this.#tick(atMs), atMs - Date.now());
   }
 
-  #tick(): void {
+  /**
+   * A flush due at `dueMs`. Its time is the one the pipeline sees as now, as upstream hands
+   * the timer's fire time down; the next one is due a group_interval after this one was due,
+   * not after it ran, so a late event loop does not shift the rhythm (Go's timers fire on
+   * time). A repeat then comes on the first tick strictly past repeat_interval, as upstream's
+   * does, however late this process's timers run. A tick late by a whole interval or more
+   * re-arms from now, as upstream's timer reset does.
+   */
+  #tick(dueMs: number): void {
     this.#hasFlushed = true;
-    this.#arm(this.route.options.groupIntervalMs);
-    this.#running = this.#running.then(() => this.#flushNow());
+    const interval = this.route.options.groupIntervalMs;
+    const now = Date.now();
+    this.#armAt(dueMs + interval > now ? dueMs + interval : now + interval);
+    this.#running = this.#running.then(() => this.#flushNow(Math.min(dueMs, Date.now())));
   }
 
-  async #flushNow(): Promise<void> {
+  async #flushNow(nowMs: number): Promise<void> {
     if (this.#stopped || this.alerts.size === 0) return;
-    const nowMs = Date.now();
     const snapshot = [...this.alerts.values()].sort(compareAlerts);
     const ok = await this.flush(this, snapshot, nowMs).catch(() => false);
     if (!ok) return;
