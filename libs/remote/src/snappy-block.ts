@@ -112,10 +112,9 @@ function decodeInto(src: Uint8Array, dst: Uint8Array, dstView: DataView, length:
           d += n;
           continue;
         }
-        const words = s + n - 4;
-        for (; s <= words; s += 4, d += 4) dstView.setInt32(d, srcView.getInt32(s, true), true);
-        const last = s + (n & 3);
-        while (s < last) dst[d++] = src[s++]!;
+        moveWords(srcView, src, s, dstView, dst, d, n);
+        s += n;
+        d += n;
         continue;
       }
       case 1:
@@ -136,17 +135,31 @@ function decodeInto(src: Uint8Array, dst: Uint8Array, dstView: DataView, length:
         s += 4;
     }
     if (offset === 0 || offset > d || d + n > length) throw corrupt('bad copy offset or length');
-    let from = d - offset;
-    if (offset < 4) {
-      // A pattern shorter than a word repeats: bytewise.
-      for (let k = 0; k < n; k++) dst[d + k] = dst[from + k]!;
-      d += n;
-      continue;
-    }
-    const words = d + n - 4;
-    for (; d <= words; d += 4, from += 4) dstView.setInt32(d, dstView.getInt32(from, true), true);
-    const last = from + (n & 3);
-    while (from < last) dst[d++] = dst[from++]!;
+    const from = d - offset;
+    // A pattern shorter than a word repeats: bytewise.
+    if (offset < 4) for (let k = 0; k < n; k++) dst[d + k] = dst[from + k]!;
+    else moveWords(dstView, dst, from, dstView, dst, d, n);
+    d += n;
   }
   if (d !== length) throw corrupt(`decoded ${d} bytes, the preamble says ${length}`);
+}
+
+/**
+ * Moves `n` bytes from `fromBytes[at…]` to `toBytes[d…]` (`fromView`/`toView` DataViews of
+ * them) four at a time, the last 0 to 3 bytewise. Within one buffer the source must lie at
+ * least four bytes behind the destination: every word read is then already written.
+ */
+function moveWords(
+  fromView: DataView,
+  fromBytes: Uint8Array,
+  at: number,
+  toView: DataView,
+  toBytes: Uint8Array,
+  d: number,
+  n: number,
+): void {
+  const words = at + n - 4;
+  for (; at <= words; at += 4, d += 4) toView.setInt32(d, fromView.getInt32(at, true), true);
+  const last = at + (n & 3);
+  while (at < last) toBytes[d++] = fromBytes[at++]!;
 }
