@@ -15,10 +15,16 @@ export function nodeFlags(): string[] {
   return [...flags, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')];
 }
 
-/** Where our processes' output goes: the file BENCH_CHILD_OUTPUT names (appended), else nowhere. */
-export function childOutput(): StdioOptions {
-  const file = process.env.BENCH_CHILD_OUTPUT;
-  if (!file) return 'ignore';
+/** The file BENCH_CHILD_OUTPUT=<prefix> names for our process `name`'s output: <prefix>.<name>. */
+export function childOutputPath(name: string): string | undefined {
+  const prefix = process.env.BENCH_CHILD_OUTPUT;
+  return prefix ? `${prefix}.${name}` : undefined;
+}
+
+/** Stdio for our process `name`: output appended to {@link childOutputPath}, else ignored. */
+export function childOutput(name: string): StdioOptions {
+  const file = childOutputPath(name);
+  if (file === undefined) return 'ignore';
   const fd = openSync(file, 'a');
   return ['ignore', fd, fd];
 }

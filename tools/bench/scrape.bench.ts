@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpuSeconds, rssBytes, spread, writeResult } from './measure.ts';
 import type { Spread } from './measure.ts';
-import { freePort, nodeFlags, sleep, stopChild, waitReady } from './processes.ts';
+import { childOutputPath, freePort, nodeFlags, sleep, stopChild, waitReady } from './processes.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 20);
@@ -23,8 +23,8 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 20);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 // 1 s, the issue's case (100,000 samples/s). BENCH_INTERVAL_S=5 runs a fifth of the rate, where
-// each process's fixed costs (timers, self-metrics, GC of an idle heap) weigh more per sample;
-// its results go to scrape-5s.{md,json}.
+// each of our processes costs more per sample (Prometheus does not); its results go to
+// scrape-5s.{md,json}.
 const INTERVAL_S = Number(process.env.BENCH_INTERVAL_S ?? 1);
 const RESULT_NAME = INTERVAL_S === 1 ? 'scrape' : `scrape-${INTERVAL_S}s`;
 const SYNTHETIC = 5;
@@ -202,8 +202,7 @@ function spawnScraper(dir: string, port: number, nodeArgs: string[]): ChildProce
 function tailOutput(child: ChildProcess, name: string): () => string {
   let tail = '';
   let exit = '';
-  // BENCH_CHILD_OUTPUT=<prefix>: each process's output is also appended to <prefix>.<name>.
-  const copy = process.env.BENCH_CHILD_OUTPUT ? `${process.env.BENCH_CHILD_OUTPUT}.${name}` : undefined;
+  const copy = childOutputPath(name);
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4096);
     if (copy) appendFileSync(copy, chunk);

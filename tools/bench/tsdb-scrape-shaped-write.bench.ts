@@ -310,7 +310,7 @@ async function runSide(side: 'argus' | 'prometheus'): Promise<Window> {
         `--web.listen-address=127.0.0.1:${port}`,
         `--storage.tsdb.path=${join(dir, 'data')}`,
       ],
-      { stdio: childOutput() },
+      { stdio: childOutput('tsdb') },
     );
   }
   // Whatever ends this process ends the server too.
